@@ -1,0 +1,22 @@
+# Zwei Befehle für eine frische Maschine (siehe README):
+#   make demo   richtet alles ein und spielt die Demo (SQLite, Maildir im Demo-Verzeichnis)
+#   make test   führt die Tests aus (SQLite immer, PostgreSQL wenn erreichbar; in CI Pflicht)
+PYTHON ?= python3
+VENV := .venv
+STEMPEL := $(VENV)/.installiert
+
+$(STEMPEL): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $(STEMPEL)
+
+.PHONY: demo test bench
+demo: $(STEMPEL)
+	$(VENV)/bin/bildungsbuero demo
+
+test: $(STEMPEL)
+	$(VENV)/bin/python -m pytest -q
+
+bench: $(STEMPEL)
+	for skript in bench/*.py; do $(VENV)/bin/python $$skript || exit 1; done

@@ -1,0 +1,182 @@
+"""Die Tabellen des Bildungsbüros (SQLModel). Keine Geschäftsregeln: die stehen in ``prozess``.
+
+Zeitpunkte sind ``UTCZeit`` (zonenbewusst, in UTC gespeichert), Fristen sind Kalendertage
+(``date``) in der Zeitzone des Landkreises. Zustände und Rollen sind Texte mit festen Werten
+(``prozess.zyklus``), damit die gespeicherten Werte stabil und lesbar bleiben.
+
+Personen sind personenbezogene Daten: gespeichert wird nur, was der Versand braucht (Name,
+E-Mail-Adresse, Organisation). ``Person.entfernt_am`` markiert eine entfernte Person, deren
+Name und Adresse gelöscht sind; ihre Zeile bleibt, damit das Protokoll lückenlos bleibt.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from modelle.typen import UTCZeit
+
+
+def _zeit(**kw):
+    return Field(sa_type=UTCZeit, **kw)
+
+
+class Gremium(SQLModel, table=True):
+    """Ein Gremium (Bildungsbeirat, Steuerungsgruppe, ...) oder das Bildungsbüro selbst."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kuerzel: str = Field(max_length=60, unique=True)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    ladungsfrist_tage: int = Field(default=14)
+    # Der Sitzungsrhythmus, wie ihn die Organisationsdatei angibt (geprüft in prozess.organisation).
+    rhythmus: dict | None = Field(default=None, sa_type=JSON)
+
+
+class Person(SQLModel, table=True):
+    """Wer Aufgaben bekommt oder Schritte auslöst; auch Partner ohne Konto."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    organisation: str | None = Field(default=None, max_length=200)
+    entfernt_am: datetime | None = _zeit(default=None)
+
+
+class Mitgliedschaft(SQLModel, table=True):
+    """Die Rolle einer Person in einem Gremium (``vorsitz``, ``mitglied``, ``bildungsmanagement``, ...)."""
+
+    __table_args__ = (UniqueConstraint("person_id", "gremium_id", "rolle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    gremium_id: int = Field(foreign_key="gremium.id", index=True)
+    rolle: str = Field(max_length=60)
+
+
+# Die Versionsspalte als eigenes Column-Objekt, damit der Mapper sie als version_id_col
+# nutzen kann: SQLAlchemy prüft dann bei jedem UPDATE "WHERE version = alt" und wirft
+# StaleDataError, wenn jemand anderes schneller war (optimistische Sperre).
+_handlungsfeld_version = Column("version", Integer, nullable=False)
+
+
+class Handlungsfeld(SQLModel, table=True):
+    """Ein Handlungsfeld (z. B. Schulabsentismus) und sein Zustand im Zyklus."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    titel: str = Field(max_length=200)
+    beschreibung: str = Field(default="")
+    zustand: str = Field(max_length=40, index=True)
+    zustand_seit: datetime = _zeit()
+    version: int | None = Field(default=None, sa_column=_handlungsfeld_version)
+    prozess_version: int = Field(default=1)
+    runde: int = Field(default=1)
+    zurueckgestellt_aus: str | None = Field(default=None, max_length=40)
+    angelegt_am: datetime = _zeit()
+
+    __mapper_args__ = {"version_id_col": _handlungsfeld_version}
+
+
+class Datengrundlage(SQLModel, table=True):
+    """Eine Datengrundlage (aggregierte Kennzahlen, nie personenbezogen) zu einem Handlungsfeld."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    handlungsfeld_id: int = Field(foreign_key="handlungsfeld.id", index=True)
+    titel: str = Field(max_length=200)
+    quelle: str = Field(default="", max_length=200)
+    angelegt_am: datetime = _zeit()
+
+
+class Ziel(SQLModel, table=True):
+    """Knoten im Zielbaum: strategisches Ziel → Mittlerziel → Arbeitspaket."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    handlungsfeld_id: int = Field(foreign_key="handlungsfeld.id", index=True)
+    ebene: str = Field(max_length=30)
+    ueber_id: int | None = Field(default=None, foreign_key="ziel.id", index=True)
+    titel: str = Field(max_length=300)
+
+
+class Massnahme(SQLModel, table=True):
+    """Eine Maßnahme unter einem Arbeitspaket, mit Zuständigkeit, Frist und Status."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    handlungsfeld_id: int = Field(foreign_key="handlungsfeld.id", index=True)
+    arbeitspaket_id: int = Field(foreign_key="ziel.id", index=True)
+    titel: str = Field(max_length=300)
+    verantwortlich_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    frist: date | None = None
+    status: str = Field(default="geplant", max_length=20)
+
+
+class Aufgabe(SQLModel, table=True):
+    """Eine Aufgabe für eine Person mit Frist; gehört zu einem Handlungsfeld und/oder einer Maßnahme.
+
+    ``anlass_zustand`` nennt den Zustand, dessen Eintritt die Aufgabe erzeugt hat; verlässt das
+    Handlungsfeld diesen Zustand, ist die Aufgabe erledigt (oder hinfällig).
+    """
+
+    __table_args__ = (Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    titel: str = Field(max_length=300)
+    beschreibung: str = Field(default="")
+    handlungsfeld_id: int | None = Field(default=None, foreign_key="handlungsfeld.id")
+    massnahme_id: int | None = Field(default=None, foreign_key="massnahme.id", index=True)
+    verantwortlich_id: int = Field(foreign_key="person.id", index=True)
+    frist: date
+    status: str = Field(default="offen", max_length=20)
+    anlass_zustand: str | None = Field(default=None, max_length=40)
+    angelegt_am: datetime = _zeit()
+    erledigt_am: datetime | None = _zeit(default=None)
+
+
+class Sitzung(SQLModel, table=True):
+    """Eine Sitzung eines Gremiums."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    gremium_id: int = Field(foreign_key="gremium.id", index=True)
+    beginn: datetime = _zeit(index=True)
+    ort: str = Field(default="", max_length=200)
+    status: str = Field(default="geplant", max_length=20)
+
+
+class Tagesordnungspunkt(SQLModel, table=True):
+    """Ein Punkt der Tagesordnung einer Sitzung, wo passend zu einem Handlungsfeld."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sitzung_id: int = Field(foreign_key="sitzung.id", index=True)
+    nummer: int
+    titel: str = Field(max_length=300)
+    handlungsfeld_id: int | None = Field(default=None, foreign_key="handlungsfeld.id", index=True)
+
+
+class Beschluss(SQLModel, table=True):
+    """Ein in einer Sitzung gefasster Beschluss; ein Schritt kann sich darauf berufen."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sitzung_id: int = Field(foreign_key="sitzung.id", index=True)
+    tagesordnungspunkt_id: int | None = Field(default=None, foreign_key="tagesordnungspunkt.id")
+    handlungsfeld_id: int | None = Field(default=None, foreign_key="handlungsfeld.id", index=True)
+    text: str
+    gefasst_am: datetime = _zeit()
+
+
+class Schrittprotokoll(SQLModel, table=True):
+    """Ein Eintrag im Protokoll: wer hat wann welchen Schritt von wo nach wo getan, und warum.
+
+    Nur anfügen: Änderungen und Löschungen weist die Datenbank per Trigger ab (Migration 0001).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    handlungsfeld_id: int = Field(foreign_key="handlungsfeld.id", index=True)
+    schritt: str = Field(max_length=40)
+    von_zustand: str | None = Field(default=None, max_length=40)
+    nach_zustand: str = Field(max_length=40)
+    person_id: int = Field(foreign_key="person.id")
+    zeitpunkt: datetime = _zeit()
+    begruendung: str = Field(default="")
+    beschluss_id: int | None = Field(default=None, foreign_key="beschluss.id")
+    prozess_version: int

@@ -1,0 +1,598 @@
+"""Die Befehlszeile ``bildungsbuero`` (click): eine dünne Schicht über der Bibliothek.
+
+Jeder Befehl lädt seine Bibliotheksmodule erst, wenn er läuft: ``bildungsbuero --help``
+importiert weder SQLModel noch SQLAlchemy. Fachliche Fehler (``prozess.fehler``) werden zu
+``click.ClickException``: deutsche Meldung, Exit-Code 1, die Datenbank bleibt unverändert.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from prozess.fehler import Fachfehler
+
+
+def _fachlich(befehl):
+    """Übersetzt fachliche Fehler und Datenbankfehler in verständliche Meldungen."""
+
+    @functools.wraps(befehl)
+    def huelle(*args, **kwargs):
+        try:
+            return befehl(*args, **kwargs)
+        except Fachfehler as fehler:
+            raise click.ClickException(str(fehler)) from None
+        except Exception as fehler:
+            if type(fehler).__name__ == "OperationalError":
+                raise click.ClickException(
+                    "Die Datenbank ist nicht erreichbar oder nicht benutzbar "
+                    f"({str(fehler).splitlines()[0]}). Prüfen Sie die Einstellung datenbank_url "
+                    "(»bildungsbuero einstellungen«)."
+                ) from None
+            raise
+
+    return huelle
+
+
+def _umgebung():
+    from prozess.einstellungen import laden
+    from prozess.umgebung import Umgebung
+
+    ctx = click.get_current_context()
+    obj = ctx.find_root().ensure_object(dict)
+    if "umgebung" not in obj:
+        obj["umgebung"] = Umgebung(laden())
+        ctx.find_root().call_on_close(obj["umgebung"].schliessen)
+    return obj["umgebung"]
+
+
+def _jetzt():
+    from prozess.zeit import systemzeit
+
+    return systemzeit()
+
+
+def _person(sitzung, email: str):
+    from prozess.rollen import person_per_email
+
+    return person_per_email(sitzung, email)
+
+
+def _datum(text: str | None, wo: str):
+    if text is None:
+        return None
+    from prozess.zeit import datum_lesen
+
+    return datum_lesen(text, wo)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def hauptbefehl():
+    """Prozess-Engine des Bildungsbüros: Handlungsfelder, Aufgaben, Gremien.
+
+    \b
+    Erste Schritte:
+      bildungsbuero init
+      bildungsbuero organisation laden organisationen/landkreis-cloppenburg.toml
+      bildungsbuero handlungsfeld anlegen "Schulabsentismus" --als anna.meyer@lkclp.example
+
+    Die Datenbank und alle anderen Einstellungen: »bildungsbuero einstellungen«.
+    """
+
+
+# --- Einrichtung ---------------------------------------------------------------------------
+
+
+@hauptbefehl.command()
+@_fachlich
+def init():
+    """Legt die Datenbank an oder bringt sie auf den neuesten Stand.
+
+    Beispiel: bildungsbuero init
+    """
+    vorher, nachher = _umgebung().einrichten()
+    if vorher == nachher:
+        click.echo(f"Datenbank ist schon auf dem neuesten Stand ({nachher}).")
+    else:
+        click.echo(f"Datenbank eingerichtet: Stand {vorher or 'leer'} → {nachher}.")
+
+
+@hauptbefehl.command()
+@_fachlich
+def einstellungen():
+    """Zeigt alle Einstellungen mit Wert und Herkunft.
+
+    Beispiel: BILDUNGSBUERO_DATENBANK_URL=sqlite:///test.db bildungsbuero einstellungen
+    """
+    from prozess.einstellungen import EINSTELLUNGEN
+
+    umgebung = _umgebung()
+    for e in EINSTELLUNGEN:
+        click.echo(f"{e.name} = {umgebung.einstellungen.werte[e.name]}   ({umgebung.einstellungen.quellen[e.name]})")
+
+
+@hauptbefehl.group()
+def organisation():
+    """Gremien, Personen und Rollen aus einer Datei."""
+
+
+@organisation.command("laden")
+@click.argument("datei", type=click.Path(dir_okay=False))
+@_fachlich
+def organisation_laden(datei):
+    """Lädt die Organisationsdatei (TOML); mehrfaches Laden ändert nichts Doppeltes.
+
+    Beispiel: bildungsbuero organisation laden organisationen/landkreis-cloppenburg.toml
+    """
+    from prozess import organisation as org
+
+    daten = org.datei_lesen(datei)
+    with _umgebung().sitzung() as s:
+        bericht = org.organisation_laden(s, daten)
+    if not bericht.aenderungen:
+        click.echo(f"{daten.name}: keine Änderungen.")
+    else:
+        click.echo(f"{daten.name}: {len(bericht.aenderungen)} Änderungen.")
+        for zeile in bericht.aenderungen:
+            click.echo(f"  {zeile}")
+    if bericht.nicht_in_datei:
+        click.echo(
+            f"Nicht in der Datei und unverändert: {len(bericht.nicht_in_datei)} Personen "
+            "(entfernen mit »bildungsbuero person entfernen EMAIL«)."
+        )
+
+
+@hauptbefehl.group()
+def person():
+    """Personen (nur was der Versand braucht)."""
+
+
+@person.command("entfernen")
+@click.argument("email")
+@_fachlich
+def person_entfernen(email):
+    """Löscht Name, Adresse und Rollen einer Person; das Protokoll bleibt lückenlos.
+
+    Beispiel: bildungsbuero person entfernen p.hoemmken@jobcenter-clp.example
+    """
+    from prozess.organisation import person_entfernen as entfernen
+
+    with _umgebung().sitzung() as s:
+        entfernen(s, email, _jetzt())
+    click.echo("Person entfernt: Name und Adresse gelöscht, Rollen entzogen.")
+
+
+# --- Handlungsfelder -----------------------------------------------------------------------
+
+
+@hauptbefehl.group()
+def handlungsfeld():
+    """Handlungsfelder anlegen, zeigen und durch den Zyklus bewegen."""
+
+
+@handlungsfeld.command("anlegen")
+@click.argument("titel")
+@click.option("--als", "als", required=True, metavar="EMAIL", help="Wer anlegt (Bildungsmanagement).")
+@click.option("--beschreibung", default="", help="Worum es geht.")
+@_fachlich
+def handlungsfeld_anlegen(titel, als, beschreibung):
+    """Legt ein Handlungsfeld an (Zustand »definiert«) und beauftragt das Bildungsmonitoring.
+
+    Beispiel: bildungsbuero handlungsfeld anlegen "Schulabsentismus" --als anna.meyer@lkclp.example
+    """
+    from prozess.handlungsfelder import handlungsfeld_anlegen as anlegen
+
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        feld = anlegen(s, titel, _person(s, als).id, _jetzt(), umgebung.einstellungen, beschreibung)
+    click.echo(f"Handlungsfeld {feld.id} »{feld.titel}« angelegt (definiert).")
+
+
+@handlungsfeld.command("liste")
+@_fachlich
+def handlungsfeld_liste():
+    """Alle Handlungsfelder mit Zustand und Zahl offener Aufgaben.
+
+    Beispiel: bildungsbuero handlungsfeld liste
+    """
+    from prozess.handlungsfelder import handlungsfelder_liste
+    from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+
+    with _umgebung().sitzung() as s:
+        zeilen = handlungsfelder_liste(s)
+    if not zeilen:
+        click.echo("Noch keine Handlungsfelder. Anlegen: bildungsbuero handlungsfeld anlegen TITEL --als EMAIL")
+    for feld, offen in zeilen:
+        click.echo(f"{feld.id:>4}  {feld.titel:<40} {ZUSTAND_BEZEICHNUNG[feld.zustand]:<32} {offen} offene Aufgaben")
+
+
+@handlungsfeld.command("zeige")
+@click.argument("feld_id", type=int, metavar="ID")
+@_fachlich
+def handlungsfeld_zeige(feld_id):
+    """Zustand, mögliche Schritte (und warum andere nicht), Verlauf, offene Aufgaben.
+
+    Beispiel: bildungsbuero handlungsfeld zeige 1
+    """
+    from prozess.handlungsfelder import handlungsfeld_ansicht
+    from prozess.zeit import datum_de, zeitpunkt_de
+    from prozess.zyklus import ROLLE_BEZEICHNUNG, ZUSTAND_BEZEICHNUNG
+
+    umgebung = _umgebung()
+    zone = umgebung.einstellungen.zeitzone
+    with umgebung.sitzung() as s:
+        a = handlungsfeld_ansicht(s, feld_id)
+    f = a.feld
+    click.echo(f"Handlungsfeld {f.id}: {f.titel}")
+    if f.beschreibung:
+        click.echo(f"  {f.beschreibung}")
+    click.echo(f"Zustand: {ZUSTAND_BEZEICHNUNG[f.zustand]} (seit {zeitpunkt_de(f.zustand_seit, zone)}), Runde {f.runde}")
+    click.echo("\nSchritte jetzt:")
+    if not a.bewertungen:
+        click.echo("  keine – das Handlungsfeld ist abgeschlossen.")
+    for b in a.bewertungen:
+        rollen = " oder ".join(ROLLE_BEZEICHNUNG.get(r, r) for r in b.schritt.rollen)
+        status = "möglich" if b.moeglich else "noch nicht möglich"
+        click.echo(f"  {b.schritt.name:<24} {b.schritt.bezeichnung} – {status} (durch {rollen})")
+        for grund in b.gruende:
+            click.echo(f"      · {grund}")
+    click.echo("\nDatengrundlagen:")
+    for d in a.datengrundlagen:
+        click.echo(f"  {d.titel}" + (f" ({d.quelle})" if d.quelle else ""))
+    if not a.datengrundlagen:
+        click.echo("  keine")
+    click.echo("\nOffene Aufgaben:")
+    for aufgabe, person in a.offene_aufgaben:
+        click.echo(f"  [{aufgabe.id}] {aufgabe.titel} – {person.name}, Frist {datum_de(aufgabe.frist)}")
+    if not a.offene_aufgaben:
+        click.echo("  keine")
+    click.echo("\nVerlauf:")
+    for eintrag, person in a.verlauf:
+        von = ZUSTAND_BEZEICHNUNG.get(eintrag.von_zustand, "–") if eintrag.von_zustand else "–"
+        zeile = f"  {zeitpunkt_de(eintrag.zeitpunkt, zone)}  {eintrag.schritt}: {von} → {ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}  ({person.name})"
+        if eintrag.begruendung:
+            zeile += f" – {eintrag.begruendung}"
+        click.echo(zeile)
+
+
+@handlungsfeld.command("schritt")
+@click.argument("feld_id", type=int, metavar="ID")
+@click.argument("schritt")
+@click.option("--als", "als", required=True, metavar="EMAIL", help="Wer den Schritt auslöst.")
+@click.option("--begruendung", default="", help="Warum (Pflicht beim Zurückstellen und Nachfordern).")
+@click.option("--beschluss", "beschluss_id", type=int, default=None, help="Nummer des Beschlusses, auf den sich der Schritt stützt.")
+@_fachlich
+def handlungsfeld_schritt(feld_id, schritt, als, begruendung, beschluss_id):
+    """Löst einen Schritt aus, z. B. daten_zusammenstellen oder zur_pruefung_vorlegen.
+
+    Welche Schritte gerade möglich sind, zeigt »bildungsbuero handlungsfeld zeige ID«.
+
+    Beispiel: bildungsbuero handlungsfeld schritt 1 daten_zusammenstellen --als joerg.toebben@lkclp.example
+    """
+    from prozess.schritte import schritt_ausfuehren
+    from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        eintrag = schritt_ausfuehren(
+            s, feld_id, schritt, _person(s, als).id, _jetzt(), umgebung.einstellungen,
+            begruendung=begruendung, beschluss_id=beschluss_id,
+        )
+    click.echo(
+        f"Handlungsfeld {feld_id}: {ZUSTAND_BEZEICHNUNG[eintrag.von_zustand]} → "
+        f"{ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}."
+    )
+
+
+@handlungsfeld.command("diagramm")
+def handlungsfeld_diagramm():
+    """Gibt den Zyklus als Mermaid-Diagramm aus.
+
+    Beispiel: bildungsbuero handlungsfeld diagramm
+    """
+    from prozess.zyklus import mermaid
+
+    click.echo(mermaid())
+
+
+@hauptbefehl.group()
+def datengrundlage():
+    """Datengrundlagen (aggregierte Kennzahlen, nie Personendaten)."""
+
+
+@datengrundlage.command("anlegen")
+@click.argument("feld_id", type=int, metavar="HANDLUNGSFELD")
+@click.argument("titel")
+@click.option("--quelle", default="", help="Woher die Daten stammen.")
+@_fachlich
+def datengrundlage_anlegen(feld_id, titel, quelle):
+    """Hängt eine Datengrundlage an ein Handlungsfeld.
+
+    Beispiel: bildungsbuero datengrundlage anlegen 1 "Fehlzeitenquote 2025/26" --quelle "Landesamt für Statistik"
+    """
+    from prozess.handlungsfelder import datengrundlage_anlegen as anlegen
+
+    with _umgebung().sitzung() as s:
+        d = anlegen(s, feld_id, titel, quelle, _jetzt())
+    click.echo(f"Datengrundlage {d.id} »{d.titel}« angelegt.")
+
+
+# --- Ziele und Maßnahmen ------------------------------------------------------------------
+
+
+@hauptbefehl.group()
+def ziel():
+    """Der Zielbaum: strategisches_ziel → mittlerziel → arbeitspaket."""
+
+
+@ziel.command("anlegen")
+@click.argument("feld_id", type=int, metavar="HANDLUNGSFELD")
+@click.argument("ebene", type=click.Choice(["strategisches_ziel", "mittlerziel", "arbeitspaket"]))
+@click.argument("titel")
+@click.option("--ueber", "ueber_id", type=int, default=None, help="Nummer des übergeordneten Ziels.")
+@_fachlich
+def ziel_anlegen(feld_id, ebene, titel, ueber_id):
+    """Legt ein Ziel an; Mittlerziel und Arbeitspaket brauchen --ueber.
+
+    Beispiel: bildungsbuero ziel anlegen 1 mittlerziel "Fehlzeiten früh erkennen" --ueber 1
+    """
+    from prozess.ziele import ziel_anlegen as anlegen
+
+    with _umgebung().sitzung() as s:
+        z = anlegen(s, feld_id, ebene, titel, ueber_id)
+    click.echo(f"Ziel {z.id} ({z.ebene}) »{z.titel}« angelegt.")
+
+
+@ziel.command("liste")
+@click.argument("feld_id", type=int, metavar="HANDLUNGSFELD")
+@_fachlich
+def ziel_liste(feld_id):
+    """Zeigt den Zielbaum mit den Maßnahmen.
+
+    Beispiel: bildungsbuero ziel liste 1
+    """
+    from modelle.tabellen import Massnahme
+    from prozess.zeit import datum_de
+    from prozess.ziele import EBENE_BEZEICHNUNG, zielbaum
+
+    with _umgebung().sitzung() as s:
+        baum = zielbaum(s, feld_id)
+    if not baum:
+        click.echo("Noch keine Ziele. Anlegen: bildungsbuero ziel anlegen FELD strategisches_ziel TITEL")
+    for tiefe, knoten in baum:
+        einzug = "  " * tiefe
+        if isinstance(knoten, Massnahme):
+            frist = datum_de(knoten.frist) if knoten.frist else "keine Frist"
+            click.echo(f"{einzug}[M{knoten.id}] Maßnahme: {knoten.titel} ({knoten.status}, {frist})")
+        else:
+            click.echo(f"{einzug}[{knoten.id}] {EBENE_BEZEICHNUNG[knoten.ebene]}: {knoten.titel}")
+
+
+@hauptbefehl.group()
+def massnahme():
+    """Maßnahmen mit Zuständigkeit und Frist."""
+
+
+@massnahme.command("anlegen")
+@click.option("--arbeitspaket", "arbeitspaket_id", type=int, required=True, help="Nummer des Arbeitspakets.")
+@click.argument("titel")
+@click.option("--verantwortlich", metavar="EMAIL", default=None, help="Zuständige Person.")
+@click.option("--frist", metavar="DATUM", default=None, help="Frist als JJJJ-MM-TT oder TT.MM.JJJJ.")
+@_fachlich
+def massnahme_anlegen(arbeitspaket_id, titel, verantwortlich, frist):
+    """Legt eine Maßnahme unter einem Arbeitspaket an.
+
+    Beispiel: bildungsbuero massnahme anlegen --arbeitspaket 3 "Frühwarnsystem" --verantwortlich schulleitung@obs-loeningen.example --frist 2027-06-30
+    """
+    from prozess.ziele import massnahme_anlegen as anlegen
+
+    with _umgebung().sitzung() as s:
+        person = _person(s, verantwortlich) if verantwortlich else None
+        m = anlegen(s, arbeitspaket_id, titel, person, _datum(frist, "--frist"))
+    click.echo(f"Maßnahme {m.id} »{m.titel}« angelegt.")
+
+
+@massnahme.command("aendern")
+@click.argument("massnahme_id", type=int, metavar="ID")
+@click.option("--verantwortlich", metavar="EMAIL", default=None, help="Neue zuständige Person.")
+@click.option("--frist", metavar="DATUM", default=None, help="Neue Frist.")
+@click.option("--status", type=click.Choice(["geplant", "laufend", "erledigt", "abgebrochen"]), default=None)
+@_fachlich
+def massnahme_aendern(massnahme_id, verantwortlich, frist, status):
+    """Ändert Zuständigkeit, Frist oder Status einer Maßnahme.
+
+    Beispiel: bildungsbuero massnahme aendern 2 --frist 2027-09-30
+    """
+    from prozess.ziele import massnahme_aendern as aendern
+
+    with _umgebung().sitzung() as s:
+        person = _person(s, verantwortlich) if verantwortlich else None
+        m = aendern(s, massnahme_id, verantwortlich=person, frist=_datum(frist, "--frist"), status=status)
+    click.echo(f"Maßnahme {m.id} geändert.")
+
+
+@massnahme.command("liste")
+@click.argument("feld_id", type=int, metavar="HANDLUNGSFELD")
+@_fachlich
+def massnahme_liste(feld_id):
+    """Alle Maßnahmen eines Handlungsfeldes.
+
+    Beispiel: bildungsbuero massnahme liste 1
+    """
+    from sqlmodel import select
+
+    from modelle.tabellen import Massnahme, Person
+    from prozess.zeit import datum_de
+
+    with _umgebung().sitzung() as s:
+        zeilen = s.exec(
+            select(Massnahme, Person)
+            .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
+            .where(Massnahme.handlungsfeld_id == feld_id)
+            .order_by(Massnahme.id)
+        ).all()
+    for m, p in zeilen:
+        frist = datum_de(m.frist) if m.frist else "keine Frist"
+        click.echo(f"{m.id:>4}  {m.titel:<40} {m.status:<10} {frist:<12} {p.name if p else 'niemand zuständig'}")
+    if not zeilen:
+        click.echo("Keine Maßnahmen.")
+
+
+@massnahme.command("erledigt")
+@click.argument("massnahme_id", type=int, metavar="ID")
+@_fachlich
+def massnahme_erledigt(massnahme_id):
+    """Markiert eine Maßnahme als erledigt; ihre offenen Aufgaben werden geschlossen.
+
+    Beispiel: bildungsbuero massnahme erledigt 2
+    """
+    from prozess.ziele import massnahme_erledigen
+
+    with _umgebung().sitzung() as s:
+        m = massnahme_erledigen(s, massnahme_id, _jetzt())
+    click.echo(f"Maßnahme {m.id} »{m.titel}« erledigt.")
+
+
+# --- Aufgaben ------------------------------------------------------------------------------
+
+
+@hauptbefehl.group()
+def aufgabe():
+    """Aufgaben mit Frist und zuständiger Person."""
+
+
+@aufgabe.command("anlegen")
+@click.argument("titel")
+@click.option("--verantwortlich", metavar="EMAIL", required=True, help="Zuständige Person.")
+@click.option("--frist", metavar="DATUM", required=True, help="Frist als JJJJ-MM-TT oder TT.MM.JJJJ.")
+@click.option("--handlungsfeld", "feld_id", type=int, default=None, help="Zugehöriges Handlungsfeld.")
+@click.option("--massnahme", "massnahme_id", type=int, default=None, help="Zugehörige Maßnahme.")
+@_fachlich
+def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
+    """Legt eine Aufgabe von Hand an.
+
+    Beispiel: bildungsbuero aufgabe anlegen "Schulen zur Fehlzeitenerhebung anschreiben" --verantwortlich joerg.toebben@lkclp.example --frist 2027-01-15 --handlungsfeld 1
+    """
+    from prozess.aufgaben import aufgabe_anlegen as anlegen
+
+    with _umgebung().sitzung() as s:
+        a = anlegen(s, titel=titel, verantwortlich=_person(s, verantwortlich), frist=_datum(frist, "--frist"),
+                    jetzt=_jetzt(), handlungsfeld_id=feld_id, massnahme_id=massnahme_id)
+    click.echo(f"Aufgabe {a.id} »{a.titel}« angelegt.")
+
+
+@aufgabe.command("liste")
+@click.option("--handlungsfeld", "feld_id", type=int, default=None, help="Nur Aufgaben dieses Handlungsfeldes.")
+@click.option("--alle", is_flag=True, help="Auch erledigte Aufgaben.")
+@_fachlich
+def aufgabe_liste(feld_id, alle):
+    """Offene Aufgaben, nach Frist sortiert.
+
+    Beispiel: bildungsbuero aufgabe liste --handlungsfeld 1
+    """
+    from prozess.aufgaben import aufgaben_liste
+    from prozess.zeit import datum_de
+
+    with _umgebung().sitzung() as s:
+        zeilen = aufgaben_liste(s, handlungsfeld_id=feld_id, nur_offene=not alle)
+    for a, p in zeilen:
+        click.echo(f"{a.id:>5}  {datum_de(a.frist)}  {a.status:<10} {a.titel} – {p.name}")
+    if not zeilen:
+        click.echo("Keine Aufgaben.")
+
+
+@aufgabe.command("erledigt")
+@click.argument("aufgabe_id", type=int, metavar="ID")
+@_fachlich
+def aufgabe_erledigt(aufgabe_id):
+    """Markiert eine Aufgabe als erledigt.
+
+    Beispiel: bildungsbuero aufgabe erledigt 7
+    """
+    from prozess.aufgaben import aufgabe_erledigen
+
+    with _umgebung().sitzung() as s:
+        a = aufgabe_erledigen(s, aufgabe_id, _jetzt())
+    click.echo(f"Aufgabe {a.id} »{a.titel}« erledigt.")
+
+
+# --- Sitzungen und Beschlüsse --------------------------------------------------------------
+
+
+@hauptbefehl.group()
+def sitzung():
+    """Sitzungen der Gremien."""
+
+
+@sitzung.command("anlegen")
+@click.argument("gremium")
+@click.argument("beginn", metavar="'JJJJ-MM-TT HH:MM'")
+@click.option("--ort", default="", help="Sitzungsort.")
+@_fachlich
+def sitzung_anlegen(gremium, beginn, ort):
+    """Legt eine Sitzung an (Ortszeit des Landkreises).
+
+    Beispiel: bildungsbuero sitzung anlegen steuerungsgruppe "2027-02-02 10:00" --ort "Raum 214"
+    """
+    from datetime import datetime
+
+    from prozess.fehler import Eingabefehler
+    from prozess.sitzungen import sitzung_anlegen as anlegen
+
+    umgebung = _umgebung()
+    try:
+        lokal = datetime.strptime(beginn, "%Y-%m-%d %H:%M").replace(tzinfo=umgebung.einstellungen.zeitzone)
+    except ValueError:
+        raise Eingabefehler(f"BEGINN: »{beginn}« hat nicht die Form JJJJ-MM-TT HH:MM, z. B. 2027-02-02 10:00.") from None
+    with umgebung.sitzung() as s:
+        sz = anlegen(s, gremium, lokal, ort)
+    click.echo(f"Sitzung {sz.id} angelegt.")
+
+
+@hauptbefehl.group()
+def beschluss():
+    """Beschlüsse der Gremien."""
+
+
+@beschluss.command("erfassen")
+@click.option("--sitzung", "sitzung_id", type=int, required=True, help="Nummer der Sitzung.")
+@click.option("--handlungsfeld", "feld_id", type=int, default=None, help="Betroffenes Handlungsfeld.")
+@click.argument("text")
+@_fachlich
+def beschluss_erfassen(sitzung_id, feld_id, text):
+    """Hält einen Beschluss fest, auf den sich ein Schritt stützen kann.
+
+    Beispiel: bildungsbuero beschluss erfassen --sitzung 4 --handlungsfeld 1 "Die Maßnahmen werden beschlossen."
+    """
+    from prozess.sitzungen import beschluss_erfassen as erfassen
+
+    with _umgebung().sitzung() as s:
+        b = erfassen(s, sitzung_id, text, _jetzt(), feld_id)
+    click.echo(f"Beschluss {b.id} erfasst.")
+
+
+# --- Demo ----------------------------------------------------------------------------------
+
+
+@hauptbefehl.command()
+@click.option("--verzeichnis", default="demo-ausgabe", show_default=True, type=click.Path(file_okay=False),
+              help="Wohin Datenbank und Maildir der Demo geschrieben werden (wird neu angelegt).")
+@_fachlich
+def demo(verzeichnis):
+    """Spielt »Schulabsentismus« mit simulierter Uhr durch den ganzen Zyklus.
+
+    Beispiel: bildungsbuero demo --verzeichnis /tmp/demo
+    """
+    from prozess.demo import demo_ausfuehren
+
+    demo_ausfuehren(verzeichnis, click.echo)
+
+
+def main() -> None:
+    hauptbefehl(prog_name="bildungsbuero")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""Die Demo: »Schulabsentismus« läuft mit simulierter Uhr durch den ganzen Zyklus.
+
+Alles läuft über dieselben Bibliotheksfunktionen wie die CLI, auf einer frischen
+SQLite-Datei im Demo-Verzeichnis, und wird als deutsche Zeitleiste ausgegeben. Auch zwei
+abgewiesene Schritte gehören dazu: so sieht eine Nutzerin, was ein Wächter sagt.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from prozess.fehler import Eingabefehler, SchrittNichtMoeglich
+
+ORGANISATION = Path(__file__).resolve().parent.parent / "organisationen" / "landkreis-cloppenburg.toml"
+BERLIN = ZoneInfo("Europe/Berlin")
+MARKE = ".bildungsbuero-demo"
+
+ANNA = "anna.meyer@lkclp.example"          # Bildungsmanagement
+JOERG = "joerg.toebben@lkclp.example"      # Bildungsmonitoring
+HILTRUD = "hiltrud.schraeder@lkclp.example"  # Vorsitz der Steuerungsgruppe
+SCHULLEITUNG = "schulleitung@obs-loeningen.example"
+JOBCENTER = "p.hoemmken@jobcenter-clp.example"
+
+
+class Demo:
+    """Hält Umgebung, Uhr und Ausgabe zusammen; jede Methode ist ein Ereignis der Zeitleiste."""
+
+    def __init__(self, verzeichnis: Path, ausgabe: Callable[[str], None]):
+        from prozess.einstellungen import laden
+        from prozess.umgebung import Umgebung
+        from prozess.zeit import SimulierteUhr
+
+        einstellungen = laden().mit(datenbank_url=f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
+        self.umgebung = Umgebung(einstellungen)
+        self.uhr = SimulierteUhr(datetime(2027, 1, 11, 9, 0, tzinfo=BERLIN))
+        self.ausgabe = ausgabe
+
+    def am(self, tag: date, stunde: int = 9) -> None:
+        self.uhr.jetzt = datetime(tag.year, tag.month, tag.day, stunde, 0, tzinfo=BERLIN)
+
+    def sagen(self, text: str) -> None:
+        from prozess.zeit import zeitpunkt_de
+
+        self.ausgabe(f"{zeitpunkt_de(self.uhr.jetzt, BERLIN):<22} {text}")
+
+    def person(self, s, email: str):
+        from prozess.rollen import person_per_email
+
+        return person_per_email(s, email)
+
+    def schritt(self, feld_id: int, name: str, email: str, **kw) -> None:
+        from prozess.schritte import schritt_ausfuehren
+        from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+
+        with self.umgebung.sitzung() as s:
+            person = self.person(s, email)
+            eintrag = schritt_ausfuehren(s, feld_id, name, person.id, self.uhr.jetzt, self.umgebung.einstellungen, **kw)
+            self.sagen(
+                f"{person.name}: {name} – {ZUSTAND_BEZEICHNUNG[eintrag.von_zustand]} → "
+                f"{ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}" + (f" ({kw['begruendung']})" if kw.get("begruendung") else "")
+            )
+            self.neue_aufgaben(s, eintrag.zeitpunkt)
+
+    def abgewiesen(self, feld_id: int, name: str, email: str) -> None:
+        from prozess.schritte import schritt_ausfuehren
+
+        with self.umgebung.sitzung() as s:
+            person = self.person(s, email)
+            try:
+                schritt_ausfuehren(s, feld_id, name, person.id, self.uhr.jetzt, self.umgebung.einstellungen)
+            except SchrittNichtMoeglich as fehler:
+                self.sagen(f"{person.name} versucht »{name}« – abgewiesen:")
+                for zeile in str(fehler).splitlines()[1:] or [str(fehler)]:
+                    self.ausgabe(f"{'':<22}   {zeile}")
+            else:  # pragma: no cover - die Demo verlässt sich darauf, dass der Wächter greift
+                raise AssertionError(f"Schritt {name} hätte abgewiesen werden müssen")
+
+    def neue_aufgaben(self, s, seit: datetime) -> None:
+        from sqlmodel import select
+
+        from modelle.tabellen import Aufgabe, Person
+        from prozess.zeit import datum_de
+
+        for aufgabe, person in s.exec(
+            select(Aufgabe, Person).join(Person, Person.id == Aufgabe.verantwortlich_id)
+            .where(Aufgabe.angelegt_am == seit, Aufgabe.status == "offen").order_by(Aufgabe.id)
+        ):
+            self.ausgabe(f"{'':<22}   → Aufgabe an {person.name}: {aufgabe.titel} (Frist {datum_de(aufgabe.frist)})")
+
+    def ablauf(self) -> None:
+        from prozess import organisation as org
+        from prozess.handlungsfelder import datengrundlage_anlegen, handlungsfeld_anlegen
+        from prozess.sitzungen import beschluss_erfassen, sitzung_anlegen
+        from prozess.ziele import massnahme_aendern, massnahme_anlegen, massnahme_erledigen, ziel_anlegen
+
+        u = self.umgebung
+        u.einrichten()
+        with u.sitzung() as s:
+            bericht = org.organisation_laden(s, org.datei_lesen(ORGANISATION))
+        self.sagen(f"Organisation Landkreis Cloppenburg geladen ({len(bericht.aenderungen)} Einträge).")
+
+        with u.sitzung() as s:
+            feld = handlungsfeld_anlegen(
+                s, "Schulabsentismus", self.person(s, ANNA).id, self.uhr.jetzt, u.einstellungen,
+                "Schulpflichterfüllung sichern; Schulabgänge ohne qualifizierten Abschluss senken.",
+            )
+            fid = feld.id
+            self.sagen("Anna Meyer: Handlungsfeld »Schulabsentismus« angelegt – definiert")
+            self.neue_aufgaben(s, self.uhr.jetzt)
+
+        self.uhr.vorstellen(days=7)
+        self.abgewiesen(fid, "daten_zusammenstellen", JOERG)
+
+        self.uhr.vorstellen(days=3)
+        with u.sitzung() as s:
+            datengrundlage_anlegen(s, fid, "Fehlzeitenquote nach Schule 2025/26 (aggregiert)", "Schulamt", self.uhr.jetzt)
+            datengrundlage_anlegen(s, fid, "Abgänge ohne Abschluss 2021–2026", "Landesamt für Statistik", self.uhr.jetzt)
+        self.sagen("Jörg Többen: zwei Datengrundlagen erfasst")
+        self.schritt(fid, "daten_zusammenstellen", JOERG)
+
+        self.uhr.vorstellen(days=5)
+        self.schritt(fid, "zur_pruefung_vorlegen", ANNA)
+
+        self.am(date(2027, 2, 2), 11)
+        with u.sitzung() as s:
+            sitzung_anlegen(s, "steuerungsgruppe", datetime(2027, 2, 2, 10, tzinfo=BERLIN), "Raum 214")
+        self.schritt(fid, "daten_nachfordern", HILTRUD,
+                     begruendung="Fehlzeiten bitte nach Schulform und Jahrgang aufschlüsseln")
+
+        self.am(date(2027, 3, 1))
+        with u.sitzung() as s:
+            datengrundlage_anlegen(s, fid, "Fehlzeiten nach Schulform und Jahrgang", "Schulamt", self.uhr.jetzt)
+        self.sagen("Jörg Többen: Datengrundlage nach Schulform ergänzt")
+        self.schritt(fid, "daten_zusammenstellen", JOERG)
+        self.uhr.vorstellen(days=2)
+        self.schritt(fid, "zur_pruefung_vorlegen", ANNA)
+
+        self.uhr.vorstellen(days=10)
+        with u.sitzung() as s:
+            strategisch = ziel_anlegen(s, fid, "strategisches_ziel", "Jedes Kind erfüllt seine Schulpflicht").id
+            mittel = ziel_anlegen(s, fid, "mittlerziel", "Fehlzeiten früh erkennen und handeln", strategisch).id
+            paket = ziel_anlegen(s, fid, "arbeitspaket", "Frühwarnsystem an Oberschulen", mittel).id
+            m1 = massnahme_anlegen(s, paket, "Fehlzeiten-Ampel an der Oberschule Löningen erproben",
+                                   self.person(s, SCHULLEITUNG), date(2027, 9, 30)).id
+            m2 = massnahme_anlegen(s, paket, "Beratungskette Schule – Jugendamt – Jobcenter vereinbaren").id
+        self.sagen("Anna Meyer: Zielbaum mit zwei Maßnahmen angelegt (eine noch ohne Zuständigkeit)")
+
+        self.am(date(2027, 5, 4), 12)
+        with u.sitzung() as s:
+            sitzung_mai = sitzung_anlegen(s, "steuerungsgruppe", datetime(2027, 5, 4, 10, tzinfo=BERLIN), "Raum 214").id
+        self.abgewiesen(fid, "massnahmen_beschliessen", HILTRUD)
+        with u.sitzung() as s:
+            beschluss_erfassen(s, sitzung_mai, "Die Steuerungsgruppe beschließt die Maßnahmen zum Schulabsentismus.",
+                               self.uhr.jetzt, fid)
+            massnahme_aendern(s, m2, verantwortlich=self.person(s, JOBCENTER), frist=date(2027, 10, 31))
+        self.sagen("Steuerungsgruppe: Beschluss erfasst; Maßnahme 2 dem Jobcenter zugeordnet")
+        self.schritt(fid, "massnahmen_beschliessen", HILTRUD)
+
+        self.am(date(2027, 7, 1))
+        self.schritt(fid, "zurueckstellen", ANNA, begruendung="Sommerferien: Schulen nicht erreichbar")
+        self.am(date(2027, 8, 16))
+        self.schritt(fid, "wiederaufnehmen", ANNA)
+
+        self.am(date(2027, 9, 28))
+        with u.sitzung() as s:
+            massnahme_erledigen(s, m1, self.uhr.jetzt)
+        self.sagen("Oberschule Löningen: Maßnahme »Fehlzeiten-Ampel« erledigt")
+        self.am(date(2027, 10, 29))
+        with u.sitzung() as s:
+            massnahme_erledigen(s, m2, self.uhr.jetzt)
+        self.sagen("Jobcenter: Maßnahme »Beratungskette« erledigt")
+
+        self.am(date(2027, 11, 8))
+        self.schritt(fid, "bericht_erstatten", ANNA)
+        self.am(date(2028, 3, 8), 19)
+        self.schritt(fid, "abschliessen", ANNA)
+
+
+def demo_ausfuehren(verzeichnis: str | Path, ausgabe: Callable[[str], None] = print) -> Path:
+    """Legt ``verzeichnis`` neu an und spielt die Demo hinein; gibt das Verzeichnis zurück."""
+    verzeichnis = Path(verzeichnis).resolve()
+    if verzeichnis.exists() and any(verzeichnis.iterdir()):
+        if not (verzeichnis / MARKE).exists():
+            # Nie ein fremdes Verzeichnis leeren: nur eines, das eine frühere Demo angelegt hat.
+            raise Eingabefehler(
+                f"{verzeichnis} ist nicht leer und stammt nicht von einer Demo. Wählen Sie mit "
+                "--verzeichnis ein neues oder leeres Verzeichnis."
+            )
+        shutil.rmtree(verzeichnis)
+    verzeichnis.mkdir(parents=True, exist_ok=True)
+    (verzeichnis / MARKE).write_text("Von »bildungsbuero demo« angelegt; wird bei der nächsten Demo neu geschrieben.\n")
+    demo = Demo(verzeichnis, ausgabe)
+    ausgabe("Demo: Handlungsfeld »Schulabsentismus« im Landkreis Cloppenburg (simulierte Uhr)\n")
+    try:
+        demo.ablauf()
+    finally:
+        demo.umgebung.schliessen()
+    ausgabe(f"\nDatenbank: {verzeichnis / 'bildungsbuero.db'}")
+    ausgabe(f"Nachsehen: BILDUNGSBUERO_DATENBANK_URL=sqlite:///{verzeichnis / 'bildungsbuero.db'} bildungsbuero handlungsfeld zeige 1")
+    return verzeichnis

@@ -1,0 +1,100 @@
+"""Wächter: was wahr sein muss, bevor ein Schritt gelingt.
+
+Jeder Wächter gibt eine Liste von Gründen zurück, warum der Schritt *nicht* geht (leer:
+alles erfüllt). Die Gründe sind deutsche Sätze mit dem Weg, sie zu beheben; ``zeige``
+nutzt sie, um zu erklären, warum ein Schritt gerade nicht möglich ist. Jeder Wächter
+fragt über einen Index ab, damit ein Schritt bei 100 wie bei 100.000 Feldern gleich kostet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, func, select
+
+from modelle.tabellen import Beschluss, Datengrundlage, Gremium, Handlungsfeld, Massnahme, Sitzung
+
+
+@dataclass
+class Pruefkontext:
+    """Was ein Schritt mitbringt; ein Wächter darf ``beschluss_id`` setzen, wenn er einen findet."""
+
+    beschluss_id: int | None = None
+
+
+def datengrundlage_vorhanden(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+    vorhanden = session.exec(
+        select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == feld.id).limit(1)
+    ).first()
+    if vorhanden is not None:
+        return []
+    return [
+        "Es ist noch keine Datengrundlage erfasst. Erfassen Sie eine mit "
+        f"»bildungsbuero datengrundlage anlegen {feld.id} TITEL --quelle QUELLE«."
+    ]
+
+
+def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+    """Ein Beschluss der Steuerungsgruppe zu diesem Feld, gefasst seit Beginn der Prüfung."""
+    abfrage = (
+        select(Beschluss.id)
+        .join(Sitzung, Sitzung.id == Beschluss.sitzung_id)
+        .join(Gremium, Gremium.id == Sitzung.gremium_id)
+        .where(
+            Beschluss.handlungsfeld_id == feld.id,
+            Gremium.kuerzel == "steuerungsgruppe",
+            Beschluss.gefasst_am >= feld.zustand_seit,
+        )
+    )
+    if kontext.beschluss_id is not None:
+        gefunden = session.exec(abfrage.where(Beschluss.id == kontext.beschluss_id)).first()
+        if gefunden is None:
+            return [
+                f"Beschluss {kontext.beschluss_id} ist kein Beschluss der Steuerungsgruppe zu "
+                "diesem Handlungsfeld aus der laufenden Prüfung. Nennen Sie den richtigen "
+                "Beschluss oder erfassen Sie ihn mit »bildungsbuero beschluss erfassen«."
+            ]
+        return []
+    gefunden = session.exec(abfrage.order_by(Beschluss.gefasst_am.desc()).limit(1)).first()
+    if gefunden is None:
+        return [
+            "Es liegt kein Beschluss der Steuerungsgruppe zu diesem Handlungsfeld vor, gefasst "
+            "seit es zur Prüfung vorgelegt wurde. Erfassen Sie ihn mit »bildungsbuero beschluss "
+            f"erfassen --sitzung SITZUNG --handlungsfeld {feld.id} TEXT«."
+        ]
+    kontext.beschluss_id = gefunden
+    return []
+
+
+def massnahmen_vollstaendig(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+    """Mindestens eine Maßnahme, und jede hat eine zuständige Person und eine Frist."""
+    aktiv = Massnahme.status != "abgebrochen"
+    anzahl = session.exec(
+        select(func.count()).select_from(Massnahme).where(Massnahme.handlungsfeld_id == feld.id, aktiv)
+    ).one()
+    if anzahl == 0:
+        return [
+            "Es ist noch keine Maßnahme erfasst. Legen Sie eine an mit »bildungsbuero massnahme "
+            "anlegen --arbeitspaket ID TITEL --verantwortlich EMAIL --frist JJJJ-MM-TT«."
+        ]
+    unvollstaendig = session.exec(
+        select(Massnahme.id, Massnahme.titel)
+        .where(
+            Massnahme.handlungsfeld_id == feld.id,
+            aktiv,
+            (Massnahme.verantwortlich_id.is_(None)) | (Massnahme.frist.is_(None)),
+        )
+        .order_by(Massnahme.id)
+    ).all()
+    return [
+        f"Maßnahme {mid} »{titel}« hat keine zuständige Person oder keine Frist. Ergänzen Sie "
+        f"sie mit »bildungsbuero massnahme aendern {mid} --verantwortlich EMAIL --frist JJJJ-MM-TT«."
+        for mid, titel in unvollstaendig
+    ]
+
+
+WAECHTER = {
+    "datengrundlage_vorhanden": datengrundlage_vorhanden,
+    "beschluss_der_steuerungsgruppe": beschluss_der_steuerungsgruppe,
+    "massnahmen_vollstaendig": massnahmen_vollstaendig,
+}

@@ -1,0 +1,72 @@
+"""Zeit: die Uhr wird übergeben, nie gelesen, wo sie nicht übergeben wurde.
+
+Gespeichert wird in UTC; Fristen sind Kalendertage in der Zeitzone des Landkreises;
+angezeigt wird deutsch ("31.03.2027", "31.03.2027, 17:00 Uhr").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+
+
+def systemzeit() -> datetime:
+    """Der echte Zeitpunkt jetzt, in UTC. Nur die CLI und der Dienst rufen das auf."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class SimulierteUhr:
+    """Eine Uhr, die nur auf Zuruf vorgeht (Tests, Demo)."""
+
+    jetzt: datetime
+
+    def vorstellen(self, **dauer) -> datetime:
+        self.jetzt = self.jetzt + timedelta(**dauer)
+        return self.jetzt
+
+
+def heute(jetzt: datetime, zone: ZoneInfo) -> date:
+    """Das Kalenderdatum von ``jetzt`` im Landkreis."""
+    return jetzt.astimezone(zone).date()
+
+
+def frist_nach_tagen(jetzt: datetime, tage: int, zone: ZoneInfo) -> date:
+    """Die Frist ``tage`` Kalendertage nach dem heutigen Datum im Landkreis."""
+    return heute(jetzt, zone) + timedelta(days=tage)
+
+
+def datum_de(tag: date) -> str:
+    return tag.strftime("%d.%m.%Y")
+
+
+def zeitpunkt_de(zeitpunkt: datetime, zone: ZoneInfo) -> str:
+    return zeitpunkt.astimezone(zone).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DEUTSCH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def datum_lesen(text: str, wo: str) -> date:
+    """Liest ``2027-03-31`` oder ``31.03.2027``; sonst ein Fehler, der ``wo`` nennt."""
+    from prozess.fehler import Eingabefehler
+
+    text = text.strip()
+    if m := _ISO.match(text):
+        jahr, monat, tag = (int(x) for x in m.groups())
+    elif m := _DEUTSCH.match(text):
+        tag, monat, jahr = (int(x) for x in m.groups())
+    else:
+        raise Eingabefehler(
+            f"{wo}: »{text}« ist kein Datum. Schreiben Sie es als JJJJ-MM-TT oder TT.MM.JJJJ, "
+            "z. B. 2027-03-31 oder 31.03.2027."
+        )
+    try:
+        return date(jahr, monat, tag)
+    except ValueError:
+        raise Eingabefehler(f"{wo}: »{text}« ist kein gültiges Kalenderdatum.") from None

@@ -1,0 +1,82 @@
+"""Hilfen für Tests: Personen der Beispielorganisation, ein Feld in einen Zustand bringen."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from modelle.tabellen import Handlungsfeld
+from prozess.handlungsfelder import datengrundlage_anlegen, handlungsfeld_anlegen
+from prozess.rollen import person_per_email
+from prozess.schritte import schritt_ausfuehren
+from prozess.sitzungen import beschluss_erfassen, sitzung_anlegen
+from prozess.ziele import massnahme_anlegen, ziel_anlegen
+
+MANAGEMENT = "anna.meyer@lkclp.example"
+MONITORING = "joerg.toebben@lkclp.example"
+SG_VORSITZ = "hiltrud.schraeder@lkclp.example"
+SG_MITGLIED = "bernd.wuebbolding@lkclp.example"
+SCHULLEITUNG = "schulleitung@obs-loeningen.example"
+
+# Der Weg vom Anlegen in jeden Zustand: (Schritt, Person, Begründung)
+WEG = {
+    "definiert": [],
+    "daten_zusammengestellt": [("daten_zusammenstellen", MONITORING, "")],
+    "steuerungspruefung": [("daten_zusammenstellen", MONITORING, ""), ("zur_pruefung_vorlegen", MANAGEMENT, "")],
+}
+WEG["massnahmen_beschlossen"] = WEG["steuerungspruefung"] + [("massnahmen_beschliessen", SG_VORSITZ, "")]
+WEG["berichterstattung"] = WEG["massnahmen_beschlossen"] + [("bericht_erstatten", MANAGEMENT, "")]
+WEG["abgeschlossen"] = WEG["berichterstattung"] + [("abschliessen", MANAGEMENT, "")]
+
+
+def pid(s, email: str) -> int:
+    return person_per_email(s, email).id
+
+
+def schritt(s, einstellungen, uhr, feld_id: int, name: str, email: str, begruendung: str = "", **kw):
+    uhr.vorstellen(days=1)
+    return schritt_ausfuehren(s, feld_id, name, pid(s, email), uhr.jetzt, einstellungen, begruendung=begruendung, **kw)
+
+
+def feld_anlegen(s, einstellungen, uhr, titel: str = "Schulabsentismus") -> int:
+    return handlungsfeld_anlegen(s, titel, pid(s, MANAGEMENT), uhr.jetzt, einstellungen).id
+
+
+def vollstaendige_massnahme(s, feld_id: int) -> int:
+    strategisch = ziel_anlegen(s, feld_id, "strategisches_ziel", "Schulpflicht erfüllen").id
+    mittel = ziel_anlegen(s, feld_id, "mittlerziel", "Fehlzeiten früh erkennen", strategisch).id
+    paket = ziel_anlegen(s, feld_id, "arbeitspaket", "Frühwarnsystem", mittel).id
+    return massnahme_anlegen(s, paket, "Fehlzeiten-Ampel", person_per_email(s, SCHULLEITUNG), date(2027, 9, 30)).id
+
+
+def beschluss_der_steuerungsgruppe(s, uhr, feld_id: int, gremium: str = "steuerungsgruppe") -> int:
+    sitzung = sitzung_anlegen(s, gremium, uhr.jetzt - timedelta(hours=1))
+    return beschluss_erfassen(s, sitzung.id, "Maßnahmen beschlossen.", uhr.jetzt, feld_id).id
+
+
+def feld_im_zustand(s, einstellungen, uhr, zustand: str) -> int:
+    """Ein neues Feld, auf dem regulären Weg in ``zustand`` gebracht (mit Daten, Maßnahme, Beschluss)."""
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    datengrundlage_anlegen(s, feld_id, "Fehlzeitenquote 2025/26", "Schulamt", uhr.jetzt)
+    vollstaendige_massnahme(s, feld_id)
+    for name, email, begruendung in WEG.get(zustand, []):
+        if name == "massnahmen_beschliessen":
+            uhr.vorstellen(hours=1)
+            beschluss_der_steuerungsgruppe(s, uhr, feld_id)
+        schritt(s, einstellungen, uhr, feld_id, name, email, begruendung)
+    if zustand == "zurueckgestellt":
+        schritt(s, einstellungen, uhr, feld_id, "zurueckstellen", MANAGEMENT, "Pause")
+    assert s.get(Handlungsfeld, feld_id).zustand == zustand
+    return feld_id
+
+
+def abbild(s) -> dict:
+    """Der Inhalt aller Tabellen, um zu prüfen, dass ein abgewiesener Schritt nichts änderte."""
+    from sqlmodel import SQLModel
+
+    s.expire_all()
+    return {
+        tabelle.name: sorted(tuple(map(str, zeile)) for zeile in s.execute(select(tabelle)).all())
+        for tabelle in SQLModel.metadata.sorted_tables
+    }
