@@ -1,0 +1,112 @@
+"""Migrationen von leer bis zum neuesten Stand; die Modelle entsprechen den Migrationen."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel, select
+
+import modelle.tabellen  # noqa: F401
+from modelle.datenbank import engine_erstellen, migrieren, neueste_revision, schema_stand
+
+
+@pytest.fixture
+def leere_db(request, tmp_path):
+    """Eine wirklich leere Datenbank: neue SQLite-Datei oder ein neues PostgreSQL-Schema."""
+    if request.param == "sqlite":
+        engine = engine_erstellen(f"sqlite:///{tmp_path / 'leer.db'}")
+        yield engine
+        engine.dispose()
+        return
+    import uuid
+    from urllib.parse import quote
+
+    from tests.conftest import PG_URL
+
+    request.getfixturevalue("pg_schema_url")  # erreichbar (oder Skip/Fehler wie überall)
+    schema = f"bb_leer_{uuid.uuid4().hex[:8]}"
+    verwaltung = engine_erstellen(PG_URL)
+    with verwaltung.begin() as v:
+        v.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine = engine_erstellen(f"{PG_URL}?options={quote(f'-csearch_path={schema}')}")
+    yield engine
+    engine.dispose()
+    with verwaltung.begin() as v:
+        v.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    verwaltung.dispose()
+
+
+BEIDE = pytest.mark.parametrize("leere_db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+
+
+@BEIDE
+def test_migriert_von_leer_bis_zum_neuesten_stand_hin_und_zurueck(leere_db):
+    assert schema_stand(leere_db) is None
+    migrieren(leere_db)
+    assert schema_stand(leere_db) == neueste_revision()
+    migrieren(leere_db)  # ein zweites init ändert nichts
+    assert schema_stand(leere_db) == neueste_revision()
+    from alembic import command
+
+    from modelle.datenbank import _alembic_config
+
+    with leere_db.begin() as v:
+        command.downgrade(_alembic_config(v), "base")
+    assert schema_stand(leere_db) is None
+    migrieren(leere_db)
+    assert schema_stand(leere_db) == neueste_revision()
+
+
+@BEIDE
+def test_die_modelle_entsprechen_den_migrationen(leere_db):
+    migrieren(leere_db)
+    with leere_db.connect() as v:
+        unterschiede = compare_metadata(MigrationContext.configure(v, opts={"compare_type": True}), SQLModel.metadata)
+    assert unterschiede == []
+
+
+def test_sqlite_laeuft_mit_wal_und_fremdschluesseln(tmp_path):
+    engine = engine_erstellen(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as v:
+        assert v.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert v.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_zeitpunkte_werden_in_utc_gespeichert_und_zonenbewusst_gelesen(db_url):
+    from modelle.datenbank import sitzung
+    from modelle.tabellen import Gremium, Sitzung
+
+    engine = engine_erstellen(db_url)
+    berlin = timezone(timedelta(hours=2))
+    with sitzung(engine) as s:
+        g = Gremium(kuerzel="beirat", name="Beirat")
+        s.add(g)
+        s.flush()
+        s.add(Sitzung(gremium_id=g.id, beginn=datetime(2027, 6, 9, 17, 0, tzinfo=berlin)))
+        s.commit()
+    with sitzung(engine) as s:
+        gelesen = s.exec(select(Sitzung)).one().beginn
+    engine.dispose()
+    assert gelesen == datetime(2027, 6, 9, 15, 0, tzinfo=timezone.utc)
+    assert gelesen.tzinfo is not None
+
+
+def test_ein_naiver_zeitpunkt_wird_abgewiesen(db_url):
+    from sqlalchemy.exc import StatementError
+
+    from modelle.datenbank import sitzung
+    from modelle.tabellen import Gremium, Sitzung
+
+    engine = engine_erstellen(db_url)
+    with sitzung(engine) as s:
+        g = Gremium(kuerzel="beirat", name="Beirat")
+        s.add(g)
+        s.flush()
+        s.add(Sitzung(gremium_id=g.id, beginn=datetime(2027, 6, 9, 17, 0)))
+        with pytest.raises(StatementError, match="ohne Zeitzone"):
+            s.commit()
+    engine.dispose()

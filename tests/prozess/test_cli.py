@@ -1,0 +1,129 @@
+"""Die Befehlszeile als echter Unterprozess: Hilfe, Fehler, Exit-Codes, unveränderte Daten."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prozess.cli import hauptbefehl
+from tests.conftest import ORGANISATION
+
+WURZEL = Path(__file__).resolve().parents[2]
+BEFEHL = Path(sys.executable).parent / "bildungsbuero"
+
+
+def bb(*args: str, db: Path, pruefen: bool = True) -> subprocess.CompletedProcess:
+    umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
+    umgebung["BILDUNGSBUERO_DATENBANK_URL"] = f"sqlite:///{db}"
+    ergebnis = subprocess.run([str(BEFEHL), *args], capture_output=True, text=True, env=umgebung, cwd=db.parent)
+    if pruefen:
+        assert ergebnis.returncode == 0, ergebnis.stderr
+    return ergebnis
+
+
+def test_hilfe_laedt_weder_sqlmodel_noch_sqlalchemy():
+    code = (
+        "import sys\n"
+        "from prozess.cli import hauptbefehl\n"
+        "try:\n    hauptbefehl(['--help'], prog_name='bildungsbuero')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'alembic', 'transitions') if m in sys.modules))\n"
+    )
+    ausgabe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert ausgabe.strip().splitlines()[-1] == "[]"
+
+
+def _alle_befehle(gruppe, pfad=()):
+    import click
+
+    for name, befehl in gruppe.commands.items():
+        if isinstance(befehl, click.Group):
+            yield from _alle_befehle(befehl, pfad + (name,))
+        else:
+            yield pfad + (name,), befehl
+
+
+@pytest.mark.parametrize("pfad,befehl", list(_alle_befehle(hauptbefehl)), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_jeder_befehl_hat_hilfe_mit_beispiel(pfad, befehl):
+    beispiele = [z.strip() for z in befehl.help.splitlines() if z.strip().startswith("Beispiel:")]
+    assert beispiele and "bildungsbuero " + " ".join(pfad) in beispiele[0]
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    pfad = tmp_path / "cli.db"
+    bb("init", db=pfad)
+    bb("organisation", "laden", str(ORGANISATION), db=pfad)
+    return pfad
+
+
+def test_init_und_organisation_laden_sind_wiederholbar(db):
+    assert "schon auf dem neuesten Stand" in bb("init", db=db).stdout
+    assert "Landkreis Cloppenburg: keine Änderungen." in bb("organisation", "laden", str(ORGANISATION), db=db).stdout
+
+
+def test_ein_befehl_auf_einer_leeren_datenbank_verweist_auf_init(tmp_path):
+    ergebnis = bb("handlungsfeld", "liste", db=tmp_path / "leer.db", pruefen=False)
+    assert ergebnis.returncode == 1
+    assert "Führen Sie zuerst »bildungsbuero init« aus." in ergebnis.stderr
+
+
+def test_ein_handlungsfeld_laeuft_ueber_die_befehlszeile(db):
+    bb("handlungsfeld", "anlegen", "Schulabsentismus", "--als", "anna.meyer@lkclp.example", db=db)
+    bb("datengrundlage", "anlegen", "1", "Fehlzeitenquote", "--quelle", "Schulamt", db=db)
+    ausgabe = bb("handlungsfeld", "schritt", "1", "daten_zusammenstellen", "--als", "joerg.toebben@lkclp.example", db=db).stdout
+    assert "definiert → Daten zusammengestellt" in ausgabe
+    zeige = bb("handlungsfeld", "zeige", "1", db=db).stdout
+    assert "Zustand: Daten zusammengestellt" in zeige
+    assert "zur_pruefung_vorlegen" in zeige and "– möglich (durch Bildungsmanagement)" in zeige
+    assert "der Steuerungsgruppe zur Prüfung vorlegen – Anna Meyer, Frist" in zeige
+    assert "daten_zusammenstellen: definiert → Daten zusammengestellt  (Jörg Többen)" in zeige
+
+
+def test_ein_unzulaessiger_schritt_endet_mit_fehlercode_und_aendert_nichts(db):
+    bb("handlungsfeld", "anlegen", "Schulabsentismus", "--als", "anna.meyer@lkclp.example", db=db)
+    zeige_vorher = bb("handlungsfeld", "zeige", "1", db=db).stdout
+    ergebnis = bb("handlungsfeld", "schritt", "1", "abschliessen", "--als", "anna.meyer@lkclp.example", db=db, pruefen=False)
+    assert ergebnis.returncode == 1
+    assert "der Schritt »abschliessen« ist jetzt nicht möglich" in ergebnis.stderr
+    assert "Jetzt möglich: daten_zusammenstellen, zurueckstellen." in ergebnis.stderr
+    assert bb("handlungsfeld", "zeige", "1", db=db).stdout == zeige_vorher
+
+
+def test_ein_falsches_datum_nennt_die_stelle_und_das_format(db):
+    ergebnis = bb("aufgabe", "anlegen", "Bericht", "--verantwortlich", "anna.meyer@lkclp.example",
+                  "--frist", "31.02.2027", db=db, pruefen=False)
+    assert ergebnis.returncode == 1
+    assert "--frist: »31.02.2027« ist kein gültiges Kalenderdatum." in ergebnis.stderr
+    assert "Keine Aufgaben." in bb("aufgabe", "liste", db=db).stdout
+
+
+def test_eine_unbekannte_person_wird_mit_ausweg_abgewiesen(db):
+    ergebnis = bb("handlungsfeld", "anlegen", "X", "--als", "niemand@example.org", db=db, pruefen=False)
+    assert ergebnis.returncode == 1
+    assert "Keine Person mit der E-Mail-Adresse »niemand@example.org«" in ergebnis.stderr
+    assert "organisation laden" in ergebnis.stderr
+
+
+def test_eine_falsche_einstellung_scheitert_beim_start(db):
+    umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
+    umgebung["BILDUNGSBUERO_FRIST_BERICHT_TAGE"] = "-3"
+    ergebnis = subprocess.run([str(BEFEHL), "handlungsfeld", "liste"], capture_output=True, text=True, env=umgebung, cwd=db.parent)
+    assert ergebnis.returncode == 1
+    assert "Einstellung »frist_bericht_tage« (aus BILDUNGSBUERO_FRIST_BERICHT_TAGE)" in ergebnis.stderr
+
+
+def test_das_diagramm_in_der_readme_ist_aktuell():
+    from prozess.zyklus import mermaid
+
+    assert "```mermaid\n" + mermaid() + "\n```" in (WURZEL / "README.md").read_text(encoding="utf-8")
+
+
+def test_die_readme_beginnt_mit_den_zwei_befehlen():
+    zeilen = (WURZEL / "README.md").read_text(encoding="utf-8").splitlines()
+    befehle = [z.strip().split("#")[0].strip() for z in zeilen[:5] if z.startswith("    ")]
+    assert befehle == ["make demo", "make test"]
+    assert "make test" in (WURZEL / ".ci" / "run").read_text()

@@ -1,0 +1,35 @@
+"""Die Demo läuft auf einer frischen SQLite-Datei durch den ganzen Zyklus."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from prozess.demo import demo_ausfuehren
+from prozess.fehler import Eingabefehler
+
+
+def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(tmp_path):
+    from modelle.datenbank import engine_erstellen, sitzung
+    from modelle.tabellen import Handlungsfeld, Schrittprotokoll
+
+    zeilen: list[str] = []
+    verzeichnis = demo_ausfuehren(tmp_path / "demo", zeilen.append)
+    text = "\n".join(zeilen)
+    assert "abgewiesen:" in text and "noch keine Datengrundlage erfasst" in text
+    assert "abschliessen – in Berichterstattung → abgeschlossen" in text
+    engine = engine_erstellen(f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
+    with sitzung(engine) as s:
+        feld = s.exec(select(Handlungsfeld)).one()
+        schritte = [e.schritt for e in s.exec(select(Schrittprotokoll).order_by(Schrittprotokoll.id))]
+    engine.dispose()
+    assert feld.zustand == "abgeschlossen"
+    assert schritte[0] == "anlegen" and schritte[-1] == "abschliessen"
+    assert {"daten_nachfordern", "zurueckstellen", "wiederaufnehmen", "massnahmen_beschliessen"} <= set(schritte)
+
+
+def test_die_demo_leert_kein_fremdes_verzeichnis(tmp_path):
+    (tmp_path / "wichtig.txt").write_text("bitte nicht löschen")
+    with pytest.raises(Eingabefehler, match="stammt nicht von einer Demo"):
+        demo_ausfuehren(tmp_path, lambda _: None)
+    assert (tmp_path / "wichtig.txt").exists()

@@ -1,0 +1,81 @@
+"""Die Organisationsdatei: prüfen, idempotent laden, Änderungen melden."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from modelle.tabellen import Gremium, Mitgliedschaft, Person, Schrittprotokoll
+from prozess.fehler import Eingabefehler
+from prozess.organisation import datei_lesen, organisation_laden, person_entfernen
+from tests.conftest import ORGANISATION
+from tests.hilfen import abbild, feld_anlegen
+
+
+def test_die_cloppenburger_organisation_hat_alle_gremien_und_rollen_des_konzepts():
+    org = datei_lesen(ORGANISATION)
+    assert {g.kuerzel for g in org.gremien} == {
+        "bildungsbuero", "bildungsbeirat", "steuerungsgruppe", "schulausschuss", "bildungskonferenz"}
+    rollen = {f"{g}:{r}" for p in org.personen for g, r in p.rollen}
+    assert {"bildungsbuero:bildungsmanagement", "bildungsbuero:bildungsmonitoring", "steuerungsgruppe:vorsitz"} <= rollen
+    beirat = next(g for g in org.gremien if g.kuerzel == "bildungsbeirat")
+    assert beirat.rhythmus["monate"] == [3, 9]
+
+
+def test_zweites_laden_aendert_nichts_und_sagt_das(organisation):
+    with organisation.sitzung() as s:
+        vorher = abbild(s)
+        bericht = organisation_laden(s, datei_lesen(ORGANISATION))
+        assert bericht.aenderungen == []
+        assert abbild(s) == vorher
+
+
+def test_geaenderte_datei_meldet_jede_aenderung(organisation, tmp_path):
+    text = ORGANISATION.read_text(encoding="utf-8")
+    text = text.replace('name = "Jörg Többen"', 'name = "Jörg Többen-Meyer"')
+    text = text.replace('rollen = ["bildungskonferenz:mitglied"]', 'rollen = ["bildungsbeirat:mitglied"]')
+    datei = tmp_path / "org.toml"
+    datei.write_text(text, encoding="utf-8")
+    with organisation.sitzung() as s:
+        bericht = organisation_laden(s, datei_lesen(datei))
+        assert sorted(bericht.aenderungen) == sorted([
+            "Person geändert: Jörg Többen-Meyer",
+            "Rolle hinzugefügt: Frank Deeken – bildungsbeirat:mitglied",
+            "Rolle entfernt: Frank Deeken – bildungskonferenz:mitglied",
+        ])
+
+
+@pytest.mark.parametrize("ersetzen,meldung", [
+    ('email = "joerg.toebben@lkclp.example"', "[[person]] Nr. 2, email: »joerg.toebben(at)lkclp« ist keine gültige E-Mail-Adresse"),
+    ('rollen = ["bildungsbuero:bildungsmonitoring"]', "[[person]] Nr. 2, rollen: »stadtrat:mitglied« muss »gremium:rolle« sein"),
+    ('uhrzeit = "17:00"', "Gremium »bildungsbeirat«, sitzungen.uhrzeit: »17 Uhr« hat nicht die Form HH:MM"),
+    ('monate = [3, 9]', "Gremium »bildungsbeirat«, sitzungen.monate: erwartet eine ganze Zahl von 1 bis 12, nicht 13"),
+    ('name = "Anna Meyer"', "[[person]] Nr. 1, name: der Text darf keinen Zeilenumbruch enthalten"),
+])
+def test_ein_fehler_in_der_datei_nennt_die_stelle_und_schreibt_nichts(organisation, tmp_path, ersetzen, meldung):
+    falsch = {
+        'email = "joerg.toebben@lkclp.example"': 'email = "joerg.toebben(at)lkclp"',
+        'rollen = ["bildungsbuero:bildungsmonitoring"]': 'rollen = ["stadtrat:mitglied"]',
+        'uhrzeit = "17:00"': 'uhrzeit = "17 Uhr"',
+        'monate = [3, 9]': 'monate = [3, 13]',
+        'name = "Anna Meyer"': 'name = "Anna\\nMeyer"',
+    }[ersetzen]
+    datei = tmp_path / "org.toml"
+    datei.write_text(ORGANISATION.read_text(encoding="utf-8").replace(ersetzen, falsch, 1), encoding="utf-8")
+    with organisation.sitzung() as s:
+        vorher = abbild(s)
+        with pytest.raises(Eingabefehler) as info:
+            organisation_laden(s, datei_lesen(datei))
+        assert meldung in str(info.value)
+        assert str(datei) in str(info.value)
+        assert abbild(s) == vorher
+
+
+def test_eine_entfernte_person_verliert_name_adresse_und_rollen_das_protokoll_bleibt(s, einstellungen, uhr):
+    feld_anlegen(s, einstellungen, uhr)
+    person_entfernen(s, "anna.meyer@lkclp.example", uhr.jetzt)
+    s.expire_all()
+    anna = s.exec(select(Person).join(Schrittprotokoll, Schrittprotokoll.person_id == Person.id)).one()
+    assert (anna.email, anna.organisation, anna.name) == (None, None, f"entfernte Person {anna.id}")
+    assert s.exec(select(func.count()).select_from(Mitgliedschaft).where(Mitgliedschaft.person_id == anna.id)).one() == 0
+    assert s.exec(select(func.count()).select_from(Gremium)).one() == 5
