@@ -23,6 +23,13 @@ def _zeit(**kw):
     return Field(sa_type=UTCZeit, **kw)
 
 
+class Landkreis(SQLModel, table=True):
+    """Der Landkreis, dem diese Installation dient (eine Zeile, aus der Organisationsdatei)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+
+
 class Gremium(SQLModel, table=True):
     """Ein Gremium (Bildungsbeirat, Steuerungsgruppe, ...) oder das Bildungsbüro selbst."""
 
@@ -131,6 +138,13 @@ class Aufgabe(SQLModel, table=True):
     anlass_zustand: str | None = Field(default=None, max_length=40)
     angelegt_am: datetime = _zeit()
     erledigt_am: datetime | None = _zeit(default=None)
+    # Erinnerungen: der nächste Zeitpunkt, zu dem der Takt diese Aufgabe ansehen muss (NULL,
+    # wenn nichts mehr ansteht, z. B. weil sie erledigt ist). Über diesen Index findet der Takt
+    # die fälligen Aufgaben, ohne alle offenen zu lesen.
+    naechste_erinnerung_am: datetime | None = _zeit(default=None, index=True)
+    letzte_erinnerung: str | None = Field(default=None, max_length=40)
+    letzte_erinnerung_am: datetime | None = _zeit(default=None)
+    eskaliert_fuer_frist: date | None = None
 
 
 class Sitzung(SQLModel, table=True):
@@ -180,3 +194,34 @@ class Schrittprotokoll(SQLModel, table=True):
     begruendung: str = Field(default="")
     beschluss_id: int | None = Field(default=None, foreign_key="beschluss.id")
     prozess_version: int
+
+
+class Outbox(SQLModel, table=True):
+    """Eine zu versendende Mail, geschrieben in derselben Transaktion wie ihr Anlass.
+
+    ``schluessel`` (Anlass, Empfänger, Gegenstand, Datum des Anlasses) ist eindeutig: ein
+    zweiter Takt schreibt dieselbe Mail nicht noch einmal. ``kontext`` hält die Werte, mit
+    denen die Vorlage beim Versand dargestellt wird, so wie sie beim Anlass galten.
+    Status: wartend → in_versand → gesendet | fehler_voruebergehend (→ erneut) |
+    fehler_dauerhaft | verworfen (die Aufgabe war vor dem Versand schon erledigt).
+    """
+
+    __table_args__ = (Index("ix_outbox_faellig", "status", "naechster_versuch"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    schluessel: str = Field(max_length=300, unique=True)
+    anlass: str = Field(max_length=40)
+    vorlage: str = Field(max_length=60)
+    kontext: dict = Field(sa_type=JSON)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    empfaenger_email: str = Field(max_length=254)
+    empfaenger_name: str = Field(max_length=200)
+    aufgabe_id: int | None = Field(default=None, foreign_key="aufgabe.id", index=True)
+    message_id: str = Field(max_length=250, unique=True)
+    status: str = Field(default="wartend", max_length=30)
+    versuche: int = Field(default=0)
+    naechster_versuch: datetime = _zeit()
+    beansprucht_bis: datetime | None = _zeit(default=None)
+    letzter_fehler: str | None = None
+    erstellt_am: datetime = _zeit()
+    gesendet_am: datetime | None = _zeit(default=None)

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from modelle.tabellen import Aufgabe, Handlungsfeld, Massnahme, Person
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Eingabefehler, NichtGefunden, SchrittNichtMoeglich
+from prozess.erinnerungen import Regeln, planen
 from prozess.rollen import zustaendige_person
 from prozess.zeit import frist_nach_tagen
 from prozess.zyklus import FOLGEAUFGABEN, ROLLE_BEZEICHNUNG
@@ -52,6 +53,9 @@ def folgeaufgaben_anlegen(
         )
     if feld.zustand == "massnahmen_beschlossen":
         neue.extend(_aufgaben_fuer_massnahmen(session, feld, jetzt))
+    regeln = Regeln.aus(einstellungen)
+    for aufgabe in neue:
+        planen(aufgabe, jetzt, regeln)
     session.add_all(neue)
     return neue
 
@@ -89,7 +93,7 @@ def aufgaben_des_zustands_schliessen(
     session.execute(
         update(Aufgabe)
         .where(Aufgabe.handlungsfeld_id == feld_id, Aufgabe.status == OFFEN, Aufgabe.anlass_zustand == zustand)
-        .values(status=status, erledigt_am=jetzt)
+        .values(status=status, erledigt_am=jetzt, naechste_erinnerung_am=None)
     )
 
 
@@ -100,11 +104,12 @@ def aufgabe_anlegen(
     verantwortlich: Person,
     frist: date,
     jetzt: datetime,
+    einstellungen: Einstellungen,
     handlungsfeld_id: int | None = None,
     massnahme_id: int | None = None,
     beschreibung: str = "",
 ) -> Aufgabe:
-    """Eine Aufgabe von Hand; gehört zu einem Handlungsfeld oder einer Maßnahme (oder beidem)."""
+    """Eine Aufgabe von Hand, mit Mail an die zuständige Person und geplanten Erinnerungen."""
     if not titel.strip():
         raise Eingabefehler("Der Titel der Aufgabe ist leer. Geben Sie an, was zu tun ist.")
     if massnahme_id is not None:
@@ -125,22 +130,46 @@ def aufgabe_anlegen(
         frist=frist,
         angelegt_am=jetzt,
     )
+    planen(aufgabe, jetzt, Regeln.aus(einstellungen))
     session.add(aufgabe)
+    try:
+        session.flush()
+        from prozess.auftragsmails import mails_fuer_neue_aufgaben
+
+        mails_fuer_neue_aufgaben(session, [aufgabe], jetzt, einstellungen)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return aufgabe
+
+
+def aufgabe_verschieben(session: Session, aufgabe_id: int, frist: date, jetzt: datetime, einstellungen: Einstellungen) -> Aufgabe:
+    """Setzt eine neue Frist; die Erinnerungen werden dafür neu geplant."""
+    aufgabe = _offene_aufgabe(session, aufgabe_id)
+    aufgabe.frist = frist
+    planen(aufgabe, jetzt, Regeln.aus(einstellungen))
     session.commit()
     return aufgabe
 
 
-def aufgabe_erledigen(session: Session, aufgabe_id: int, jetzt: datetime) -> Aufgabe:
-    """Markiert eine offene Aufgabe als erledigt; eine schon erledigte bleibt, wie sie ist."""
+def _offene_aufgabe(session: Session, aufgabe_id: int) -> Aufgabe:
     aufgabe = session.get(Aufgabe, aufgabe_id)
     if aufgabe is None:
         raise NichtGefunden(f"Aufgabe {aufgabe_id} gibt es nicht (»bildungsbuero aufgabe liste«).")
     if aufgabe.status != OFFEN:
         raise Eingabefehler(
-            f"Aufgabe {aufgabe_id} ist nicht mehr offen (Status: {aufgabe.status}); es gibt nichts zu erledigen."
+            f"Aufgabe {aufgabe_id} ist nicht mehr offen (Status: {aufgabe.status}); daran ist nichts mehr zu tun."
         )
+    return aufgabe
+
+
+def aufgabe_erledigen(session: Session, aufgabe_id: int, jetzt: datetime) -> Aufgabe:
+    """Markiert eine offene Aufgabe als erledigt; ihre Erinnerungen hören damit auf."""
+    aufgabe = _offene_aufgabe(session, aufgabe_id)
     aufgabe.status = ERLEDIGT
     aufgabe.erledigt_am = jetzt
+    aufgabe.naechste_erinnerung_am = None
     session.commit()
     return aufgabe
 

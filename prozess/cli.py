@@ -407,9 +407,11 @@ def massnahme_aendern(massnahme_id, verantwortlich, frist, status):
     """
     from prozess.ziele import massnahme_aendern as aendern
 
-    with _umgebung().sitzung() as s:
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
         person = _person(s, verantwortlich) if verantwortlich else None
-        m = aendern(s, massnahme_id, verantwortlich=person, frist=_datum(frist, "--frist"), status=status)
+        m = aendern(s, massnahme_id, _jetzt(), umgebung.einstellungen, verantwortlich=person,
+                    frist=_datum(frist, "--frist"), status=status)
     click.echo(f"Maßnahme {m.id} geändert.")
 
 
@@ -477,9 +479,11 @@ def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
     """
     from prozess.aufgaben import aufgabe_anlegen as anlegen
 
-    with _umgebung().sitzung() as s:
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
         a = anlegen(s, titel=titel, verantwortlich=_person(s, verantwortlich), frist=_datum(frist, "--frist"),
-                    jetzt=_jetzt(), handlungsfeld_id=feld_id, massnahme_id=massnahme_id)
+                    jetzt=_jetzt(), einstellungen=umgebung.einstellungen, handlungsfeld_id=feld_id,
+                    massnahme_id=massnahme_id)
     click.echo(f"Aufgabe {a.id} »{a.titel}« angelegt.")
 
 
@@ -495,12 +499,33 @@ def aufgabe_liste(feld_id, alle):
     from prozess.aufgaben import aufgaben_liste
     from prozess.zeit import datum_de
 
-    with _umgebung().sitzung() as s:
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
         zeilen = aufgaben_liste(s, handlungsfeld_id=feld_id, nur_offene=not alle)
     for a, p in zeilen:
         click.echo(f"{a.id:>5}  {datum_de(a.frist)}  {a.status:<10} {a.titel} – {p.name}")
+        click.echo(f"       Erinnerungen: {_erinnerungsstand(a, umgebung.einstellungen.zeitzone)}")
     if not zeilen:
         click.echo("Keine Aufgaben.")
+
+
+@aufgabe.command("verschieben")
+@click.argument("aufgabe_id", type=int, metavar="ID")
+@click.argument("frist", metavar="DATUM")
+@_fachlich
+def aufgabe_verschieben(aufgabe_id, frist):
+    """Setzt eine neue Frist; die Erinnerungen werden neu geplant.
+
+    Beispiel: bildungsbuero aufgabe verschieben 7 2027-03-31
+    """
+    from prozess.aufgaben import aufgabe_verschieben as verschieben
+    from prozess.zeit import datum_de, zeitpunkt_de
+
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        a = verschieben(s, aufgabe_id, _datum(frist, "DATUM"), _jetzt(), umgebung.einstellungen)
+    click.echo(f"Aufgabe {a.id}: neue Frist {datum_de(a.frist)}; nächste Erinnerung "
+               f"{zeitpunkt_de(a.naechste_erinnerung_am, umgebung.einstellungen.zeitzone)}.")
 
 
 @aufgabe.command("erledigt")
@@ -516,6 +541,95 @@ def aufgabe_erledigt(aufgabe_id):
     with _umgebung().sitzung() as s:
         a = aufgabe_erledigen(s, aufgabe_id, _jetzt())
     click.echo(f"Aufgabe {a.id} »{a.titel}« erledigt.")
+
+
+def _erinnerungsstand(a, zone) -> str:
+    from prozess.zeit import zeitpunkt_de
+
+    teile = []
+    if a.letzte_erinnerung:
+        teile.append(f"zuletzt {a.letzte_erinnerung} am {zeitpunkt_de(a.letzte_erinnerung_am, zone)}")
+    if a.eskaliert_fuer_frist == a.frist:
+        teile.append("eskaliert")
+    if a.naechste_erinnerung_am:
+        teile.append(f"nächste am {zeitpunkt_de(a.naechste_erinnerung_am, zone)}")
+    elif a.status == "offen":
+        teile.append("keine geplant")
+    else:
+        teile.append("beendet")
+    return "; ".join(teile)
+
+
+# --- Versand -------------------------------------------------------------------------------
+
+
+@hauptbefehl.group()
+def versand():
+    """Die Outbox: was versandt ist, was wartet, was scheiterte."""
+
+
+@versand.command("status")
+@_fachlich
+def versand_status():
+    """Zeigt die Outbox nach Status und die gescheiterten Mails mit Grund.
+
+    Beispiel: bildungsbuero versand status
+    """
+    from sqlmodel import select
+
+    from benachrichtigungen.versand import versand_status as zaehlen
+    from modelle.tabellen import Outbox
+    from prozess.zeit import zeitpunkt_de
+
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        zahlen = zaehlen(s.connection())
+        gescheitert = s.exec(select(Outbox).where(Outbox.status.in_(("fehler_dauerhaft", "fehler_voruebergehend")))
+                             .order_by(Outbox.id)).all()
+    namen = {"wartend": "wartend", "in_versand": "im Versand", "gesendet": "gesendet",
+             "fehler_voruebergehend": "vorübergehend gescheitert", "fehler_dauerhaft": "dauerhaft gescheitert",
+             "verworfen": "verworfen"}
+    for status, name in namen.items():
+        click.echo(f"{name:<28} {zahlen.get(status, 0):>7}")
+    for z in gescheitert:
+        wann = zeitpunkt_de(z.naechster_versuch, umgebung.einstellungen.zeitzone)
+        weiter = f", nächster Versuch {wann}" if z.status == "fehler_voruebergehend" else ""
+        click.echo(f"  [{z.id}] {z.anlass} an {z.empfaenger_email}: {z.letzter_fehler} ({z.versuche} Versuche{weiter})")
+
+
+@versand.command("senden")
+@_fachlich
+def versand_senden():
+    """Sendet jetzt alles Fällige aus der Outbox (Maildir oder SMTP, je nach Einstellung).
+
+    Beispiel: BILDUNGSBUERO_VERSAND=smtp BILDUNGSBUERO_SMTP_HOST=mail.landkreis.de bildungsbuero versand senden
+    """
+    import asyncio
+
+    from prozess.takt import outbox_leeren
+
+    umgebung = _umgebung()
+    umgebung.sitzung().close()  # prüft, dass das Schema stimmt
+    bericht = asyncio.run(outbox_leeren(umgebung, _jetzt()))
+    click.echo(f"Versand: {bericht}.")
+
+
+@hauptbefehl.command()
+@_fachlich
+def takt():
+    """Ein Takt von Hand: fällige Erinnerungen und Eskalationen vormerken, dann senden.
+
+    Beispiel: bildungsbuero takt
+    """
+    import asyncio
+
+    from prozess.takt import takt_und_versand
+
+    umgebung = _umgebung()
+    bericht = asyncio.run(takt_und_versand(umgebung, _jetzt()))
+    mails = ", ".join(f"{n} × {art}" for art, n in sorted(bericht.erinnerungen.mails.items())) or "keine"
+    click.echo(f"Erinnerungen: {bericht.erinnerungen.aufgaben} Aufgaben angesehen, Mails: {mails}.")
+    click.echo(f"Versand: {bericht.versand}.")
 
 
 # --- Sitzungen und Beschlüsse --------------------------------------------------------------

@@ -156,7 +156,8 @@ class Demo:
         with u.sitzung() as s:
             beschluss_erfassen(s, sitzung_mai, "Die Steuerungsgruppe beschließt die Maßnahmen zum Schulabsentismus.",
                                self.uhr.jetzt, fid)
-            massnahme_aendern(s, m2, verantwortlich=self.person(s, JOBCENTER), frist=date(2027, 10, 31))
+            massnahme_aendern(s, m2, self.uhr.jetzt, u.einstellungen, verantwortlich=self.person(s, JOBCENTER),
+                              frist=date(2027, 10, 31))
         self.sagen("Steuerungsgruppe: Beschluss erfasst; Maßnahme 2 dem Jobcenter zugeordnet")
         self.schritt(fid, "massnahmen_beschliessen", HILTRUD)
 

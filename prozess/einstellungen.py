@@ -18,6 +18,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from datetime import time
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,6 +50,85 @@ def _tage(wert: Any) -> int:
     if isinstance(wert, bool) or zahl < 1 or zahl > 3650:
         raise ValueError("erwartet eine ganze Zahl von Tagen zwischen 1 und 3650")
     return zahl
+
+
+def _ganzzahl(kleinste: int, groesste: int):
+    def lesen(wert: Any) -> int:
+        try:
+            zahl = int(wert)
+        except (TypeError, ValueError):
+            raise ValueError("erwartet eine ganze Zahl") from None
+        if isinstance(wert, bool) or not kleinste <= zahl <= groesste:
+            raise ValueError(f"erwartet eine ganze Zahl von {kleinste} bis {groesste}")
+        return zahl
+
+    return lesen
+
+
+def _tageliste(wert: Any) -> tuple[int, ...]:
+    teile = wert if isinstance(wert, list) else str(wert).split(",")
+    try:
+        tage = tuple(sorted({int(str(t).strip()) for t in teile if str(t).strip()}, reverse=True))
+    except ValueError:
+        raise ValueError("erwartet Tage vor der Frist als Liste, z. B. 7,1,0") from None
+    if not tage or any(t < 0 or t > 365 for t in tage):
+        raise ValueError("erwartet Tage vor der Frist von 0 bis 365, z. B. 7,1,0")
+    return tage
+
+
+def _uhrzeit(wert: Any) -> time:
+    try:
+        return time.fromisoformat(_text(wert))
+    except ValueError:
+        raise ValueError("erwartet eine Uhrzeit HH:MM, z. B. 07:00") from None
+
+
+def _email(wert: Any) -> str:
+    from prozess.organisation import email_pruefen
+
+    try:
+        return email_pruefen(wert, "Adresse")
+    except Exception:
+        raise ValueError("erwartet eine E-Mail-Adresse wie bildungsbuero@landkreis.de") from None
+
+
+def _auswahl(*erlaubt: str):
+    def lesen(wert: Any) -> str:
+        if wert not in erlaubt:
+            raise ValueError(f"erwartet einen von: {', '.join(erlaubt)}")
+        return wert
+
+    return lesen
+
+
+def _optional_text(wert: Any) -> str:
+    if wert is None or not isinstance(wert, str):
+        raise ValueError("erwartet einen Text")
+    return wert.strip()
+
+
+class Geheimnis(str):
+    """Ein Text, der sich in Ausgaben und Fehlermeldungen nicht zeigt (Passwörter)."""
+
+    def __repr__(self) -> str:
+        return "'***'" if self else "''"
+
+    def __str__(self) -> str:
+        return "***" if self else ""
+
+    @property
+    def klartext(self) -> str:
+        return str.__str__(self)
+
+
+def _geheimnis(wert: Any) -> Geheimnis:
+    if not isinstance(wert, str):
+        raise ValueError("erwartet einen Text")
+    return Geheimnis(wert)
+
+
+def _pfad(wert: Any) -> str:
+    return _text(wert)
 
 
 @dataclass(frozen=True)
@@ -109,6 +189,37 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
         "Frist der Aufgabe an das Bildungsmanagement, nach dem Bericht abzuschließen oder "
         "eine neue Runde zu beginnen (Zustand `berichterstattung`).",
     ),
+    Einstellung("erinnerung_tage_vor_frist", _tageliste, "7,1,0",
+                "Wann vor der Frist erinnert wird, in Tagen; 0 ist der Tag der Frist selbst."),
+    Einstellung("erinnerung_uhrzeit", _uhrzeit, "07:00",
+                "Uhrzeit (Ortszeit), zu der Erinnerungen eines Tages fällig werden."),
+    Einstellung("ueberfaellig_alle_tage", _ganzzahl(1, 90), 7,
+                "Nach der Frist wird alle so viele Tage erneut erinnert, bis die Aufgabe erledigt ist."),
+    Einstellung("eskalation_nach_tagen", _ganzzahl(1, 365), 14,
+                "So viele Tage nach der Frist gehen Bildungsmanagement und Vorsitz des zuständigen "
+                "Gremiums eine Eskalation (einmal je Frist)."),
+    Einstellung("versand", _auswahl("maildir", "smtp"), "maildir",
+                "Wie Mails das Haus verlassen: `maildir` (Dateien, Standard) oder `smtp`."),
+    Einstellung("maildir_pfad", _pfad, "maildir",
+                "Verzeichnis des Maildir bei `versand = maildir`; jedes Mailprogramm kann es öffnen."),
+    Einstellung("absender", _email, "bildungsbuero@localhost.localdomain",
+                "Absenderadresse (From) aller Mails; Antworten gehen an die Adresse des Gremiums "
+                "`bildungsbuero` aus der Organisationsdatei."),
+    Einstellung("smtp_host", _text, "localhost", "SMTP-Server."),
+    Einstellung("smtp_port", _ganzzahl(1, 65535), 587, "Port des SMTP-Servers (587 STARTTLS, 465 TLS)."),
+    Einstellung("smtp_tls", _auswahl("starttls", "tls", "keine"), "starttls",
+                "Verschlüsselung: `starttls`, `tls` (implizit, Port 465) oder `keine` (nur lokal)."),
+    Einstellung("smtp_benutzer", _optional_text, "", "Benutzername für SMTP AUTH (leer: keine Anmeldung)."),
+    Einstellung("smtp_passwort", _geheimnis, "",
+                "Passwort für SMTP AUTH; erscheint nie in Ausgaben oder Meldungen. Besser: `smtp_passwort_datei`."),
+    Einstellung("smtp_passwort_datei", _optional_text, "",
+                "Datei, deren erste Zeile das SMTP-Passwort ist (z. B. ein systemd- oder Docker-Secret)."),
+    Einstellung("smtp_timeout_sekunden", _ganzzahl(1, 600), 30, "Zeitlimit je SMTP-Vorgang."),
+    Einstellung("versand_parallel", _ganzzahl(1, 64), 8,
+                "So viele SMTP-Verbindungen werden gleichzeitig genutzt (und wiederverwendet)."),
+    Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,
+                "Vorübergehende Fehler (4xx, Verbindungsabbruch) werden mit wachsendem Abstand "
+                "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),
 )
 
 _NACH_NAME = {e.name: e for e in EINSTELLUNGEN}
@@ -200,4 +311,17 @@ def laden(umgebung: Mapping[str, str] | None = None, arbeitsverzeichnis: Path | 
     for name in werte:
         if quellen[name] == "Standard":
             werte[name] = _pruefen(_NACH_NAME[name], werte[name], "Standard")
+    if werte["smtp_passwort_datei"]:
+        werte["smtp_passwort"] = _passwort_aus_datei(werte["smtp_passwort_datei"])
+        quellen["smtp_passwort"] = quellen["smtp_passwort_datei"]
     return Einstellungen(werte, quellen)
+
+
+def _passwort_aus_datei(pfad: str) -> Geheimnis:
+    try:
+        zeilen = Path(pfad).read_text(encoding="utf-8").splitlines()
+    except OSError as fehler:
+        raise Konfigurationsfehler(
+            f"Einstellung »smtp_passwort_datei«: {pfad} kann nicht gelesen werden ({fehler.strerror})."
+        ) from None
+    return Geheimnis(zeilen[0] if zeilen else "")

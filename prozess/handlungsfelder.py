@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Person, Schrittprotokoll
 from prozess.aufgaben import aufgaben_liste, folgeaufgaben_anlegen
+from prozess.auftragsmails import mails_fuer_neue_aufgaben
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Eingabefehler, SchrittNichtMoeglich
 from prozess.rollen import passt, rollen_der_person
@@ -51,7 +52,9 @@ def handlungsfeld_anlegen(
                 prozess_version=PROZESS_VERSION,
             )
         )
-        folgeaufgaben_anlegen(session, feld, jetzt, einstellungen)
+        neue = folgeaufgaben_anlegen(session, feld, jetzt, einstellungen)
+        session.flush()
+        mails_fuer_neue_aufgaben(session, neue, jetzt, einstellungen)
         session.commit()
     except BaseException:
         session.rollback()

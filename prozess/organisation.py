@@ -202,10 +202,17 @@ def organisation_laden(session, organisation: Organisation) -> Ladebericht:
     """Gleicht die Datenbank mit der Organisation ab (eine Transaktion) und sagt, was sich änderte."""
     from sqlmodel import select
 
-    from modelle.tabellen import Gremium, Mitgliedschaft, Person
+    from modelle.tabellen import Gremium, Landkreis, Person
 
     bericht = Ladebericht()
     try:
+        landkreis = session.exec(select(Landkreis).order_by(Landkreis.id)).first()
+        if landkreis is None:
+            session.add(Landkreis(name=organisation.name))
+            bericht.aenderungen.append(f"Landkreis eingetragen: {organisation.name}")
+        elif landkreis.name != organisation.name:
+            landkreis.name = organisation.name
+            bericht.aenderungen.append(f"Landkreis umbenannt: {organisation.name}")
         gremien: dict[str, Gremium] = {g.kuerzel: g for g in session.exec(select(Gremium)).all()}
         for daten in organisation.gremien:
             gremium = gremien.get(daten.kuerzel)

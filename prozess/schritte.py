@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from modelle.tabellen import Handlungsfeld, Person, Schrittprotokoll
 from prozess.aufgaben import aufgaben_des_zustands_schliessen, folgeaufgaben_anlegen
+from prozess.auftragsmails import mails_fuer_neue_aufgaben
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
 from prozess.rollen import passt, rollen_der_person
@@ -98,6 +99,16 @@ def _nicht_vorgesehen(feld: Handlungsfeld, name: str) -> SchrittNichtMoeglich:
     )
 
 
+def _schritt_kontext(schritt: Schritt, von: str, feld: Handlungsfeld, person: Person, begruendung: str) -> dict:
+    return {
+        "bezeichnung": schritt.bezeichnung,
+        "von": ZUSTAND_BEZEICHNUNG[von],
+        "nach": ZUSTAND_BEZEICHNUNG[feld.zustand],
+        "wer": person.name,
+        "begruendung": begruendung.strip(),
+    }
+
+
 def schritt_ausfuehren(
     session: Session,
     feld_id: int,
@@ -153,7 +164,9 @@ def schritt_ausfuehren(
         )
         session.add(protokoll)
         aufgaben_des_zustands_schliessen(session, feld.id, von, jetzt, schritt.offene_aufgaben)
-        folgeaufgaben_anlegen(session, feld, jetzt, einstellungen)
+        neue = folgeaufgaben_anlegen(session, feld, jetzt, einstellungen)
+        session.flush()
+        mails_fuer_neue_aufgaben(session, neue, jetzt, einstellungen, _schritt_kontext(schritt, von, feld, person, begruendung))
         session.commit()
     except StaleDataError:
         session.rollback()

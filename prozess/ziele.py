@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from modelle.tabellen import Aufgabe, Massnahme, Person, Ziel
+from prozess.erinnerungen import Regeln, planen
 from prozess.fehler import Eingabefehler, NichtGefunden
 from prozess.schritte import feld_laden
 
@@ -106,12 +107,17 @@ def massnahme_laden(session: Session, massnahme_id: int) -> Massnahme:
 def massnahme_aendern(
     session: Session,
     massnahme_id: int,
+    jetzt: datetime,
+    einstellungen,
     *,
     verantwortlich: Person | None = None,
     frist: date | None = None,
     status: str | None = None,
 ) -> Massnahme:
-    """Ändert Zuständigkeit, Frist oder Status; eine offene Aufgabe zur Maßnahme zieht mit."""
+    """Ändert Zuständigkeit, Frist oder Status; eine offene Aufgabe zur Maßnahme zieht mit.
+
+    Ändert sich die Frist, werden die Erinnerungen der offenen Aufgabe neu geplant.
+    """
     massnahme = massnahme_laden(session, massnahme_id)
     if status is not None and status not in MASSNAHME_STATUS:
         raise Eingabefehler(f"Status »{status}« gibt es nicht. Möglich: {', '.join(MASSNAHME_STATUS)}.")
@@ -122,10 +128,12 @@ def massnahme_aendern(
         massnahme.frist = werte["frist"] = frist
     if status is not None:
         massnahme.status = status
-    if werte:
-        session.execute(
-            update(Aufgabe).where(Aufgabe.massnahme_id == massnahme_id, Aufgabe.status == "offen").values(**werte)
-        )
+    offene = session.exec(select(Aufgabe).where(Aufgabe.massnahme_id == massnahme_id, Aufgabe.status == "offen")).all()
+    for aufgabe in offene:
+        for name, wert in werte.items():
+            setattr(aufgabe, name, wert)
+        if frist is not None:
+            planen(aufgabe, jetzt, Regeln.aus(einstellungen))
     session.commit()
     return massnahme
 
@@ -137,7 +145,7 @@ def massnahme_erledigen(session: Session, massnahme_id: int, jetzt: datetime) ->
     session.execute(
         update(Aufgabe)
         .where(Aufgabe.massnahme_id == massnahme_id, Aufgabe.status == "offen")
-        .values(status="erledigt", erledigt_am=jetzt)
+        .values(status="erledigt", erledigt_am=jetzt, naechste_erinnerung_am=None)
     )
     session.commit()
     return massnahme

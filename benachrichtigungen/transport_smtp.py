@@ -1,0 +1,112 @@
+"""Transport über SMTP mit aiosmtplib: wiederverwendete Verbindungen, mehrere zugleich.
+
+Ein Vorrat von ``parallel`` Verbindungen; jede Sendung leiht sich eine, öffnet sie bei
+Bedarf (STARTTLS oder implizites TLS, AUTH wenn ein Benutzer gesetzt ist) und gibt sie
+zurück. Eine abgebrochene Verbindung wird verworfen und beim nächsten Mal neu geöffnet.
+
+Fehlerarten nach RFC 5321: 4xx, Abbruch, Zeitlimit → vorübergehend; 5xx → dauerhaft.
+Ausnahme: eine abgelehnte Anmeldung (535) gilt als vorübergehend, denn sie betrifft jede
+Mail und ist ein Fehler der Einstellungen, kein Fehler des Empfängers; nach dem Beheben
+wird alles zugestellt. Das Passwort erscheint in keiner Meldung.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from benachrichtigungen.transport import DauerhafterFehler, VoruebergehenderFehler
+
+log = logging.getLogger(__name__)
+
+
+class SmtpTransport:
+    def __init__(self, host: str, port: int, *, tls: str = "starttls", benutzer: str = "", passwort: str = "",
+                 timeout: float = 30, parallel: int = 8):
+        self.host, self.port, self.tls = host, port, tls
+        self._benutzer, self._passwort = benutzer, passwort
+        self.timeout = timeout
+        self.parallel = parallel
+        self._vorrat: asyncio.Queue[aiosmtplib.SMTP] | None = None
+        self._alle: list[aiosmtplib.SMTP] = []
+
+    @classmethod
+    def aus_einstellungen(cls, e) -> "SmtpTransport":
+        passwort = e.smtp_passwort.klartext if hasattr(e.smtp_passwort, "klartext") else e.smtp_passwort
+        return cls(e.smtp_host, e.smtp_port, tls=e.smtp_tls, benutzer=e.smtp_benutzer, passwort=passwort,
+                   timeout=e.smtp_timeout_sekunden, parallel=e.versand_parallel)
+
+    def __repr__(self) -> str:
+        return f"SmtpTransport({self.host}:{self.port}, tls={self.tls}, parallel={self.parallel})"
+
+    def _neuer_client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, timeout=self.timeout,
+            use_tls=self.tls == "tls", start_tls=True if self.tls == "starttls" else False,
+        )
+
+    async def __aenter__(self) -> "SmtpTransport":
+        self._vorrat = asyncio.Queue()
+        for _ in range(self.parallel):
+            client = self._neuer_client()
+            self._alle.append(client)
+            self._vorrat.put_nowait(client)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        for client in self._alle:
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except (aiosmtplib.SMTPException, OSError):
+                    client.close()
+        self._alle.clear()
+
+    async def _verbinden(self, client: aiosmtplib.SMTP) -> None:
+        await client.connect()
+        if self._benutzer:
+            await client.login(self._benutzer, self._passwort)
+
+    async def senden(self, nachricht: EmailMessage, absender: str, empfaenger: str) -> None:
+        client = await self._vorrat.get()
+        try:
+            if not client.is_connected:
+                await self._verbinden(client)
+            await client.send_message(nachricht, sender=absender, recipients=[empfaenger])
+        except aiosmtplib.SMTPAuthenticationError as fehler:
+            client.close()
+            raise VoruebergehenderFehler(
+                f"SMTP-Anmeldung als »{self._benutzer}« abgelehnt ({fehler.code}); prüfen Sie "
+                "smtp_benutzer und smtp_passwort."
+            ) from None
+        except aiosmtplib.SMTPRecipientsRefused as fehler:
+            await _zuruecksetzen(client)
+            raise _nach_code(fehler.recipients[0].code, fehler.recipients[0].message) from None
+        except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPConnectError, aiosmtplib.SMTPTimeoutError,
+                asyncio.TimeoutError, OSError) as fehler:
+            client.close()
+            raise VoruebergehenderFehler(f"Verbindung zu {self.host}:{self.port}: {fehler}") from None
+        except aiosmtplib.SMTPResponseException as fehler:
+            await _zuruecksetzen(client)
+            raise _nach_code(fehler.code, fehler.message) from None
+        finally:
+            # Den Client (auch einen geschlossenen) zurückgeben: beim nächsten Mal wird neu verbunden.
+            self._vorrat.put_nowait(client)
+
+
+async def _zuruecksetzen(client: aiosmtplib.SMTP) -> None:
+    """Nach einer abgelehnten Mail die Sitzung für die nächste zurücksetzen (RSET)."""
+    try:
+        await client.rset()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()
+
+
+def _nach_code(code: int, text: str):
+    meldung = f"{code} {text}".strip()
+    if 400 <= code < 500:
+        return VoruebergehenderFehler(meldung)
+    return DauerhafterFehler(meldung)

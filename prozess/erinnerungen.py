@@ -1,0 +1,203 @@
+"""Erinnerungen und Eskalationen: geplant als Zeilen, gefunden über einen Index.
+
+Jede offene Aufgabe trägt ``naechste_erinnerung_am``: den nächsten Zeitpunkt, zu dem etwas
+ansteht (Erinnerung vor der Frist, am Tag der Frist, wiederholt danach, einmal eine
+Eskalation). Der Takt ``erinnerungen_versenden(jetzt)`` liest nur Aufgaben, deren Zeitpunkt
+erreicht ist (Index auf der Spalte; keine Suche über alle offenen Aufgaben), schreibt die
+Mails in die Outbox und plant den nächsten Zeitpunkt – alles in einer Transaktion.
+
+Nach einer Pause (Dienst aus, Server down) geht je Aufgabe nur die dringendste fällige
+Erinnerung hinaus, nie ein Schwall veralteter. Jede Mail hat einen Idempotenzschlüssel mit
+dem Datum ihres Anlasses: zwei Takte oder zwei Dienste schreiben sie nur einmal.
+Erledigen setzt ``naechste_erinnerung_am`` auf NULL; eine neue Frist plant neu.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, func, update
+from sqlmodel import select
+
+from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, grundkontext, mail_kontext
+from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Mitgliedschaft, Person
+from prozess.einstellungen import Einstellungen
+from prozess.rollen import zustaendige_person
+from prozess.zeit import heute
+from prozess.zyklus import MANAGEMENT
+
+ERINNERUNG = "erinnerung"
+HEUTE_FAELLIG = "heute_faellig"
+UEBERFAELLIG = "ueberfaellig"
+ESKALATION = "eskalation"
+
+
+@dataclass(frozen=True)
+class Regeln:
+    tage_vor_frist: tuple[int, ...]
+    uhrzeit: time
+    ueberfaellig_alle_tage: int
+    eskalation_nach_tagen: int
+    zone: ZoneInfo
+
+    @classmethod
+    def aus(cls, e: Einstellungen) -> "Regeln":
+        return cls(e.erinnerung_tage_vor_frist, e.erinnerung_uhrzeit, e.ueberfaellig_alle_tage,
+                   e.eskalation_nach_tagen, e.zeitzone)
+
+    def punkt(self, tag: date) -> datetime:
+        """Der Zeitpunkt (UTC), zu dem eine Erinnerung des Tages ``tag`` fällig wird."""
+        return datetime.combine(tag, self.uhrzeit, tzinfo=self.zone).astimezone(timezone.utc)
+
+
+def _vor_frist(frist: date, r: Regeln) -> list[tuple[str, date]]:
+    return [(ERINNERUNG if t > 0 else HEUTE_FAELLIG, frist - timedelta(days=t)) for t in r.tage_vor_frist]
+
+
+def _ueberfaellig_um(frist: date, jetzt: datetime, r: Regeln) -> list[tuple[str, date]]:
+    """Die Überfällig-Termine rund um ``jetzt`` (der letzte vergangene und der nächste)."""
+    vergangen = max(0, (heute(jetzt, r.zone) - frist).days // r.ueberfaellig_alle_tage)
+    return [(UEBERFAELLIG, frist + timedelta(days=k * r.ueberfaellig_alle_tage))
+            for k in range(max(1, vergangen - 1), vergangen + 3)]
+
+
+def dringendste_erinnerung(frist: date, jetzt: datetime, r: Regeln) -> tuple[str, date] | None:
+    """Die späteste Erinnerung, deren Zeitpunkt erreicht ist (ohne Eskalation)."""
+    erreicht = [(r.punkt(tag), art, tag) for art, tag in _vor_frist(frist, r) + _ueberfaellig_um(frist, jetzt, r)
+                if r.punkt(tag) <= jetzt]
+    if not erreicht:
+        return None
+    _, art, tag = max(erreicht)
+    return art, tag
+
+
+def eskalationstag(frist: date, r: Regeln) -> date:
+    return frist + timedelta(days=r.eskalation_nach_tagen)
+
+
+def naechster_zeitpunkt(frist: date, jetzt: datetime, r: Regeln, eskaliert: bool) -> datetime:
+    """Der früheste künftige Zeitpunkt, zu dem für diese Frist etwas ansteht."""
+    kandidaten = [r.punkt(tag) for _, tag in _vor_frist(frist, r) + _ueberfaellig_um(frist, jetzt, r)]
+    if not eskaliert:
+        kandidaten.append(r.punkt(eskalationstag(frist, r)))
+    return min(p for p in kandidaten if p > jetzt)
+
+
+def planen(aufgabe: Aufgabe, jetzt: datetime, r: Regeln) -> None:
+    """Plant die nächste Erinnerung einer neuen Aufgabe oder einer neuen Frist."""
+    aufgabe.naechste_erinnerung_am = naechster_zeitpunkt(
+        aufgabe.frist, jetzt, r, eskaliert=aufgabe.eskaliert_fuer_frist == aufgabe.frist
+    )
+
+
+@dataclass
+class Erinnerungsbericht:
+    aufgaben: int = 0
+    mails: dict[str, int] = field(default_factory=dict)
+
+    def zaehlen(self, art: str) -> None:
+        self.mails[art] = self.mails.get(art, 0) + 1
+
+
+def _eskalationsempfaenger(session, verantwortlich_id: int) -> list[Person]:
+    """Bildungsmanagement und der Vorsitz jedes Gremiums der zuständigen Person (ohne sie selbst)."""
+    gremien = select(Mitgliedschaft.gremium_id).where(Mitgliedschaft.person_id == verantwortlich_id)
+    vorsitz = session.exec(
+        select(Person)
+        .join(Mitgliedschaft, Mitgliedschaft.person_id == Person.id)
+        .join(Gremium, Gremium.id == Mitgliedschaft.gremium_id)
+        .where(Mitgliedschaft.gremium_id.in_(gremien), Mitgliedschaft.rolle == "vorsitz",
+               Gremium.kuerzel != "bildungsbuero", Person.entfernt_am.is_(None))
+        .order_by(Person.id)
+    ).all()
+    management = zustaendige_person(session, MANAGEMENT)
+    empfaenger: dict[int, Person] = {}
+    for person in ([management] if management else []) + list(vorsitz):
+        if person.id != verantwortlich_id and person.email:
+            empfaenger[person.id] = person
+    return list(empfaenger.values())
+
+
+def erinnerungen_versenden(session, jetzt: datetime, e: Einstellungen, stapel: int = 5000) -> Erinnerungsbericht:
+    """Schreibt alle fälligen Erinnerungen und Eskalationen in die Outbox und plant neu.
+
+    Arbeitet in Stapeln zu je einer Transaktion; jeder Stapel rückt die Zeitpunkte seiner
+    Aufgaben in die Zukunft, daher endet die Schleife.
+    """
+    r = Regeln.aus(e)
+    bericht = Erinnerungsbericht()
+    grund = grundkontext(session)
+    domain = e.absender.split("@", 1)[1]
+    while True:
+        zeilen = session.execute(
+            select(
+                Aufgabe.id, Aufgabe.titel, Aufgabe.beschreibung, Aufgabe.frist, Aufgabe.naechste_erinnerung_am,
+                Aufgabe.eskaliert_fuer_frist, Aufgabe.verantwortlich_id, Aufgabe.handlungsfeld_id,
+                Person.name, Person.email, Person.organisation, Handlungsfeld.titel, Handlungsfeld.zustand,
+                Massnahme.titel,
+            )
+            .join(Person, Person.id == Aufgabe.verantwortlich_id)
+            .outerjoin(Handlungsfeld, Handlungsfeld.id == Aufgabe.handlungsfeld_id)
+            .outerjoin(Massnahme, Massnahme.id == Aufgabe.massnahme_id)
+            .where(Aufgabe.naechste_erinnerung_am <= jetzt, Aufgabe.status == "offen")
+            .order_by(Aufgabe.naechste_erinnerung_am, Aufgabe.id)
+            .limit(stapel)
+        ).all()
+        if not zeilen:
+            return bericht
+        mails: list[Mail] = []
+        neu: list[dict] = []
+        for (aid, titel, beschreibung, frist, faellig_seit, eskaliert_fuer, vid, fid,
+             name, email, organisation, ftitel, fzustand, mtitel) in zeilen:
+            teile = dict(
+                aufgabe=aufgabe_kontext(aufgabe_id=aid, titel=titel, beschreibung=beschreibung, frist=frist,
+                                        jetzt=jetzt, zone=r.zone),
+                handlungsfeld=feld_kontext(fid, ftitel, fzustand),
+                massnahme={"titel": mtitel} if mtitel else None,
+            )
+            art_und_tag = dringendste_erinnerung(frist, jetzt, r)
+            letzte = None
+            if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit and email:
+                art, tag = art_und_tag
+                letzte = art
+                mails.append(Mail(schluessel(art, vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
+                                  mail_kontext(grund, name, **teile), email, name, vid, aid))
+                bericht.zaehlen(art)
+            eskaliert = eskaliert_fuer == frist
+            if not eskaliert and r.punkt(eskalationstag(frist, r)) <= jetzt:
+                eskaliert = True
+                verantwortlich = {"name": name, "organisation": organisation or ""}
+                for p in _eskalationsempfaenger(session, vid):
+                    mails.append(Mail(schluessel(ESKALATION, p.id, f"aufgabe{aid}-frist{frist}", eskalationstag(frist, r)),
+                                      ESKALATION, ESKALATION,
+                                      mail_kontext(grund, p.name, verantwortlich=verantwortlich, **teile),
+                                      p.email, p.name, p.id, aid))
+                    bericht.zaehlen(ESKALATION)
+            neu.append(dict(
+                b_id=aid,
+                b_naechste=naechster_zeitpunkt(frist, jetzt, r, eskaliert),
+                b_eskaliert=frist if eskaliert else eskaliert_fuer,
+                b_letzte=letzte,
+                b_letzte_am=jetzt if letzte else None,
+            ))
+        bericht.aufgaben += len(zeilen)
+        verbindung = session.connection()
+        t = Aufgabe.__table__
+        verbindung.execute(
+            update(t)
+            .where(t.c.id == bindparam("b_id"))
+            .values(
+                naechste_erinnerung_am=bindparam("b_naechste", type_=t.c.naechste_erinnerung_am.type),
+                eskaliert_fuer_frist=bindparam("b_eskaliert", type_=t.c.eskaliert_fuer_frist.type),
+                # Ein Aufwachen nur für die Eskalation lässt die letzte Erinnerung stehen.
+                letzte_erinnerung=func.coalesce(bindparam("b_letzte", type_=t.c.letzte_erinnerung.type), t.c.letzte_erinnerung),
+                letzte_erinnerung_am=func.coalesce(
+                    bindparam("b_letzte_am", type_=t.c.letzte_erinnerung_am.type), t.c.letzte_erinnerung_am),
+            ),
+            neu,
+        )
+        vormerken(verbindung, mails, jetzt, domain)
+        session.commit()

@@ -1,0 +1,177 @@
+"""Erinnerungen und Eskalationen auf verschobener Uhr: genau die erwarteten Mails, keine doppelt."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from modelle.tabellen import Aufgabe, Outbox
+from prozess.aufgaben import aufgabe_anlegen, aufgabe_erledigen, aufgabe_verschieben
+from prozess.erinnerungen import Regeln, dringendste_erinnerung, erinnerungen_versenden, naechster_zeitpunkt
+from prozess.rollen import person_per_email
+from tests.conftest import BERLIN
+from tests.hilfen import MANAGEMENT, SCHULLEITUNG, SG_VORSITZ
+
+SAMSTAG_SCHULE = date(2027, 3, 20)
+
+
+def um(tag: date, stunde: int = 8) -> datetime:
+    return datetime(tag.year, tag.month, tag.day, stunde, 0, tzinfo=BERLIN)
+
+
+def mails(s, art: str | None = None) -> list[Outbox]:
+    abfrage = select(Outbox).order_by(Outbox.id)
+    if art:
+        abfrage = abfrage.where(Outbox.anlass == art)
+    return list(s.exec(abfrage).all())
+
+
+def aufgabe(s, einstellungen, jetzt: datetime, frist: date, email: str = SCHULLEITUNG) -> Aufgabe:
+    return aufgabe_anlegen(s, titel="Fehlzeiten melden", verantwortlich=person_per_email(s, email), frist=frist,
+                           jetzt=jetzt, einstellungen=einstellungen)
+
+
+def test_eine_neue_aufgabe_bekommt_sofort_ihre_mail(s, einstellungen):
+    a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    (mail,) = mails(s)
+    assert (mail.anlass, mail.empfaenger_email, mail.aufgabe_id) == ("aufgabe_zugewiesen", SCHULLEITUNG, a.id)
+    assert mail.kontext["aufgabe"]["frist"] == "20.03.2027"
+    assert mail.kontext["aufgabe"]["frist_wochentag"] == "Samstag"
+
+
+def test_erinnert_sieben_tage_und_einen_tag_vor_der_frist_und_am_tag_selbst(s, einstellungen):
+    aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    gesehen = []
+    for tag in range(1, 22):
+        jetzt = um(date(2027, 3, tag))
+        erinnerungen_versenden(s, jetzt, einstellungen)
+        gesehen += [(m.anlass, m.kontext["aufgabe"]["tage_bis_frist"], tag) for m in mails(s)
+                    if m.erstellt_am == jetzt and m.anlass != "aufgabe_zugewiesen"]
+    assert gesehen == [("erinnerung", 7, 13), ("erinnerung", 1, 19), ("heute_faellig", 0, 20)]
+
+
+def test_ein_zweiter_takt_zum_selben_zeitpunkt_schreibt_nichts(s, einstellungen):
+    aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
+    vorher = len(mails(s))
+    bericht = erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
+    assert (bericht.aufgaben, len(mails(s))) == (0, vorher)
+
+
+def test_nach_einer_pause_geht_nur_die_dringendste_erinnerung_hinaus(s, einstellungen):
+    aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    # Der Dienst lief vom 12. bis zum 21. März nicht: 7-Tage-, 1-Tag- und Fristtag-Erinnerung sind verpasst.
+    erinnerungen_versenden(s, um(date(2027, 3, 21)), einstellungen)
+    erinnerungen = [m for m in mails(s) if m.anlass != "aufgabe_zugewiesen"]
+    assert [(m.anlass, m.kontext["aufgabe"]["tage_bis_frist"]) for m in erinnerungen] == [("heute_faellig", -1)]
+
+
+def test_ueberfaellige_aufgaben_werden_woechentlich_erinnert_und_einmal_eskaliert(s, einstellungen):
+    a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    for tag in range(0, 40):
+        erinnerungen_versenden(s, um(SAMSTAG_SCHULE + timedelta(days=tag)), einstellungen)
+    ueberfaellig = [m.kontext["aufgabe"]["tage_ueberfaellig"] for m in mails(s, "ueberfaellig")]
+    assert ueberfaellig == [7, 14, 21, 28, 35]
+    eskalation = mails(s, "eskalation")
+    # Die Schulleitung ist Mitglied des Bildungsbeirats; dessen Vorsitz wird neben dem Bildungsmanagement informiert.
+    assert sorted(m.empfaenger_email for m in eskalation) == sorted([MANAGEMENT, SG_VORSITZ])
+    assert {m.kontext["aufgabe"]["tage_ueberfaellig"] for m in eskalation} == {14}
+    assert eskalation[0].kontext["verantwortlich"]["name"] == "Thomas Ostendorf"
+    s.expire_all()
+    assert s.get(Aufgabe, a.id).eskaliert_fuer_frist == SAMSTAG_SCHULE
+
+
+def test_erledigen_beendet_die_erinnerungen(s, einstellungen):
+    a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
+    aufgabe_erledigen(s, a.id, um(date(2027, 3, 14)))
+    for tag in range(14, 31):
+        erinnerungen_versenden(s, um(date(2027, 3, tag)), einstellungen)
+    assert [m.anlass for m in mails(s)] == ["aufgabe_zugewiesen", "erinnerung"]
+    s.expire_all()
+    assert s.get(Aufgabe, a.id).naechste_erinnerung_am is None
+
+
+def test_eine_neue_frist_plant_die_erinnerungen_neu(s, einstellungen):
+    a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
+    aufgabe_verschieben(s, a.id, date(2027, 4, 30), um(date(2027, 3, 14)), einstellungen)
+    for tag in range(14, 32):
+        erinnerungen_versenden(s, um(date(2027, 3, tag)), einstellungen)
+    assert [m.anlass for m in mails(s)] == ["aufgabe_zugewiesen", "erinnerung"]
+    erinnerungen_versenden(s, um(date(2027, 4, 23)), einstellungen)
+    assert mails(s)[-1].kontext["aufgabe"]["frist"] == "30.04.2027"
+    assert mails(s)[-1].kontext["aufgabe"]["tage_bis_frist"] == 7
+
+
+def test_die_uhrzeit_der_erinnerung_gilt_in_ortszeit_auch_ueber_die_zeitumstellung():
+    from prozess.einstellungen import laden
+
+    r = Regeln.aus(laden(umgebung={}))
+    # 28. März 2027: Umstellung auf Sommerzeit. 7:00 Uhr Ortszeit ist danach 5:00 UTC statt 6:00.
+    assert r.punkt(date(2027, 3, 27)).hour == 6
+    assert r.punkt(date(2027, 3, 29)).hour == 5
+
+
+def _erwartet(frist: date, erledigt: date | None, ende: date) -> Counter:
+    """Unabhängig nachgerechnet: welche Mails eine Aufgabe bei täglichem Takt um 8 Uhr bekommt."""
+    letzter = min(erledigt, ende) if erledigt else ende  # letzter Tag, an dem der Takt sie offen sieht
+    zaehler = Counter()
+    for tage in (7, 1):
+        if frist - timedelta(days=tage) <= letzter:
+            zaehler["erinnerung"] += 1
+    if frist <= letzter:
+        zaehler["heute_faellig"] += 1
+    k = 1
+    while frist + timedelta(days=7 * k) <= letzter:
+        zaehler["ueberfaellig"] += 1
+        k += 1
+    if frist + timedelta(days=14) <= letzter:
+        zaehler["eskalation"] += 2  # Bildungsmanagement und Vorsitz des Bildungsbeirats
+    return zaehler
+
+
+def test_ein_simuliertes_jahr_ueber_200_aufgaben_ergibt_genau_die_erwarteten_mails(s, einstellungen):
+    zufall = random.Random(2027)
+    start = date(2027, 1, 4)
+    ende = date(2027, 12, 31)
+    plan = []
+    for _ in range(200):
+        frist = start + timedelta(days=zufall.randint(10, 300))
+        erledigt = frist + timedelta(days=zufall.randint(-5, 40)) if zufall.random() < 0.8 else None
+        a = aufgabe(s, einstellungen, um(start, 7), frist)
+        plan.append((a.id, frist, erledigt))
+    erledigen_am: dict[date, list[int]] = {}
+    for aid, _, erledigt in plan:
+        if erledigt:
+            erledigen_am.setdefault(erledigt, []).append(aid)
+    tag = start
+    while tag <= ende:
+        erinnerungen_versenden(s, um(tag, 8), einstellungen)
+        for aid in erledigen_am.get(tag, []):
+            aufgabe_erledigen(s, aid, um(tag, 12))
+        tag += timedelta(days=1)
+    erwartet = Counter()
+    for _, frist, erledigt in plan:
+        erwartet += _erwartet(frist, erledigt, ende)
+    tatsaechlich = Counter(m.anlass for m in mails(s) if m.anlass != "aufgabe_zugewiesen")
+    assert tatsaechlich == erwartet
+    assert len({m.schluessel for m in mails(s)}) == len(mails(s))
+
+
+def test_naechster_zeitpunkt_liegt_immer_in_der_zukunft():
+    from prozess.einstellungen import laden
+
+    r = Regeln.aus(laden(umgebung={}))
+    frist = date(2027, 3, 20)
+    jetzt = um(date(2027, 1, 1))
+    while jetzt < um(date(2027, 6, 1)):
+        naechster = naechster_zeitpunkt(frist, jetzt, r, eskaliert=jetzt > um(date(2027, 4, 3)))
+        assert naechster > jetzt
+        art_und_tag = dringendste_erinnerung(frist, naechster, r)
+        assert art_und_tag is not None or naechster == r.punkt(date(2027, 4, 3))
+        jetzt = naechster
