@@ -19,6 +19,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 _STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]+")
+# Kopfzeilen bis 998 Zeichen (die harte Grenze aus RFC 5322) statt bei 78 zu falten: Pythons
+# Falter setzt vor einem kodierten Wort an der Faltstelle ein Leerzeichen zu viel
+# ("Tagen  überfällig"). Die Textteile werden quoted-printable kodiert und bleiben kurz.
+_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 def einzeilig(text: str) -> str:
@@ -45,7 +49,7 @@ def nachricht_bauen(
     kalender_methode: str | None = None,
     kalender_dateiname: str = "einladung.ics",
 ) -> EmailMessage:
-    nachricht = EmailMessage(policy=policy.SMTP)
+    nachricht = EmailMessage(policy=_POLICY)
     nachricht["Subject"] = einzeilig(betreff)
     nachricht["From"] = absender
     nachricht["To"] = empfaenger
@@ -55,8 +59,8 @@ def nachricht_bauen(
     nachricht["Message-ID"] = message_id
     nachricht["Auto-Submitted"] = "auto-generated"
     nachricht["X-Auto-Response-Suppress"] = "All"
-    nachricht.set_content(text, charset="utf-8")
-    nachricht.add_alternative(html, subtype="html", charset="utf-8")
+    nachricht.set_content(text, charset="utf-8", cte="quoted-printable")
+    nachricht.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     if kalender is not None:
         # Outlook und Apple Mail lesen die Einladung aus dem text/calendar-Teil der Alternative,
         # andere Programme aus dem Anhang; beide tragen dieselben Bytes (CRLF, utf-8).

@@ -148,13 +148,26 @@ class Aufgabe(SQLModel, table=True):
 
 
 class Sitzung(SQLModel, table=True):
-    """Eine Sitzung eines Gremiums."""
+    """Eine Sitzung eines Gremiums: aus dem Rhythmus geplant oder von Hand angelegt.
+
+    ``sequenz`` ist die SEQUENCE der Kalendereinladung und steigt bei jeder Änderung;
+    ``eingeladen_sequenz`` sagt, welcher Stand zuletzt eingeladen wurde (NULL: noch nie).
+    ``geplant_am`` ist der Tag, den der Rhythmus ergab; ein Planer legt je Gremium und Tag
+    höchstens eine Sitzung an (eindeutig), auch wenn zwei Dienste gleichzeitig planen.
+    """
+
+    __table_args__ = (UniqueConstraint("gremium_id", "geplant_am", name="uq_sitzung_gremium_geplant"),)
 
     id: int | None = Field(default=None, primary_key=True)
     gremium_id: int = Field(foreign_key="gremium.id", index=True)
     beginn: datetime = _zeit(index=True)
+    dauer_minuten: int = Field(default=120)
     ort: str = Field(default="", max_length=200)
     status: str = Field(default="geplant", max_length=20)
+    geplant_am: date | None = None
+    hinweis: str = Field(default="", max_length=300)
+    sequenz: int = Field(default=0)
+    eingeladen_sequenz: int | None = None
 
 
 class Tagesordnungspunkt(SQLModel, table=True):
@@ -225,3 +238,22 @@ class Outbox(SQLModel, table=True):
     letzter_fehler: str | None = None
     erstellt_am: datetime = _zeit()
     gesendet_am: datetime | None = _zeit(default=None)
+    # Einladungen: der iCalendar-Text (CRLF) und seine Methode (REQUEST, CANCEL).
+    kalender: str | None = None
+    kalender_methode: str | None = Field(default=None, max_length=10)
+    # Statusberichte: der Inhalt steht einmal im Bericht, nicht in jeder Zeile.
+    statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id", index=True)
+
+
+class Statusbericht(SQLModel, table=True):
+    """Ein Statusbericht an ein Gremium (Schulausschuss), genau so, wie er versandt wurde."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    gremium_id: int = Field(foreign_key="gremium.id", index=True)
+    sitzung_id: int | None = Field(default=None, foreign_key="sitzung.id")
+    anlass: str = Field(max_length=60)
+    erstellt_am: datetime = _zeit(index=True)
+    seit: datetime | None = _zeit(default=None)
+    betreff: str = Field(max_length=300)
+    text: str
+    html: str

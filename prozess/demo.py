@@ -8,7 +8,7 @@ abgewiesene Schritte gehören dazu: so sieht eine Nutzerin, was ein Wächter sag
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -34,13 +34,47 @@ class Demo:
         from prozess.umgebung import Umgebung
         from prozess.zeit import SimulierteUhr
 
-        einstellungen = laden().mit(datenbank_url=f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
+        einstellungen = laden().mit(
+            datenbank_url=f"sqlite:///{verzeichnis / 'bildungsbuero.db'}",
+            versand="maildir",
+            maildir_pfad=str(verzeichnis / "maildir"),
+            absender="bildungsbuero@lkclp.example",
+        )
         self.umgebung = Umgebung(einstellungen)
         self.uhr = SimulierteUhr(datetime(2027, 1, 11, 9, 0, tzinfo=BERLIN))
         self.ausgabe = ausgabe
+        self.mails = 0
 
     def am(self, tag: date, stunde: int = 9) -> None:
-        self.uhr.jetzt = datetime(tag.year, tag.month, tag.day, stunde, 0, tzinfo=BERLIN)
+        """Spult bis ``tag`` vor; an jedem Tag dazwischen läuft um 7:30 Uhr der Takt."""
+        ziel = datetime(tag.year, tag.month, tag.day, stunde, 0, tzinfo=BERLIN)
+        tageszeit = datetime.combine(self.uhr.jetzt.date(), datetime.min.time(), tzinfo=BERLIN).replace(hour=7, minute=30)
+        while True:
+            tageszeit += timedelta(days=1)
+            if tageszeit > ziel:
+                break
+            self.uhr.jetzt = tageszeit
+            self.takt()
+        self.uhr.jetzt = ziel
+        self.takt()
+
+    def takt(self) -> None:
+        """Ein Takt des Dienstes: Erinnerungen vormerken, Outbox ins Maildir leeren, Mails zeigen."""
+        import asyncio
+
+        from sqlmodel import select
+
+        from benachrichtigungen.darstellung import darstellen
+        from modelle.tabellen import Outbox
+        from prozess.takt import takt_und_versand
+
+        asyncio.run(takt_und_versand(self.umgebung, self.uhr.jetzt))
+        with self.umgebung.sitzung() as s:
+            neu = s.exec(select(Outbox).where(Outbox.id > self.mails).order_by(Outbox.id)).all()
+        for zeile in neu:
+            betreff = darstellen(zeile.vorlage, zeile.kontext).betreff
+            self.sagen(f"✉ an {zeile.empfaenger_name}: {betreff}")
+            self.mails = zeile.id
 
     def sagen(self, text: str) -> None:
         from prozess.zeit import zeitpunkt_de
@@ -51,6 +85,10 @@ class Demo:
         from prozess.rollen import person_per_email
 
         return person_per_email(s, email)
+
+    def spaeter(self, **dauer) -> None:
+        ziel = self.uhr.jetzt + timedelta(**dauer)
+        self.am(ziel.date(), ziel.hour)
 
     def schritt(self, feld_id: int, name: str, email: str, **kw) -> None:
         from prozess.schritte import schritt_ausfuehren
@@ -64,6 +102,7 @@ class Demo:
                 f"{ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}" + (f" ({kw['begruendung']})" if kw.get("begruendung") else "")
             )
             self.neue_aufgaben(s, eintrag.zeitpunkt)
+        self.takt()
 
     def abgewiesen(self, feld_id: int, name: str, email: str) -> None:
         from prozess.schritte import schritt_ausfuehren
@@ -111,18 +150,19 @@ class Demo:
             fid = feld.id
             self.sagen("Anna Meyer: Handlungsfeld »Schulabsentismus« angelegt – definiert")
             self.neue_aufgaben(s, self.uhr.jetzt)
+        self.takt()
 
-        self.uhr.vorstellen(days=7)
+        self.spaeter(days=7)
         self.abgewiesen(fid, "daten_zusammenstellen", JOERG)
 
-        self.uhr.vorstellen(days=3)
+        self.spaeter(days=3)
         with u.sitzung() as s:
             datengrundlage_anlegen(s, fid, "Fehlzeitenquote nach Schule 2025/26 (aggregiert)", "Schulamt", self.uhr.jetzt)
             datengrundlage_anlegen(s, fid, "Abgänge ohne Abschluss 2021–2026", "Landesamt für Statistik", self.uhr.jetzt)
         self.sagen("Jörg Többen: zwei Datengrundlagen erfasst")
         self.schritt(fid, "daten_zusammenstellen", JOERG)
 
-        self.uhr.vorstellen(days=5)
+        self.spaeter(days=5)
         self.schritt(fid, "zur_pruefung_vorlegen", ANNA)
 
         self.am(date(2027, 2, 2), 11)
@@ -136,10 +176,10 @@ class Demo:
             datengrundlage_anlegen(s, fid, "Fehlzeiten nach Schulform und Jahrgang", "Schulamt", self.uhr.jetzt)
         self.sagen("Jörg Többen: Datengrundlage nach Schulform ergänzt")
         self.schritt(fid, "daten_zusammenstellen", JOERG)
-        self.uhr.vorstellen(days=2)
+        self.spaeter(days=2)
         self.schritt(fid, "zur_pruefung_vorlegen", ANNA)
 
-        self.uhr.vorstellen(days=10)
+        self.spaeter(days=10)
         with u.sitzung() as s:
             strategisch = ziel_anlegen(s, fid, "strategisches_ziel", "Jedes Kind erfüllt seine Schulpflicht").id
             mittel = ziel_anlegen(s, fid, "mittlerziel", "Fehlzeiten früh erkennen und handeln", strategisch).id
@@ -200,6 +240,9 @@ def demo_ausfuehren(verzeichnis: str | Path, ausgabe: Callable[[str], None] = pr
         demo.ablauf()
     finally:
         demo.umgebung.schliessen()
-    ausgabe(f"\nDatenbank: {verzeichnis / 'bildungsbuero.db'}")
+    maildir = verzeichnis / "maildir"
+    anzahl = sum(1 for _ in (maildir / "new").iterdir()) if (maildir / "new").exists() else 0
+    ausgabe(f"\nMaildir: {maildir} ({anzahl} Mails; öffnen z. B. mit »mutt -f {maildir}«)")
+    ausgabe(f"Datenbank: {verzeichnis / 'bildungsbuero.db'}")
     ausgabe(f"Nachsehen: BILDUNGSBUERO_DATENBANK_URL=sqlite:///{verzeichnis / 'bildungsbuero.db'} bildungsbuero handlungsfeld zeige 1")
     return verzeichnis

@@ -1,0 +1,125 @@
+"""Jede Mail-Vorlage wird mit echten Werten dargestellt: deutsch, maskiert, barrierearm."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import jinja2
+import pytest
+
+from benachrichtigungen.darstellung import VORLAGEN, darstellen, vorlagen_auf_platte
+
+GRUND = {
+    "landkreis": "Landkreis Cloppenburg",
+    "buero": {"name": "Bildungsbüro des Landkreises Cloppenburg", "email": "bildungsbuero@lkclp.example"},
+    "empfaenger": {"name": "Jörg Többen"},
+}
+AUFGABE = {"id": 7, "titel": "Fehlzeiten nach Schulform auswerten", "beschreibung": "Bitte getrennt nach Jahrgang.",
+           "frist": "30.09.2027", "frist_wochentag": "Donnerstag", "tage_bis_frist": 7, "tage_ueberfaellig": 0}
+FELD = {"id": 1, "titel": "Schulabsentismus", "zustand": "Maßnahmen beschlossen"}
+TEILE = {
+    "aufgabe_zugewiesen": {},
+    "erinnerung": {},
+    "heute_faellig": {"aufgabe": {**AUFGABE, "tage_bis_frist": 0}},
+    "ueberfaellig": {"aufgabe": {**AUFGABE, "tage_bis_frist": -14, "tage_ueberfaellig": 14}},
+    "eskalation": {"aufgabe": {**AUFGABE, "tage_bis_frist": -14, "tage_ueberfaellig": 14},
+                   "verantwortlich": {"name": "Thomas Ostendorf", "organisation": "Oberschule Löningen"}},
+    "schritt_erfolgt": {"schritt": {"bezeichnung": "Weitere Daten anfordern", "von": "in Prüfung der Steuerungsgruppe",
+                                    "nach": "definiert", "wer": "Dr. Hiltrud Schräder",
+                                    "begruendung": "Bitte nach Schulform aufschlüsseln"}},
+    "zustellfehler": {"fehlgeschlagen": {"empfaenger": "Petra Hömmken <p.hoemmken@jobcenter-clp.example>",
+                                         "betreff": "Neue Aufgabe: Beratungskette", "fehler": "550 5.1.1 Postfach unbekannt",
+                                         "erstellt": "01.03.2027, 08:00 Uhr"}},
+}
+AUFGABENMAILS = ("aufgabe_zugewiesen", "erinnerung", "heute_faellig", "ueberfaellig", "schritt_erfolgt")
+
+
+def beispielkontext(vorlage: str) -> dict:
+    """Ein vollständiger Kontext mit Cloppenburger Werten für ``vorlage``."""
+    kontext = {**copy.deepcopy(GRUND), "aufgabe": dict(AUFGABE), "handlungsfeld": dict(FELD),
+               "massnahme": {"titel": "Fehlzeiten-Ampel an der Oberschule Löningen"}}
+    kontext.update(copy.deepcopy(TEILE[vorlage]))
+    return kontext
+
+
+def test_die_liste_der_vorlagen_entspricht_den_dateien():
+    assert set(VORLAGEN) == vorlagen_auf_platte() == set(TEILE)
+
+
+@pytest.mark.parametrize("vorlage", VORLAGEN)
+def test_jede_vorlage_wird_mit_betreff_text_und_html_dargestellt(vorlage):
+    d = darstellen(vorlage, beispielkontext(vorlage))
+    assert d.betreff and "\n" not in d.betreff
+    assert d.text.startswith("Guten Tag Jörg Többen,")
+    assert "Jörg Többen" in d.html
+    assert "Diese Nachricht wurde automatisch vom Bildungsbüro versandt." in d.text
+    assert "{{" not in d.text + d.html
+
+
+@pytest.mark.parametrize("vorlage", VORLAGEN)
+def test_das_html_ist_barrierearm(vorlage):
+    html = darstellen(vorlage, beispielkontext(vorlage)).html
+    assert '<html lang="de">' in html
+    assert html.count("<h1") == 1
+    assert "<img" not in html
+    tabellen = re.findall(r"<table[^>]*>", html)
+    assert all('role="presentation"' in t for t in tabellen)
+
+
+@pytest.mark.parametrize("vorlage", AUFGABENMAILS)
+def test_jede_aufgabenmail_sagt_was_bis_wann_wofuer_und_wie_antworten(vorlage):
+    kontext = beispielkontext(vorlage)
+    d = darstellen(vorlage, kontext)
+    for teil in (d.text, d.html):
+        assert kontext["aufgabe"]["titel"] in teil
+        assert "30.09.2027" in teil
+        assert "Schulabsentismus" in teil
+        assert "Antworten Sie einfach auf diese E-Mail" in teil
+
+
+def test_eine_aufgabe_ohne_handlungsfeld_und_massnahme_wird_dargestellt():
+    kontext = beispielkontext("aufgabe_zugewiesen") | {"handlungsfeld": None, "massnahme": None}
+    d = darstellen("aufgabe_zugewiesen", kontext)
+    assert "Handlungsfeld" not in d.text
+
+
+def test_html_im_titel_wird_gezeigt_nicht_ausgefuehrt():
+    kontext = beispielkontext("aufgabe_zugewiesen")
+    kontext["aufgabe"]["titel"] = "<script>alert(1)</script>"
+    d = darstellen("aufgabe_zugewiesen", kontext)
+    assert "<script>" not in d.html and "&lt;script&gt;" in d.html
+    assert "<script>alert(1)</script>" in d.text
+
+
+def test_ein_zeilenumbruch_im_titel_bleibt_nicht_im_betreff():
+    kontext = beispielkontext("aufgabe_zugewiesen")
+    kontext["aufgabe"]["titel"] = "Bericht\r\nBcc: opfer@example.org"
+    assert darstellen("aufgabe_zugewiesen", kontext).betreff == (
+        "Neue Aufgabe: Bericht Bcc: opfer@example.org (bis 30.09.2027)")
+
+
+def test_ein_fehlender_wert_ist_ein_fehler():
+    kontext = beispielkontext("erinnerung")
+    del kontext["aufgabe"]["frist"]
+    with pytest.raises(jinja2.UndefinedError):
+        darstellen("erinnerung", kontext)
+
+
+def test_einen_tag_vor_der_frist_heisst_es_morgen():
+    kontext = beispielkontext("erinnerung")
+    kontext["aufgabe"]["tage_bis_frist"] = 1
+    assert "endet morgen" in darstellen("erinnerung", kontext).text
+
+
+def test_einen_tag_ueberfaellig_heisst_seit_1_tag():
+    kontext = beispielkontext("ueberfaellig")
+    kontext["aufgabe"].update(tage_bis_frist=-1, tage_ueberfaellig=1)
+    d = darstellen("ueberfaellig", kontext)
+    assert d.betreff.startswith("Überfällig seit 1 Tag:")
+    assert "1 Tagen" not in d.text
+
+
+def test_eine_unbekannte_vorlage_wird_deutsch_abgewiesen():
+    with pytest.raises(ValueError, match="Unbekannte Mail-Vorlage »gruss«"):
+        darstellen("gruss", {})
