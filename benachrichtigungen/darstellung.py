@@ -44,6 +44,8 @@ def vorlagen_umgebung():
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Vorlagen ändern sich nicht, während der Dienst läuft: kein stat() je Darstellung.
+        auto_reload=False,
     )
 
 

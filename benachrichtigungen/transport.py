@@ -1,14 +1,13 @@
 """Der Vertrag eines Transports und die zwei Fehlerarten, die der Versand unterscheidet.
 
 Ein Transport ist ein asynchroner Kontextmanager mit ``senden(nachricht, absender,
-empfaenger)``. Er meldet ``VoruebergehenderFehler`` (4xx, Verbindungsabbruch, Zeitlimit:
+empfaenger)``; ``nachricht`` sind die fertigen Bytes (CRLF). Er meldet ``VoruebergehenderFehler`` (4xx, Verbindungsabbruch, Zeitlimit:
 später erneut versuchen) oder ``DauerhafterFehler`` (5xx: nicht wiederholen). ``parallel``
 sagt, wie viele Sendungen er gleichzeitig verträgt.
 """
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from typing import Protocol
 
 
@@ -31,7 +30,7 @@ class Transport(Protocol):
 
     async def __aexit__(self, *exc) -> None: ...
 
-    async def senden(self, nachricht: EmailMessage, absender: str, empfaenger: str) -> None: ...
+    async def senden(self, nachricht: bytes, absender: str, empfaenger: str) -> None: ...
 
 
 def transport_aus_einstellungen(e) -> Transport:

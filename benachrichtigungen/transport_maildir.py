@@ -7,7 +7,6 @@ Maildir-Format verlangt); Thunderbird, mutt oder Evolution öffnen das Verzeichn
 from __future__ import annotations
 
 import mailbox
-from email.message import EmailMessage
 from pathlib import Path
 
 from benachrichtigungen.transport import VoruebergehenderFehler
@@ -27,9 +26,9 @@ class MaildirTransport:
     async def __aexit__(self, *exc) -> None:
         self._maildir = None
 
-    async def senden(self, nachricht: EmailMessage, absender: str, empfaenger: str) -> None:
+    async def senden(self, nachricht: bytes, absender: str, empfaenger: str) -> None:
         try:
-            self._maildir.add(nachricht.as_bytes())
+            self._maildir.add(nachricht)
         except OSError as fehler:
             # Volle Platte oder fehlende Rechte: behebbar, daher später erneut versuchen.
             raise VoruebergehenderFehler(f"Maildir {self.pfad}: {fehler.strerror}") from None

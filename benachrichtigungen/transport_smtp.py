@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from email.message import EmailMessage
-
 import aiosmtplib
 
 from benachrichtigungen.transport import DauerhafterFehler, VoruebergehenderFehler
@@ -70,12 +68,12 @@ class SmtpTransport:
         if self._benutzer:
             await client.login(self._benutzer, self._passwort)
 
-    async def senden(self, nachricht: EmailMessage, absender: str, empfaenger: str) -> None:
+    async def senden(self, nachricht: bytes, absender: str, empfaenger: str) -> None:
         client = await self._vorrat.get()
         try:
             if not client.is_connected:
                 await self._verbinden(client)
-            await client.send_message(nachricht, sender=absender, recipients=[empfaenger])
+            await client.sendmail(absender, [empfaenger], nachricht)
         except aiosmtplib.SMTPAuthenticationError as fehler:
             client.close()
             raise VoruebergehenderFehler(

@@ -140,27 +140,37 @@ class Versender:
         return adresse(name, self.e.absender), antwort
 
     async def _senden(self, zeilen, erledigte: set[int], absender_info, jetzt: datetime) -> list[_Ergebnis]:
+        """Je Verbindung ein Arbeiter, der die nächste Zeile baut und sendet.
+
+        Gebaut wird erst unmittelbar vor dem Senden: während ein Arbeiter auf die Antwort des
+        Servers wartet, baut der nächste schon seine Mail (Netz und Rechnen überlappen).
+        """
         absender, antwort_an = absender_info
-        grenze = asyncio.Semaphore(max(1, self.transport.parallel))
+        offen = iter(zeilen)
+        ergebnisse: list[_Ergebnis] = []
 
-        async def eine(zeile) -> _Ergebnis:
-            if zeile.aufgabe_id in erledigte:
-                return _Ergebnis(zeile, VERWORFEN, "Aufgabe war vor dem Versand erledigt")
-            try:
-                nachricht = self._bauen(zeile, absender, antwort_an, jetzt)
-            except Exception as fehler:  # ein Fehler in einer Vorlage ist unser Fehler: laut melden
-                log.error("Outbox %s: Vorlage %s nicht darstellbar: %s", zeile.id, zeile.vorlage, fehler)
-                return _Ergebnis(zeile, FEHLER_DAUERHAFT, f"Vorlage nicht darstellbar: {fehler}")
-            async with grenze:
-                try:
-                    await self.transport.senden(nachricht, self.e.absender, zeile.empfaenger_email)
-                except VoruebergehenderFehler as fehler:
-                    return _Ergebnis(zeile, FEHLER_VORUEBERGEHEND, str(fehler))
-                except DauerhafterFehler as fehler:
-                    return _Ergebnis(zeile, FEHLER_DAUERHAFT, str(fehler))
-            return _Ergebnis(zeile, GESENDET)
+        async def arbeiter() -> None:
+            for zeile in offen:
+                ergebnisse.append(await self._eine(zeile, erledigte, absender, antwort_an, jetzt))
 
-        return list(await asyncio.gather(*(eine(z) for z in zeilen)))
+        await asyncio.gather(*(arbeiter() for _ in range(max(1, self.transport.parallel))))
+        return ergebnisse
+
+    async def _eine(self, zeile, erledigte: set[int], absender, antwort_an, jetzt: datetime) -> _Ergebnis:
+        if zeile.aufgabe_id in erledigte:
+            return _Ergebnis(zeile, VERWORFEN, "Aufgabe war vor dem Versand erledigt")
+        try:
+            nachricht = self._bauen(zeile, absender, antwort_an, jetzt)
+        except Exception as fehler:  # ein Fehler in einer Vorlage ist unser Fehler: laut melden
+            log.error("Outbox %s: Vorlage %s nicht darstellbar: %s", zeile.id, zeile.vorlage, fehler)
+            return _Ergebnis(zeile, FEHLER_DAUERHAFT, f"Vorlage nicht darstellbar: {fehler}")
+        try:
+            await self.transport.senden(nachricht, self.e.absender, zeile.empfaenger_email)
+        except VoruebergehenderFehler as fehler:
+            return _Ergebnis(zeile, FEHLER_VORUEBERGEHEND, str(fehler))
+        except DauerhafterFehler as fehler:
+            return _Ergebnis(zeile, FEHLER_DAUERHAFT, str(fehler))
+        return _Ergebnis(zeile, GESENDET)
 
     def _bauen(self, zeile, absender, antwort_an, jetzt: datetime):
         dargestellt = darstellen(zeile.vorlage, zeile.kontext)

@@ -22,7 +22,7 @@ def gebaut(vorlage: str, kontext: dict, empfaenger_name: str = "Jörg Többen") 
         empfaenger=adresse(empfaenger_name, "joerg.toebben@lkclp.example"),
         antwort_an=adresse("Bildungsbüro", "bildungsbuero@lkclp.example"),
         message_id="<abc123@lkclp.example>", datum=JETZT,
-    ).as_bytes()
+    )
 
 
 @pytest.mark.parametrize("vorlage", VORLAGEN)
