@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,43 @@ def test_die_readme_beginnt_mit_den_zwei_befehlen():
     befehle = [z.strip().split("#")[0].strip() for z in zeilen[:5] if z.startswith("    ")]
     assert befehle == ["make demo", "make test"]
     assert "make test" in (WURZEL / ".ci" / "run").read_text()
+
+
+def test_takt_und_versand_status_zeigen_was_in_das_maildir_ging(db):
+    bb("aufgabe", "anlegen", "Fehlzeiten melden", "--verantwortlich", "schulleitung@obs-loeningen.example",
+       "--frist", "2099-03-20", db=db)
+    umgebung = {"BILDUNGSBUERO_MAILDIR_PFAD": str(db.parent / "maildir")}
+    ausgabe = _bb_mit(umgebung, "takt", db=db).stdout
+    assert "Versand: 1 gesendet" in ausgabe
+    assert len(list((db.parent / "maildir" / "new").iterdir())) == 1
+    status = _bb_mit(umgebung, "versand", "status", db=db).stdout
+    assert re.search(r"gesendet\s+1", status)
+    liste = bb("aufgabe", "liste", db=db).stdout
+    assert "Erinnerungen: nächste am 13.03.2099, 07:00 Uhr" in liste
+
+
+def test_das_smtp_passwort_erscheint_nirgends(db):
+    geheim = "Sehr-Geheim-4711"
+    umgebung = {"BILDUNGSBUERO_SMTP_PASSWORT": geheim, "BILDUNGSBUERO_VERSAND": "smtp",
+                "BILDUNGSBUERO_SMTP_HOST": "127.0.0.1", "BILDUNGSBUERO_SMTP_PORT": "1",
+                "BILDUNGSBUERO_SMTP_BENUTZER": "bildungsbuero"}
+    bb("aufgabe", "anlegen", "Fehlzeiten melden", "--verantwortlich", "schulleitung@obs-loeningen.example",
+       "--frist", "2099-03-20", db=db)
+    gesendet = _bb_mit(umgebung, "versand", "senden", db=db)
+    assert "1 vorübergehend gescheitert" in gesendet.stdout
+    status = _bb_mit(umgebung, "versand", "status", db=db)
+    assert "Verbindung zu 127.0.0.1:1" in status.stdout
+    einstellungen = _bb_mit(umgebung, "einstellungen", db=db)
+    assert "smtp_passwort = ***" in einstellungen.stdout
+    for ergebnis in (gesendet, status, einstellungen):
+        assert geheim not in ergebnis.stdout + ergebnis.stderr
+
+
+def _bb_mit(zusatz: dict, *args: str, db: Path, pruefen: bool = True) -> subprocess.CompletedProcess:
+    umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
+    umgebung["BILDUNGSBUERO_DATENBANK_URL"] = f"sqlite:///{db}"
+    umgebung.update(zusatz)
+    ergebnis = subprocess.run([str(BEFEHL), *args], capture_output=True, text=True, env=umgebung, cwd=db.parent)
+    if pruefen:
+        assert ergebnis.returncode == 0, ergebnis.stderr
+    return ergebnis
