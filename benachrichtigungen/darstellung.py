@@ -1,9 +1,13 @@
 """Mail-Vorlagen darstellen (jinja2): Betreff, Textteil, HTML-Teil.
 
 Vorlagen heißen nach Konvention ``vorlagen/mail/<name>.betreff.j2``, ``.txt.j2`` und
-``.html.j2``. Im HTML wird alles maskiert (ein Titel mit ``<script>`` wird gezeigt, nicht
-ausgeführt); ein unbekannter Name im Kontext ist ein Fehler, kein leerer Text. Der Betreff
-wird auf eine Zeile gebracht: ein Zeilenumbruch in einem Titel schleust keine Kopfzeile ein.
+``.html.j2``; ``VORLAGEN`` nennt genau die Namen, die dort liegen (ein Test prüft das).
+Nur im HTML wird maskiert (ein Titel mit ``<script>`` wird gezeigt, nicht ausgeführt);
+Betreff und Text bleiben wörtlich. Ein fehlender Wert im Kontext ist ein Fehler
+(``jinja2.UndefinedError``), kein leerer Text; ein unbekannter Vorlagenname ein
+``ValueError``. Der Betreff wird auf eine Zeile gebracht: ein Zeilenumbruch in einem Titel
+schleust keine Kopfzeile ein. Beim Import wird nichts gelesen; die Umgebung entsteht beim
+ersten Darstellen.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 VORLAGEN_VERZEICHNIS = Path(__file__).resolve().parent.parent / "vorlagen"
 VORLAGEN = (
@@ -33,14 +41,20 @@ class Dargestellt:
     html: str
 
 
+def _ist_html(name: str | None) -> bool:
+    """Maskiert wird nur in HTML-Vorlagen; Betreff und Text bleiben wörtlich."""
+    return bool(name) and name.endswith(".html.j2")
+
+
 @lru_cache(maxsize=1)
-def vorlagen_umgebung():
+def vorlagen_umgebung() -> jinja2.Environment:
+    """Die eine jinja2-Umgebung für ``vorlagen/``; erst beim ersten Aufruf gebaut."""
     import jinja2
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(VORLAGEN_VERZEICHNIS),
         undefined=jinja2.StrictUndefined,
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        autoescape=_ist_html,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -50,10 +64,12 @@ def vorlagen_umgebung():
 
 
 def vorlagen_auf_platte() -> set[str]:
+    """Die Namen, zu denen ``vorlagen/mail`` einen Betreff hat (Bausteine mit ``_`` zählen nicht)."""
     return {p.name.removesuffix(".betreff.j2") for p in (VORLAGEN_VERZEICHNIS / "mail").glob("*.betreff.j2")}
 
 
 def einzeilig(text: str) -> str:
+    """Jede Folge von Leerraum (auch ``\\r`` und ``\\n``) wird ein Leerzeichen."""
     return _LEERRAUM.sub(" ", text).strip()
 
 

@@ -27,7 +27,8 @@ TEILE = {
                    "verantwortlich": {"name": "Thomas Ostendorf", "organisation": "Oberschule Löningen"}},
     "schritt_erfolgt": {"schritt": {"bezeichnung": "Weitere Daten anfordern", "von": "in Prüfung der Steuerungsgruppe",
                                     "nach": "definiert", "wer": "Dr. Hiltrud Schräder",
-                                    "begruendung": "Bitte nach Schulform aufschlüsseln"}},
+                                    "begruendung": "Bitte nach Schulform aufschlüsseln"},
+                        "handlungsfeld": {**FELD, "zustand": "definiert"}},
     "zustellfehler": {"fehlgeschlagen": {"empfaenger": "Petra Hömmken <p.hoemmken@jobcenter-clp.example>",
                                          "betreff": "Neue Aufgabe: Beratungskette", "fehler": "550 5.1.1 Postfach unbekannt",
                                          "erstellt": "01.03.2027, 08:00 Uhr"}},
@@ -53,7 +54,10 @@ def test_jede_vorlage_wird_mit_betreff_text_und_html_dargestellt(vorlage):
     assert d.betreff and "\n" not in d.betreff
     assert d.text.startswith("Guten Tag Jörg Többen,")
     assert "Jörg Többen" in d.html
-    assert "Diese Nachricht wurde automatisch vom Bildungsbüro versandt." in d.text
+    for teil in (d.text, d.html):
+        assert "Diese Nachricht wurde automatisch vom Bildungsbüro versandt." in teil
+        assert "Bildungsbüro des Landkreises Cloppenburg" in teil
+        assert "bildungsbuero@lkclp.example" in teil
     assert "{{" not in d.text + d.html
 
 
@@ -61,6 +65,8 @@ def test_jede_vorlage_wird_mit_betreff_text_und_html_dargestellt(vorlage):
 def test_das_html_ist_barrierearm(vorlage):
     html = darstellen(vorlage, beispielkontext(vorlage)).html
     assert '<html lang="de">' in html
+    assert '<meta charset="utf-8">' in html
+    assert re.search(r"<title>[^<]+</title>", html)
     assert html.count("<h1") == 1
     assert "<img" not in html
     tabellen = re.findall(r"<table[^>]*>", html)
@@ -73,15 +79,56 @@ def test_jede_aufgabenmail_sagt_was_bis_wann_wofuer_und_wie_antworten(vorlage):
     d = darstellen(vorlage, kontext)
     for teil in (d.text, d.html):
         assert kontext["aufgabe"]["titel"] in teil
-        assert "30.09.2027" in teil
+        assert "Donnerstag, 30.09.2027" in teil
         assert "Schulabsentismus" in teil
+        assert "Bitte getrennt nach Jahrgang." in teil
         assert "Antworten Sie einfach auf diese E-Mail" in teil
 
 
 def test_eine_aufgabe_ohne_handlungsfeld_und_massnahme_wird_dargestellt():
     kontext = beispielkontext("aufgabe_zugewiesen") | {"handlungsfeld": None, "massnahme": None}
     d = darstellen("aufgabe_zugewiesen", kontext)
-    assert "Handlungsfeld" not in d.text
+    assert "Handlungsfeld" not in d.text and "Handlungsfeld" not in d.html
+    assert "Maßnahme" not in d.text and "Maßnahme" not in d.html
+
+
+def test_die_eskalation_nennt_aufgabe_frist_handlungsfeld_und_zustaendige_person():
+    d = darstellen("eskalation", beispielkontext("eskalation"))
+    assert d.betreff == "Eskalation: Fehlzeiten nach Schulform auswerten seit 14 Tagen überfällig"
+    for teil in (d.text, d.html):
+        assert "Fehlzeiten nach Schulform auswerten" in teil
+        assert "Donnerstag, 30.09.2027" in teil
+        assert "Schulabsentismus" in teil
+        assert "seit 14 Tagen überfällig" in teil
+        assert "Thomas Ostendorf" in teil and "(Oberschule Löningen)" in teil
+        assert "Kontakt mit Thomas Ostendorf" in teil
+
+
+def test_der_schritt_nennt_vorher_jetzt_wer_begruendung_und_die_neue_aufgabe():
+    d = darstellen("schritt_erfolgt", beispielkontext("schritt_erfolgt"))
+    assert d.betreff == "Schulabsentismus: definiert – Ihre Aufgabe bis 30.09.2027"
+    for teil in (d.text, d.html):
+        assert "Dr. Hiltrud Schräder" in teil and "»Weitere Daten anfordern«" in teil
+        assert "vorher »in Prüfung der Steuerungsgruppe«, jetzt »definiert«" in teil
+        assert "Begründung: Bitte nach Schulform aufschlüsseln" in teil
+
+
+def test_ein_schritt_ohne_begruendung_und_massnahme_laesst_beides_weg():
+    kontext = beispielkontext("schritt_erfolgt") | {"massnahme": None}
+    kontext["schritt"]["begruendung"] = ""
+    d = darstellen("schritt_erfolgt", kontext)
+    assert "Begründung" not in d.text + d.html
+    assert "Maßnahme:" not in d.text and ">Maßnahme<" not in d.html
+
+
+def test_der_zustellfehler_nennt_adresse_fehler_und_was_zu_tun_ist():
+    d = darstellen("zustellfehler", beispielkontext("zustellfehler"))
+    assert d.betreff == "Zustellung fehlgeschlagen: Neue Aufgabe: Beratungskette"
+    assert "Petra Hömmken <p.hoemmken@jobcenter-clp.example>" in d.text
+    assert "Petra Hömmken &lt;p.hoemmken@jobcenter-clp.example&gt;" in d.html
+    for teil in (d.text, d.html):
+        assert "550 5.1.1 Postfach unbekannt" in teil and "01.03.2027, 08:00 Uhr" in teil
+        assert "Organisationsdatei" in teil and "auf anderem Weg" in teil
 
 
 def test_html_im_titel_wird_gezeigt_nicht_ausgefuehrt():
@@ -90,6 +137,7 @@ def test_html_im_titel_wird_gezeigt_nicht_ausgefuehrt():
     d = darstellen("aufgabe_zugewiesen", kontext)
     assert "<script>" not in d.html and "&lt;script&gt;" in d.html
     assert "<script>alert(1)</script>" in d.text
+    assert d.betreff == "Neue Aufgabe: <script>alert(1)</script> (bis 30.09.2027)"
 
 
 def test_ein_zeilenumbruch_im_titel_bleibt_nicht_im_betreff():
@@ -106,20 +154,57 @@ def test_ein_fehlender_wert_ist_ein_fehler():
         darstellen("erinnerung", kontext)
 
 
+@pytest.mark.parametrize("vorlage", VORLAGEN)
+def test_ohne_empfaenger_wird_keine_mail_dargestellt(vorlage):
+    kontext = beispielkontext(vorlage)
+    del kontext["empfaenger"]
+    with pytest.raises(jinja2.UndefinedError):
+        darstellen(vorlage, kontext)
+
+
+def test_die_erinnerung_nennt_die_tage_bis_zur_frist():
+    d = darstellen("erinnerung", beispielkontext("erinnerung"))
+    assert d.betreff == "Erinnerung: Fehlzeiten nach Schulform auswerten – Frist 30.09.2027"
+    assert "endet in 7 Tagen" in d.text and "endet <strong>in 7 Tagen</strong>" in d.html
+
+
 def test_einen_tag_vor_der_frist_heisst_es_morgen():
     kontext = beispielkontext("erinnerung")
     kontext["aufgabe"]["tage_bis_frist"] = 1
-    assert "endet morgen" in darstellen("erinnerung", kontext).text
+    d = darstellen("erinnerung", kontext)
+    assert "endet morgen" in d.text and "endet <strong>morgen</strong>" in d.html
+    assert "1 Tag" not in d.text + d.html
 
 
 def test_einen_tag_ueberfaellig_heisst_seit_1_tag():
     kontext = beispielkontext("ueberfaellig")
     kontext["aufgabe"].update(tage_bis_frist=-1, tage_ueberfaellig=1)
     d = darstellen("ueberfaellig", kontext)
-    assert d.betreff.startswith("Überfällig seit 1 Tag:")
-    assert "1 Tagen" not in d.text
+    assert d.betreff == "Überfällig seit 1 Tag: Fehlzeiten nach Schulform auswerten"
+    assert "seit 1 Tag abgelaufen" in d.text and "seit 1 Tag abgelaufen" in d.html
+    assert "1 Tagen" not in d.betreff + d.text + d.html
+
+
+def test_ueberfaellig_seit_mehreren_tagen_bittet_um_erledigung_oder_neuen_termin():
+    d = darstellen("ueberfaellig", beispielkontext("ueberfaellig"))
+    assert d.betreff == "Überfällig seit 14 Tagen: Fehlzeiten nach Schulform auswerten"
+    assert "seit 14 Tagen abgelaufen" in d.text
+    assert "realistischen neuen Termin" in d.text
+
+
+def test_eine_eskalation_nach_einem_tag_heisst_seit_1_tag():
+    kontext = beispielkontext("eskalation")
+    kontext["aufgabe"].update(tage_bis_frist=-1, tage_ueberfaellig=1)
+    d = darstellen("eskalation", kontext)
+    assert d.betreff == "Eskalation: Fehlzeiten nach Schulform auswerten seit 1 Tag überfällig"
+    assert "1 Tagen" not in d.text + d.html
+
+
+def test_heute_faellig_sagt_es_im_betreff():
+    assert darstellen("heute_faellig", beispielkontext("heute_faellig")).betreff == (
+        "Heute fällig: Fehlzeiten nach Schulform auswerten")
 
 
 def test_eine_unbekannte_vorlage_wird_deutsch_abgewiesen():
-    with pytest.raises(ValueError, match="Unbekannte Mail-Vorlage »gruss«"):
+    with pytest.raises(ValueError, match="Unbekannte Mail-Vorlage »gruss«; vorhanden: aufgabe_zugewiesen, "):
         darstellen("gruss", {})

@@ -1,0 +1,244 @@
+"""Gemeinsames der Messskripte: Datenbank anlegen, Felder füllen, Schritte messen.
+
+Gemessen wird ein Schritt so, wie ihn ein Dienst auslöst: eine langlebige ORM-Sitzung,
+``schritt_ausfuehren(feld_id, ...)`` je Schritt (Wächter, Protokoll, Aufgaben, Outbox,
+Commit). Jedes Feld läuft reihum durch einen Kreis ohne Beschluss:
+
+    definiert → daten_zusammenstellen → zur_pruefung_vorlegen → daten_nachfordern → definiert
+
+Die Grundlinie ist dasselbe Schreiben in SQLAlchemy Core, je Schritt eine Transaktion:
+``UPDATE handlungsfeld ... WHERE id = ? AND version = ?``, ``INSERT`` ins Schrittprotokoll
+und ``INSERT`` einer Aufgabe, Commit. Die Grundlinie bekommt eigene Felder in derselben
+Datei, damit die ORM-Sitzung nie eine fremde Version sieht.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+WURZEL = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(WURZEL))
+
+ORGANISATION = WURZEL / "organisationen" / "landkreis-cloppenburg.toml"
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2027, 1, 11, 9, 0, tzinfo=BERLIN)
+
+MANAGEMENT = "anna.meyer@lkclp.example"
+MONITORING = "joerg.toebben@lkclp.example"
+SG_MITGLIED = "bernd.wuebbolding@lkclp.example"
+
+# Der Kreis: (Schritt, Person, Begründung, Zustand danach)
+KREIS = (
+    ("daten_zusammenstellen", MONITORING, "", "daten_zusammengestellt"),
+    ("zur_pruefung_vorlegen", MANAGEMENT, "", "steuerungspruefung"),
+    ("daten_nachfordern", SG_MITGLIED, "Bitte nach Schulform aufschlüsseln.", "definiert"),
+)
+# Wer die Folgeaufgabe im Zustand danach bekommt (für die Grundlinie).
+AUFGABE_FUER = {"daten_zusammengestellt": MANAGEMENT, "steuerungspruefung": "hiltrud.schraeder@lkclp.example",
+                "definiert": MONITORING}
+
+
+def ziel(erreicht: bool, text: str) -> int:
+    print(f"{text}: {'Ziel erreicht' if erreicht else 'ZIEL VERFEHLT'}")
+    return 0 if erreicht else 1
+
+
+def zahl(x: float) -> str:
+    """Deutsche Tausenderpunkte: 12.345."""
+    return f"{x:,.0f}".replace(",", ".")
+
+
+def datenbank_anlegen(pfad: Path):
+    """Migrierte SQLite-Datei (WAL) mit der Organisation Cloppenburg; gibt (engine, einstellungen)."""
+    from modelle.datenbank import engine_erstellen, migrieren, sitzung
+    from prozess.einstellungen import laden
+    from prozess.organisation import datei_lesen, organisation_laden
+
+    url = f"sqlite:///{pfad}"
+    e = laden(umgebung={}, arbeitsverzeichnis=pfad.parent).mit(datenbank_url=url)
+    engine = engine_erstellen(url)
+    migrieren(engine)
+    with sitzung(engine) as s:
+        organisation_laden(s, datei_lesen(ORGANISATION))
+    return engine, e
+
+
+def personen(engine) -> dict[str, int]:
+    from modelle.datenbank import sitzung
+    from prozess.rollen import person_per_email
+
+    with sitzung(engine) as s:
+        return {m: person_per_email(s, m).id for m in {MANAGEMENT, MONITORING, SG_MITGLIED, *AUFGABE_FUER.values()}}
+
+
+def felder_orm(engine, e, uhr, anzahl: int, name: str = "Feld") -> list[int]:
+    """Legt ``anzahl`` Felder über die Bibliothek an, jedes mit einer Datengrundlage."""
+    from modelle.datenbank import sitzung
+    from prozess.handlungsfelder import datengrundlage_anlegen, handlungsfeld_anlegen
+
+    ids = []
+    with sitzung(engine) as s:
+        anna = personen(engine)[MANAGEMENT]
+        for i in range(anzahl):
+            uhr.vorstellen(seconds=1)
+            feld = handlungsfeld_anlegen(s, f"{name} {i}", anna, uhr.jetzt, e)
+            datengrundlage_anlegen(s, feld.id, "Fehlzeitenquote 2025/26", "Schulamt", uhr.jetzt)
+            ids.append(feld.id)
+    return ids
+
+
+def felder_core(engine, anzahl: int, stapel: int = 20_000) -> None:
+    """Füllt ``anzahl`` Felder in großen Stapeln mit Core, so wie ``handlungsfeld_anlegen`` sie
+    hinterließe: Feld (definiert), Datengrundlage, Protokoll »anlegen«, offene Aufgabe, Outbox-Zeile."""
+    from sqlalchemy import func, insert, select
+
+    from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Outbox, Schrittprotokoll
+
+    p = personen(engine)
+    anna, joerg = p[MANAGEMENT], p[MONITORING]
+    jetzt = START.astimezone(timezone.utc)
+    frist = (START + timedelta(days=21)).date()
+    with engine.begin() as v:
+        erste = (v.execute(select(func.max(Handlungsfeld.id))).scalar() or 0) + 1
+        erste_aufgabe = (v.execute(select(func.max(Aufgabe.id))).scalar() or 0) + 1
+        for anfang in range(0, anzahl, stapel):
+            ids = range(erste + anfang, erste + min(anzahl, anfang + stapel))
+            v.execute(insert(Handlungsfeld), [
+                dict(id=i, titel=f"Feld {i}", beschreibung="", zustand="definiert", zustand_seit=jetzt, version=1,
+                     prozess_version=1, runde=1, zurueckgestellt_aus=None, angelegt_am=jetzt) for i in ids])
+            v.execute(insert(Datengrundlage), [
+                dict(handlungsfeld_id=i, titel="Fehlzeitenquote 2025/26", quelle="Schulamt", angelegt_am=jetzt)
+                for i in ids])
+            v.execute(insert(Schrittprotokoll), [
+                dict(handlungsfeld_id=i, schritt="anlegen", von_zustand=None, nach_zustand="definiert",
+                     person_id=anna, zeitpunkt=jetzt, begruendung="", beschluss_id=None, prozess_version=1)
+                for i in ids])
+            v.execute(insert(Aufgabe), [
+                dict(id=erste_aufgabe + (i - erste), titel=f"Daten zum Handlungsfeld »Feld {i}« zusammenstellen",
+                     beschreibung="", handlungsfeld_id=i, verantwortlich_id=joerg, frist=frist, status="offen",
+                     anlass_zustand="definiert", angelegt_am=jetzt,
+                     naechste_erinnerung_am=jetzt + timedelta(days=14 + i % 7)) for i in ids])
+            v.execute(insert(Outbox), [
+                dict(schluessel=f"aufgabe_zugewiesen:{joerg}:aufgabe{erste_aufgabe + (i - erste)}:{frist}",
+                     anlass="aufgabe_zugewiesen", vorlage="aufgabe_zugewiesen", kontext={"feld": i},
+                     person_id=joerg, empfaenger_email=MONITORING, empfaenger_name="Jörg Többen",
+                     aufgabe_id=erste_aufgabe + (i - erste), message_id=f"<f{i}@lkclp.example>",
+                     status="gesendet", versuche=1, naechster_versuch=jetzt, erstellt_am=jetzt) for i in ids])
+
+
+class EngineLauf:
+    """Schritte über die Bibliothek, reihum über ``feld_ids``; jedes Feld merkt seine Stelle im Kreis."""
+
+    def __init__(self, engine, e, uhr, feld_ids: list[int]):
+        from modelle.datenbank import sitzung
+
+        self.e, self.uhr = e, uhr
+        self.session = sitzung(engine)  # langlebig, wie in einem Dienst
+        self.pid = personen(engine)
+        self.stelle = dict.fromkeys(feld_ids, 0)
+        self.reihum = itertools.cycle(feld_ids)
+
+    def schritte(self, sekunden: float) -> tuple[int, float]:
+        from prozess.schritte import schritt_ausfuehren
+
+        s, e, uhr, stelle, pid = self.session, self.e, self.uhr, self.stelle, self.pid
+        n, start = 0, time.perf_counter()
+        while True:
+            for feld_id in itertools.islice(self.reihum, 50):
+                name, person, begruendung, _ = KREIS[stelle[feld_id]]
+                uhr.vorstellen(seconds=20)
+                schritt_ausfuehren(s, feld_id, name, pid[person], uhr.jetzt, e, begruendung=begruendung)
+                stelle[feld_id] = (stelle[feld_id] + 1) % len(KREIS)
+            n += 50
+            dauer = time.perf_counter() - start
+            if dauer >= sekunden:
+                return n, dauer
+
+    def schliessen(self):
+        self.session.close()
+
+
+class CoreLauf:
+    """Die Grundlinie: dieselben Zeilen mit Core, je Schritt eine Transaktion (UPDATE + 2 INSERT)."""
+
+    def __init__(self, engine, e, uhr, feld_ids: list[int]):
+        from sqlalchemy import insert, select, update
+
+        from modelle.tabellen import Aufgabe, Handlungsfeld, Schrittprotokoll
+
+        self.engine, self.e, self.uhr = engine, e, uhr
+        self.pid = personen(engine)
+        self.stelle = dict.fromkeys(feld_ids, 0)
+        self.reihum = itertools.cycle(feld_ids)
+        t = Handlungsfeld.__table__
+        with engine.connect() as v:
+            self.version = dict(v.execute(select(t.c.id, t.c.version).where(t.c.id.in_(feld_ids))).all())
+        self.aendern = (update(t).where(t.c.id == _b("fid"), t.c.version == _b("alt"))
+                        .values(zustand=_b("neu"), zustand_seit=_b("jetzt"), version=t.c.version + 1))
+        self.protokoll = insert(Schrittprotokoll.__table__)
+        self.aufgabe = insert(Aufgabe.__table__)
+
+    def schritte(self, sekunden: float) -> tuple[int, float]:
+        from prozess.zeit import frist_nach_tagen
+        from prozess.zyklus import FOLGEAUFGABEN
+
+        uhr, stelle, version, pid, zone = self.uhr, self.stelle, self.version, self.pid, self.e.zeitzone
+        n, start = 0, time.perf_counter()
+        with self.engine.connect() as v:
+            while True:
+                for feld_id in itertools.islice(self.reihum, 50):
+                    name, person, begruendung, nach = KREIS[stelle[feld_id]]
+                    von = KREIS[stelle[feld_id] - 1][3]
+                    jetzt = uhr.vorstellen(seconds=20)
+                    vorlage = FOLGEAUFGABEN[nach]
+                    with v.begin():
+                        r = v.execute(self.aendern, dict(fid=feld_id, alt=version[feld_id], neu=nach, jetzt=jetzt))
+                        assert r.rowcount == 1
+                        v.execute(self.protokoll, dict(
+                            handlungsfeld_id=feld_id, schritt=name, von_zustand=von, nach_zustand=nach,
+                            person_id=pid[person], zeitpunkt=jetzt, begruendung=begruendung, beschluss_id=None,
+                            prozess_version=1))
+                        v.execute(self.aufgabe, dict(
+                            titel=vorlage.titel.format(titel=f"Feld {feld_id}"), beschreibung="",
+                            handlungsfeld_id=feld_id, massnahme_id=None, verantwortlich_id=pid[AUFGABE_FUER[nach]],
+                            frist=frist_nach_tagen(jetzt, 14, zone), status="offen", anlass_zustand=nach,
+                            angelegt_am=jetzt, erledigt_am=None, naechste_erinnerung_am=jetzt + timedelta(days=7),
+                            letzte_erinnerung=None, letzte_erinnerung_am=None, eskaliert_fuer_frist=None))
+                    version[feld_id] += 1
+                    stelle[feld_id] = (stelle[feld_id] + 1) % len(KREIS)
+                n += 50
+                dauer = time.perf_counter() - start
+                if dauer >= sekunden:
+                    return n, dauer
+
+    def schliessen(self):
+        pass
+
+
+def _b(name: str):
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+def abwechselnd(laeufe: dict, runden: int, sekunden: float) -> dict[str, list[float]]:
+    """Misst die Läufe abwechselnd (``runden`` mal je ``sekunden``); gibt Schritte/s je Lauf."""
+    raten: dict[str, list[float]] = {name: [] for name in laeufe}
+    for runde in range(1, runden + 1):
+        teile = []
+        for name, lauf in laeufe.items():
+            n, dauer = lauf.schritte(sekunden)
+            raten[name].append(n / dauer)
+            teile.append(f"{name} {zahl(n / dauer):>6} Schritte/s ({n} in {dauer:.1f} s)")
+        print(f"  Runde {runde}: " + "; ".join(teile), flush=True)
+    return raten
+
+
+def median(werte: list[float]) -> float:
+    return statistics.median(werte)
