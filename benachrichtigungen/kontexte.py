@@ -19,7 +19,16 @@ WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samsta
 
 
 def grundkontext(session) -> dict:
-    """Landkreis und Bildungsbüro (Name, Antwortadresse) für jede Mail."""
+    """Landkreis und Bildungsbüro (Name, Antwortadresse) für jede Mail (je Sitzung einmal gelesen)."""
+    from prozess.rollen import _speicher
+
+    speicher = _speicher(session)
+    if "grundkontext" not in speicher:
+        speicher["grundkontext"] = _grundkontext_laden(session)
+    return speicher["grundkontext"]
+
+
+def _grundkontext_laden(session) -> dict:
     landkreis = session.exec(select(Landkreis.name).order_by(Landkreis.id)).first() or "Landkreis"
     buero = session.exec(select(Gremium).where(Gremium.kuerzel == "bildungsbuero")).first()
     return {

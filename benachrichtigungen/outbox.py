@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -50,12 +51,14 @@ def schluessel(anlass: str, empfaenger: int | str, gegenstand: str, datum: objec
     return f"{anlass}:{empfaenger}:{gegenstand}:{datum}"
 
 
+@lru_cache(maxsize=4)
 def _insert(dialekt: str):
+    """Das INSERT … ON CONFLICT DO NOTHING des Dialekts, einmal gebaut."""
     if dialekt == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(Outbox).on_conflict_do_nothing(index_elements=["schluessel"])
+    return insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["schluessel"])
 
 
 def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: str) -> None:
@@ -85,6 +88,10 @@ def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: s
         )
         for m in mails
     ]
+    from sqlalchemy.orm import Session
+
+    if isinstance(verbindung, Session):  # Core-INSERT auf der Verbindung der Sitzung ist billiger
+        verbindung = verbindung.connection()
     verbindung.execute(_insert(dialekt(verbindung)), zeilen)
 
 

@@ -10,6 +10,9 @@ Die Grundlinie ist dasselbe Schreiben in SQLAlchemy Core, je Schritt eine Transa
 ``UPDATE handlungsfeld ... WHERE id = ? AND version = ?``, ``INSERT`` ins Schrittprotokoll
 und ``INSERT`` einer Aufgabe, Commit. Die Grundlinie bekommt eigene Felder in derselben
 Datei, damit die ORM-Sitzung nie eine fremde Version sieht.
+
+Nach den Messungen prüft ``pruefen``, dass jedes Feld im erwarteten Zustand steht (bei der
+Engine auch: genau eine offene Aufgabe je Feld); gezählt wird also nur, was wirklich geschrieben wurde.
 """
 
 from __future__ import annotations
@@ -93,9 +96,10 @@ def felder_orm(engine, e, uhr, anzahl: int, name: str = "Feld") -> list[int]:
     return ids
 
 
-def felder_core(engine, anzahl: int, stapel: int = 20_000) -> None:
+def felder_core(engine, anzahl: int, stapel: int = 20_000) -> range:
     """Füllt ``anzahl`` Felder in großen Stapeln mit Core, so wie ``handlungsfeld_anlegen`` sie
-    hinterließe: Feld (definiert), Datengrundlage, Protokoll »anlegen«, offene Aufgabe, Outbox-Zeile."""
+    hinterließe: Feld (definiert), Datengrundlage, Protokoll »anlegen«, offene Aufgabe, Outbox-Zeile.
+    Gibt die Ids der neuen Felder zurück."""
     from sqlalchemy import func, insert, select
 
     from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Outbox, Schrittprotokoll
@@ -130,105 +134,124 @@ def felder_core(engine, anzahl: int, stapel: int = 20_000) -> None:
                      person_id=joerg, empfaenger_email=MONITORING, empfaenger_name="Jörg Többen",
                      aufgabe_id=erste_aufgabe + (i - erste), message_id=f"<f{i}@lkclp.example>",
                      status="gesendet", versuche=1, naechster_versuch=jetzt, erstellt_am=jetzt) for i in ids])
+    return range(erste, erste + anzahl)
 
 
-class EngineLauf:
-    """Schritte über die Bibliothek, reihum über ``feld_ids``; jedes Feld merkt seine Stelle im Kreis."""
+class _Lauf:
+    """Reihum über ``feld_ids``; jedes Feld merkt seine Stelle im Kreis."""
 
-    def __init__(self, engine, e, uhr, feld_ids: list[int]):
-        from modelle.datenbank import sitzung
-
-        self.e, self.uhr = e, uhr
-        self.session = sitzung(engine)  # langlebig, wie in einem Dienst
-        self.pid = personen(engine)
-        self.stelle = dict.fromkeys(feld_ids, 0)
-        self.reihum = itertools.cycle(feld_ids)
-
-    def schritte(self, sekunden: float) -> tuple[int, float]:
-        from prozess.schritte import schritt_ausfuehren
-
-        s, e, uhr, stelle, pid = self.session, self.e, self.uhr, self.stelle, self.pid
-        n, start = 0, time.perf_counter()
-        while True:
-            for feld_id in itertools.islice(self.reihum, 50):
-                name, person, begruendung, _ = KREIS[stelle[feld_id]]
-                uhr.vorstellen(seconds=20)
-                schritt_ausfuehren(s, feld_id, name, pid[person], uhr.jetzt, e, begruendung=begruendung)
-                stelle[feld_id] = (stelle[feld_id] + 1) % len(KREIS)
-            n += 50
-            dauer = time.perf_counter() - start
-            if dauer >= sekunden:
-                return n, dauer
-
-    def schliessen(self):
-        self.session.close()
-
-
-class CoreLauf:
-    """Die Grundlinie: dieselben Zeilen mit Core, je Schritt eine Transaktion (UPDATE + 2 INSERT)."""
-
-    def __init__(self, engine, e, uhr, feld_ids: list[int]):
-        from sqlalchemy import insert, select, update
-
-        from modelle.tabellen import Aufgabe, Handlungsfeld, Schrittprotokoll
-
+    def __init__(self, engine, e, uhr, feld_ids):
         self.engine, self.e, self.uhr = engine, e, uhr
         self.pid = personen(engine)
         self.stelle = dict.fromkeys(feld_ids, 0)
         self.reihum = itertools.cycle(feld_ids)
-        t = Handlungsfeld.__table__
-        with engine.connect() as v:
-            self.version = dict(v.execute(select(t.c.id, t.c.version).where(t.c.id.in_(feld_ids))).all())
-        self.aendern = (update(t).where(t.c.id == _b("fid"), t.c.version == _b("alt"))
-                        .values(zustand=_b("neu"), zustand_seit=_b("jetzt"), version=t.c.version + 1))
-        self.protokoll = insert(Schrittprotokoll.__table__)
-        self.aufgabe = insert(Aufgabe.__table__)
+        self.gesamt = 0
 
     def schritte(self, sekunden: float) -> tuple[int, float]:
-        from prozess.zeit import frist_nach_tagen
-        from prozess.zyklus import FOLGEAUFGABEN
-
-        uhr, stelle, version, pid, zone = self.uhr, self.stelle, self.version, self.pid, self.e.zeitzone
+        """Löst Schritte aus, bis ``sekunden`` vergangen sind (geprüft alle 50); gibt (Anzahl, Dauer)."""
         n, start = 0, time.perf_counter()
-        with self.engine.connect() as v:
-            while True:
-                for feld_id in itertools.islice(self.reihum, 50):
-                    name, person, begruendung, nach = KREIS[stelle[feld_id]]
-                    von = KREIS[stelle[feld_id] - 1][3]
-                    jetzt = uhr.vorstellen(seconds=20)
-                    vorlage = FOLGEAUFGABEN[nach]
-                    with v.begin():
-                        r = v.execute(self.aendern, dict(fid=feld_id, alt=version[feld_id], neu=nach, jetzt=jetzt))
-                        assert r.rowcount == 1
-                        v.execute(self.protokoll, dict(
-                            handlungsfeld_id=feld_id, schritt=name, von_zustand=von, nach_zustand=nach,
-                            person_id=pid[person], zeitpunkt=jetzt, begruendung=begruendung, beschluss_id=None,
-                            prozess_version=1))
-                        v.execute(self.aufgabe, dict(
-                            titel=vorlage.titel.format(titel=f"Feld {feld_id}"), beschreibung="",
-                            handlungsfeld_id=feld_id, massnahme_id=None, verantwortlich_id=pid[AUFGABE_FUER[nach]],
-                            frist=frist_nach_tagen(jetzt, 14, zone), status="offen", anlass_zustand=nach,
-                            angelegt_am=jetzt, erledigt_am=None, naechste_erinnerung_am=jetzt + timedelta(days=7),
-                            letzte_erinnerung=None, letzte_erinnerung_am=None, eskaliert_fuer_frist=None))
-                    version[feld_id] += 1
-                    stelle[feld_id] = (stelle[feld_id] + 1) % len(KREIS)
-                n += 50
-                dauer = time.perf_counter() - start
-                if dauer >= sekunden:
-                    return n, dauer
+        while True:
+            for feld_id in itertools.islice(self.reihum, 50):
+                self.schritt(feld_id, *KREIS[self.stelle[feld_id]])
+                self.stelle[feld_id] = (self.stelle[feld_id] + 1) % len(KREIS)
+            n += 50
+            dauer = time.perf_counter() - start
+            if dauer >= sekunden:
+                self.gesamt += n
+                return n, dauer
 
-    def schliessen(self):
+    def pruefen(self, offene_aufgaben: bool) -> None:
+        """Stehen alle Felder da, wo der Kreis sie erwartet (und hat jedes genau eine offene Aufgabe)?"""
+        from sqlalchemy import text
+
+        erwartet = {f: KREIS[i - 1][3] for f, i in self.stelle.items()}
+        ids = ",".join(map(str, erwartet))
+        with self.engine.connect() as v:
+            ist = dict(v.execute(text(f"SELECT id, zustand FROM handlungsfeld WHERE id IN ({ids})")).all())
+            offen = dict(v.execute(text(f"SELECT handlungsfeld_id, count(*) FROM aufgabe WHERE status = 'offen' "
+                                        f"AND handlungsfeld_id IN ({ids}) GROUP BY handlungsfeld_id")).all())
+        assert ist == erwartet, "Zustände weichen vom erwarteten Kreis ab"
+        if offene_aufgaben:
+            assert set(offen.values()) == {1} and len(offen) == len(erwartet), "nicht genau eine offene Aufgabe je Feld"
+
+    def schliessen(self) -> None:
         pass
 
 
-def _b(name: str):
-    from sqlalchemy import bindparam
+class EngineLauf(_Lauf):
+    """Die Engine: ``schritt_ausfuehren`` je Schritt, in einer langlebigen Sitzung wie ein Dienst."""
 
-    return bindparam(name)
+    def __init__(self, engine, e, uhr, feld_ids):
+        from modelle.datenbank import sitzung
+        from prozess.schritte import schritt_ausfuehren
+
+        super().__init__(engine, e, uhr, feld_ids)
+        self.session = sitzung(engine)
+        self.ausfuehren = schritt_ausfuehren
+
+    def schritt(self, feld_id, name, person, begruendung, _nach) -> None:
+        jetzt = self.uhr.vorstellen(seconds=20)
+        self.ausfuehren(self.session, feld_id, name, self.pid[person], jetzt, self.e, begruendung=begruendung)
+
+    def pruefen(self, offene_aufgaben: bool = True) -> None:
+        super().pruefen(offene_aufgaben)
+
+    def schliessen(self) -> None:
+        self.session.close()
 
 
-def abwechselnd(laeufe: dict, runden: int, sekunden: float) -> dict[str, list[float]]:
-    """Misst die Läufe abwechselnd (``runden`` mal je ``sekunden``); gibt Schritte/s je Lauf."""
+class CoreLauf(_Lauf):
+    """Die Grundlinie: dieselben Zeilen mit Core, je Schritt eine Transaktion (UPDATE + 2 INSERT)."""
+
+    def __init__(self, engine, e, uhr, feld_ids):
+        from sqlalchemy import bindparam, insert, select, update
+
+        from modelle.tabellen import Aufgabe, Handlungsfeld, Schrittprotokoll
+
+        super().__init__(engine, e, uhr, feld_ids)
+        t = Handlungsfeld.__table__
+        with engine.connect() as v:
+            self.version = dict(v.execute(select(t.c.id, t.c.version).where(t.c.id.in_(list(feld_ids)))).all())
+        self.aendern = (update(t).where(t.c.id == bindparam("fid"), t.c.version == bindparam("alt"))
+                        .values(zustand=bindparam("neu"), zustand_seit=bindparam("jetzt", type_=t.c.zustand_seit.type),
+                                version=t.c.version + 1))
+        self.protokoll = insert(Schrittprotokoll.__table__)
+        self.aufgabe = insert(Aufgabe.__table__)
+        self.verbindung = engine.connect()
+
+    def schritt(self, feld_id, name, person, begruendung, nach) -> None:
+        from prozess.zeit import frist_nach_tagen
+        from prozess.zyklus import FOLGEAUFGABEN
+
+        v, jetzt = self.verbindung, self.uhr.vorstellen(seconds=20)
+        von = KREIS[self.stelle[feld_id] - 1][3]
+        with v.begin():
+            r = v.execute(self.aendern, dict(fid=feld_id, alt=self.version[feld_id], neu=nach, jetzt=jetzt))
+            assert r.rowcount == 1, "Versionskonflikt in der Grundlinie"
+            v.execute(self.protokoll, dict(
+                handlungsfeld_id=feld_id, schritt=name, von_zustand=von, nach_zustand=nach,
+                person_id=self.pid[person], zeitpunkt=jetzt, begruendung=begruendung, beschluss_id=None,
+                prozess_version=1))
+            v.execute(self.aufgabe, dict(
+                titel=FOLGEAUFGABEN[nach].titel.format(titel=f"Feld {feld_id}"), beschreibung="",
+                handlungsfeld_id=feld_id, massnahme_id=None, verantwortlich_id=self.pid[AUFGABE_FUER[nach]],
+                frist=frist_nach_tagen(jetzt, 14, self.e.zeitzone), status="offen", anlass_zustand=nach,
+                angelegt_am=jetzt, erledigt_am=None, naechste_erinnerung_am=jetzt + timedelta(days=7),
+                letzte_erinnerung=None, letzte_erinnerung_am=None, eskaliert_fuer_frist=None))
+        self.version[feld_id] += 1
+
+    def pruefen(self, offene_aufgaben: bool = False) -> None:
+        super().pruefen(offene_aufgaben)  # die Grundlinie schließt alte Aufgaben nicht
+
+    def schliessen(self) -> None:
+        self.verbindung.close()
+
+
+def abwechselnd(laeufe: dict, runden: int, sekunden: float, aufwaermen: float = 1.0) -> dict[str, list[float]]:
+    """Misst die Läufe abwechselnd (``runden`` mal je ``sekunden``) nach einer ungezählten
+    Aufwärmrunde je Lauf; prüft danach die Daten. Gibt die Schritte/s je Lauf und Runde."""
+    for lauf in laeufe.values():
+        lauf.schritte(aufwaermen)
     raten: dict[str, list[float]] = {name: [] for name in laeufe}
     for runde in range(1, runden + 1):
         teile = []
@@ -237,6 +260,9 @@ def abwechselnd(laeufe: dict, runden: int, sekunden: float) -> dict[str, list[fl
             raten[name].append(n / dauer)
             teile.append(f"{name} {zahl(n / dauer):>6} Schritte/s ({n} in {dauer:.1f} s)")
         print(f"  Runde {runde}: " + "; ".join(teile), flush=True)
+    for lauf in laeufe.values():
+        lauf.pruefen()
+        lauf.schliessen()
     return raten
 
 

@@ -8,7 +8,8 @@ daten_nachfordern → wieder von vorn (keiner dieser Schritte braucht einen Besc
 
 Grundlinie im selben Lauf auf derselben Datei (eigene Felder): SQLAlchemy Core, je Schritt
 eine Transaktion mit UPDATE handlungsfeld (Versionsprüfung), INSERT schrittprotokoll und
-INSERT aufgabe. Beide abwechselnd, je mindestens 3 s; gewertet wird der Median.
+INSERT aufgabe. Nach einer ungezählten Aufwärmsekunde beide abwechselnd, je mindestens
+3 s; gewertet wird der Median.
 Ziel: Engine ≥ 1.500 Schritte/s.
 
     .venv/bin/python bench/schritte.py [FELDER] [SEKUNDEN] [RUNDEN]
@@ -36,11 +37,9 @@ def main() -> int:
         engine, e = datenbank_anlegen(Path(tmp) / "schritte.db")
         engine_felder = felder_orm(engine, e, uhr, felder, "Engine")
         core_felder = felder_orm(engine, e, uhr, felder, "Grundlinie")
-        print(f"{felder} + {felder} Felder angelegt (je mit Datengrundlage); je Runde {sekunden:.0f} s je Messung")
+        print(f"{felder} + {felder} Felder angelegt (je mit Datengrundlage); je Runde {sekunden:g} s je Messung")
         laeufe = {"Engine": EngineLauf(engine, e, uhr, engine_felder), "Core": CoreLauf(engine, e, uhr, core_felder)}
         raten = abwechselnd(laeufe, runden, sekunden)
-        for lauf in laeufe.values():
-            lauf.schliessen()
         engine.dispose()
     orm, core = median(raten["Engine"]), median(raten["Core"])
     print(f"Grundlinie (Core: UPDATE + 2 INSERT + Commit): {zahl(core):>6} Schritte/s (Median)")

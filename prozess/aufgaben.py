@@ -8,15 +8,16 @@ Zustands erledigt. Beides geschieht in der Transaktion des Schritts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
 from modelle.tabellen import Aufgabe, Handlungsfeld, Massnahme, Person
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Eingabefehler, NichtGefunden, SchrittNichtMoeglich
-from prozess.erinnerungen import Regeln, planen
+from prozess.erinnerungen import Regeln, naechster_zeitpunkt, planen
 from prozess.rollen import zustaendige_person
 from prozess.zeit import frist_nach_tagen
 from prozess.zyklus import FOLGEAUFGABEN, ROLLE_BEZEICHNUNG
@@ -25,12 +26,37 @@ OFFEN = "offen"
 ERLEDIGT = "erledigt"
 HINFAELLIG = "hinfaellig"
 
+_T = Aufgabe.__table__
+# Einmal gebaut: diese beiden Anweisungen laufen bei jedem Schritt.
+_ZUSTANDSAUFGABEN_SCHLIESSEN = (
+    update(_T)
+    .where(_T.c.handlungsfeld_id == bindparam("feld_id"), _T.c.status == OFFEN,
+           _T.c.anlass_zustand == bindparam("zustand"))
+    .values(status=bindparam("status"), erledigt_am=bindparam("jetzt"), naechste_erinnerung_am=None)
+)
+_AUFGABEN_EINFUEGEN = insert(_T).returning(_T.c.id, sort_by_parameter_order=True)
 
-def folgeaufgaben_anlegen(
-    session: Session, feld: Handlungsfeld, jetzt: datetime, einstellungen: Einstellungen
-) -> list[Aufgabe]:
-    """Legt die Aufgaben an, die der (neue) Zustand von ``feld`` verlangt."""
-    neue: list[Aufgabe] = []
+
+@dataclass
+class NeueAufgabe:
+    """Eine gerade angelegte Aufgabe mit dem, was ihre Mail braucht."""
+
+    id: int
+    titel: str
+    beschreibung: str
+    frist: date
+    person: Person
+    handlungsfeld_id: int | None
+    massnahme_titel: str | None = None
+
+
+def folgeaufgaben_anlegen(session: Session, feld, jetzt: datetime, einstellungen: Einstellungen) -> list[NeueAufgabe]:
+    """Legt die Aufgaben an, die der (neue) Zustand von ``feld`` verlangt (Core, eine Anweisung).
+
+    ``feld`` braucht ``id``, ``titel`` und ``zustand``; geschrieben wird in der laufenden
+    Transaktion der Sitzung, mit geplanter erster Erinnerung.
+    """
+    geplant: list[tuple[dict, Person, str | None]] = []
     vorlage = FOLGEAUFGABEN.get(feld.zustand)
     if vorlage is not None:
         person = zustaendige_person(session, vorlage.rolle)
@@ -41,60 +67,54 @@ def folgeaufgaben_anlegen(
                 "dieser Rolle in die Organisationsdatei ein und laden Sie sie neu."
             )
         tage = getattr(einstellungen, vorlage.frist_einstellung)
-        neue.append(
-            Aufgabe(
-                titel=vorlage.titel.format(titel=feld.titel),
-                handlungsfeld_id=feld.id,
-                verantwortlich_id=person.id,
-                frist=frist_nach_tagen(jetzt, tage, einstellungen.zeitzone),
-                anlass_zustand=feld.zustand,
-                angelegt_am=jetzt,
-            )
-        )
+        geplant.append((dict(titel=vorlage.titel.format(titel=feld.titel), beschreibung="",
+                             frist=frist_nach_tagen(jetzt, tage, einstellungen.zeitzone), verantwortlich_id=person.id,
+                             massnahme_id=None, anlass_zustand=feld.zustand), person, None))
     if feld.zustand == "massnahmen_beschlossen":
-        neue.extend(_aufgaben_fuer_massnahmen(session, feld, jetzt))
+        geplant.extend(_aufgaben_fuer_massnahmen(session, feld))
+    if not geplant:
+        return []
     regeln = Regeln.aus(einstellungen)
-    for aufgabe in neue:
-        planen(aufgabe, jetzt, regeln)
-    session.add_all(neue)
-    return neue
+    zeilen = [dict(werte, handlungsfeld_id=feld.id, status=OFFEN, angelegt_am=jetzt,
+                   naechste_erinnerung_am=naechster_zeitpunkt(werte["frist"], jetzt, regeln, eskaliert=False))
+              for werte, _, _ in geplant]
+    ids = session.connection().execute(_AUFGABEN_EINFUEGEN, zeilen).scalars().all()
+    return [NeueAufgabe(id=i, titel=z["titel"], beschreibung=z["beschreibung"], frist=z["frist"], person=person,
+                        handlungsfeld_id=feld.id, massnahme_titel=mtitel)
+            for i, z, (_, person, mtitel) in zip(ids, zeilen, geplant)]
 
 
-def _aufgaben_fuer_massnahmen(session: Session, feld: Handlungsfeld, jetzt: datetime) -> list[Aufgabe]:
+def _aufgaben_fuer_massnahmen(session: Session, feld) -> list[tuple[dict, Person, str]]:
     """Je beschlossener Maßnahme ohne offene Aufgabe eine Aufgabe an ihre zuständige Person."""
     schon_beauftragt = select(Aufgabe.massnahme_id).where(
         Aufgabe.massnahme_id.is_not(None), Aufgabe.status == OFFEN, Aufgabe.handlungsfeld_id == feld.id
     )
-    massnahmen = session.exec(
-        select(Massnahme).where(
+    zeilen = session.exec(
+        select(Massnahme, Person)
+        .join(Person, Person.id == Massnahme.verantwortlich_id)
+        .where(
             Massnahme.handlungsfeld_id == feld.id,
             Massnahme.status.in_(("geplant", "laufend")),
             Massnahme.id.not_in(schon_beauftragt),
         )
+        .order_by(Massnahme.id)
     ).all()
     return [
-        Aufgabe(
-            titel=f"Maßnahme umsetzen: {m.titel}",
-            beschreibung=f"Beschlossene Maßnahme im Handlungsfeld »{feld.titel}«.",
-            handlungsfeld_id=feld.id,
-            massnahme_id=m.id,
-            verantwortlich_id=m.verantwortlich_id,
-            frist=m.frist,
-            angelegt_am=jetzt,
-        )
-        for m in massnahmen
+        (dict(titel=f"Maßnahme umsetzen: {m.titel}", beschreibung=f"Beschlossene Maßnahme im Handlungsfeld »{feld.titel}«.",
+              frist=m.frist, verantwortlich_id=p.id, massnahme_id=m.id, anlass_zustand=None), p, m.titel)
+        for m, p in zeilen
     ]
 
 
 def aufgaben_des_zustands_schliessen(
     session: Session, feld_id: int, zustand: str, jetzt: datetime, status: str = ERLEDIGT
 ) -> None:
-    """Schließt die offenen Aufgaben, die der Eintritt in ``zustand`` erzeugt hatte."""
-    session.execute(
-        update(Aufgabe)
-        .where(Aufgabe.handlungsfeld_id == feld_id, Aufgabe.status == OFFEN, Aufgabe.anlass_zustand == zustand)
-        .values(status=status, erledigt_am=jetzt, naechste_erinnerung_am=None)
-    )
+    """Schließt die offenen Aufgaben, die der Eintritt in ``zustand`` erzeugt hatte.
+
+    Core statt ORM-UPDATE: die Sitzung hält diese Aufgaben nicht, ein Abgleich wäre nur Kosten.
+    """
+    session.connection().execute(_ZUSTANDSAUFGABEN_SCHLIESSEN,
+                                 {"feld_id": feld_id, "zustand": zustand, "status": status, "jetzt": jetzt})
 
 
 def aufgabe_anlegen(
@@ -136,7 +156,12 @@ def aufgabe_anlegen(
         session.flush()
         from prozess.auftragsmails import mails_fuer_neue_aufgaben
 
-        mails_fuer_neue_aufgaben(session, [aufgabe], jetzt, einstellungen)
+        feld = session.get(Handlungsfeld, aufgabe.handlungsfeld_id) if aufgabe.handlungsfeld_id else None
+        massnahme = session.get(Massnahme, massnahme_id) if massnahme_id else None
+        neu = NeueAufgabe(id=aufgabe.id, titel=aufgabe.titel, beschreibung=aufgabe.beschreibung, frist=aufgabe.frist,
+                          person=verantwortlich, handlungsfeld_id=aufgabe.handlungsfeld_id,
+                          massnahme_titel=massnahme.titel if massnahme else None)
+        mails_fuer_neue_aufgaben(session, [neu], feld, jetzt, einstellungen)
         session.commit()
     except BaseException:
         session.rollback()

@@ -53,8 +53,7 @@ def handlungsfeld_anlegen(
             )
         )
         neue = folgeaufgaben_anlegen(session, feld, jetzt, einstellungen)
-        session.flush()
-        mails_fuer_neue_aufgaben(session, neue, jetzt, einstellungen)
+        mails_fuer_neue_aufgaben(session, neue, feld, jetzt, einstellungen)
         session.commit()
     except BaseException:
         session.rollback()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from prozess.fehler import Eingabefehler, Konfigurationsfehler
+from prozess.rollen import vergessen
 
 WOCHENTAGE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -245,6 +246,7 @@ def organisation_laden(session, organisation: Organisation) -> Ladebericht:
         in_datei = {p.email for p in organisation.personen}
         bericht.nicht_in_datei = sorted(email for email in personen if email not in in_datei)
         session.commit()
+        vergessen(session)
     except BaseException:
         session.rollback()
         raise
@@ -284,3 +286,4 @@ def person_entfernen(session, email: str, jetzt: datetime) -> None:
     person.organisation = None
     person.entfernt_am = jetzt
     session.commit()
+    vergessen(session)

@@ -2,6 +2,11 @@
 
 Eine Rolle heißt ``gremium:rolle`` (``bildungsbuero:bildungsmanagement``,
 ``steuerungsgruppe:vorsitz``); ``gremium:*`` passt auf jede Rolle in diesem Gremium.
+
+Die Antworten werden je ORM-Sitzung zwischengespeichert (``session.info``): ein Schritt
+fragt sonst bei jedem Aufruf dieselben Rollen ab. Eine Sitzung lebt eine Arbeitseinheit
+lang (ein CLI-Befehl, ein Takt des Dienstes); ``organisation laden`` und ``person
+entfernen`` leeren den Speicher ihrer Sitzung (``vergessen``).
 """
 
 from __future__ import annotations
@@ -11,14 +16,41 @@ from sqlmodel import Session, select
 from modelle.tabellen import Gremium, Mitgliedschaft, Person
 
 
+_SPEICHER = "prozess.rollen"
+
+
+def _speicher(session: Session) -> dict:
+    return session.info.setdefault(_SPEICHER, {})
+
+
+def vergessen(session: Session) -> None:
+    """Leert den Zwischenspeicher der Sitzung (nach Änderungen an Personen oder Rollen)."""
+    session.info.pop(_SPEICHER, None)
+
+
 def rollen_der_person(session: Session, person_id: int) -> set[str]:
     """Alle Rollen der Person als ``gremium:rolle``."""
+    speicher = _speicher(session)
+    if ("rollen", person_id) not in speicher:
+        speicher[("rollen", person_id)] = _rollen_laden(session, person_id)
+    return speicher[("rollen", person_id)]
+
+
+def _rollen_laden(session: Session, person_id: int) -> set[str]:
     zeilen = session.exec(
         select(Gremium.kuerzel, Mitgliedschaft.rolle)
         .join(Mitgliedschaft, Mitgliedschaft.gremium_id == Gremium.id)
         .where(Mitgliedschaft.person_id == person_id)
     )
     return {f"{kuerzel}:{rolle}" for kuerzel, rolle in zeilen}
+
+
+def person_laden(session: Session, person_id: int) -> Person | None:
+    """Die Person mit dieser Nummer, je Sitzung einmal gelesen."""
+    speicher = _speicher(session)
+    if ("person", person_id) not in speicher:
+        speicher[("person", person_id)] = session.get(Person, person_id)
+    return speicher[("person", person_id)]
 
 
 def passt(rollen: set[str], muster: str) -> bool:
@@ -30,6 +62,13 @@ def passt(rollen: set[str], muster: str) -> bool:
 
 def zustaendige_person(session: Session, muster: str) -> Person | None:
     """Die zuerst eingetragene, nicht entfernte Person mit dieser Rolle (``None``, wenn niemand)."""
+    speicher = _speicher(session)
+    if ("zustaendig", muster) not in speicher:
+        speicher[("zustaendig", muster)] = _zustaendige_laden(session, muster)
+    return speicher[("zustaendig", muster)]
+
+
+def _zustaendige_laden(session: Session, muster: str) -> Person | None:
     gremium, rolle = muster.split(":", 1)
     abfrage = (
         select(Person)

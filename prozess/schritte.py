@@ -2,12 +2,15 @@
 
 Reihenfolge: Zustand erlaubt den Schritt? Person hat eine der Rollen? Begründung da, wo
 nötig? Alle Wächter erfüllt? Erst dann setzt ``transitions`` den neuen Zustand (nur im
-Speicher), und in *einer* Transaktion werden geschrieben: der neue Zustand (mit
-Versionsprüfung), der Protokolleintrag, das Schließen der alten und das Anlegen der neuen
-Aufgaben. Scheitert irgendetwas, wird zurückgerollt; die Datenbank bleibt, wie sie war.
+Speicher, auf einem schlichten ``Feldstand``), und in *einer* Transaktion werden
+geschrieben: der neue Zustand (bedingtes UPDATE auf die gelesene Version), der
+Protokolleintrag, das Schließen der alten und das Anlegen der neuen Aufgaben samt Mail.
+Scheitert irgendetwas, wird zurückgerollt; die Datenbank bleibt, wie sie war.
 
-Zwei Personen, die denselben Schritt gleichzeitig auslösen: die Versionsspalte lässt nur
-das erste UPDATE zu, die zweite bekommt ``Konflikt``.
+Zwei Personen, die denselben Schritt gleichzeitig auslösen: die Versionsbedingung lässt
+nur das erste UPDATE zu, die zweite bekommt ``Konflikt``. Geschrieben wird mit SQLAlchemy
+Core statt über die ORM-Einheit der Arbeit: ein Schritt kostet so etwa ein Drittel
+(gemessen in ``bench/schritte.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from modelle.tabellen import Handlungsfeld, Person, Schrittprotokoll
@@ -23,7 +26,7 @@ from prozess.aufgaben import aufgaben_des_zustands_schliessen, folgeaufgaben_anl
 from prozess.auftragsmails import mails_fuer_neue_aufgaben
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
-from prozess.rollen import passt, rollen_der_person
+from prozess.rollen import passt, person_laden, rollen_der_person
 from prozess.waechter import WAECHTER, Pruefkontext
 from prozess.zyklus import (
     MASCHINE,
@@ -99,7 +102,7 @@ def _nicht_vorgesehen(feld: Handlungsfeld, name: str) -> SchrittNichtMoeglich:
     )
 
 
-def _schritt_kontext(schritt: Schritt, von: str, feld: Handlungsfeld, person: Person, begruendung: str) -> dict:
+def _schritt_kontext(schritt: Schritt, von: str, feld, person: Person, begruendung: str) -> dict:
     return {
         "bezeichnung": schritt.bezeichnung,
         "von": ZUSTAND_BEZEICHNUNG[von],
@@ -107,6 +110,63 @@ def _schritt_kontext(schritt: Schritt, von: str, feld: Handlungsfeld, person: Pe
         "wer": person.name,
         "begruendung": begruendung.strip(),
     }
+
+
+@dataclass(frozen=True)
+class Schritteintrag:
+    """Der geschriebene Protokolleintrag eines Schritts (dieselben Felder wie ``Schrittprotokoll``)."""
+
+    id: int
+    handlungsfeld_id: int
+    schritt: str
+    von_zustand: str
+    nach_zustand: str
+    person_id: int
+    zeitpunkt: datetime
+    begruendung: str
+    beschluss_id: int | None
+    prozess_version: int
+
+
+@dataclass
+class Feldstand:
+    """Der Stand eines Handlungsfeldes, wie ihn ein Schritt liest und ``transitions`` bewegt.
+
+    Ein schlichtes Objekt statt einer ORM-Zeile: der Schritt schreibt mit einem bedingten
+    UPDATE (``WHERE version = gelesen``) und braucht dafür keinen Abgleich der Sitzung.
+    """
+
+    id: int
+    titel: str
+    zustand: str
+    version: int
+    runde: int
+    zurueckgestellt_aus: str | None
+    zustand_seit: datetime
+
+
+_FELD = Handlungsfeld.__table__
+_PROTOKOLL = Schrittprotokoll.__table__
+# Die Anweisungen des heißen Pfades einmal gebaut (mit Platzhaltern): SQLAlchemy muss sie
+# dann nicht bei jedem Schritt neu zusammensetzen und ihren Cache-Schlüssel neu berechnen.
+_FELD_LESEN = select(_FELD.c.id, _FELD.c.titel, _FELD.c.zustand, _FELD.c.version, _FELD.c.runde,
+                     _FELD.c.zurueckgestellt_aus, _FELD.c.zustand_seit).where(_FELD.c.id == bindparam("feld_id"))
+_FELD_SCHREIBEN = (
+    update(_FELD)
+    .where(_FELD.c.id == bindparam("feld_id"), _FELD.c.version == bindparam("gesehen"))
+    .values(zustand=bindparam("zustand"), zustand_seit=bindparam("jetzt"), version=bindparam("neu"),
+            runde=bindparam("runde"), zurueckgestellt_aus=bindparam("aus"))
+)
+_PROTOKOLL_SCHREIBEN = insert(_PROTOKOLL).returning(_PROTOKOLL.c.id)
+
+
+def _feldstand(session: Session, feld_id: int) -> Feldstand:
+    zeile = session.connection().execute(_FELD_LESEN, {"feld_id": feld_id}).one_or_none()
+    if zeile is None:
+        raise NichtGefunden(
+            f"Handlungsfeld {feld_id} gibt es nicht. Die vorhandenen zeigt »bildungsbuero handlungsfeld liste«."
+        )
+    return Feldstand(**zeile._mapping)
 
 
 def schritt_ausfuehren(
@@ -120,62 +180,72 @@ def schritt_ausfuehren(
     begruendung: str = "",
     beschluss_id: int | None = None,
     feld: Handlungsfeld | None = None,
-) -> Schrittprotokoll:
+) -> Schritteintrag:
     """Löst ``schritt_name`` für das Handlungsfeld aus und schreibt alles in einer Transaktion.
 
     Wirft ``SchrittNichtMoeglich`` (Zustand, Rolle, Begründung, Wächter), ``NichtGefunden``
     oder ``Konflikt`` (jemand war schneller); in jedem dieser Fälle ist nichts geschrieben.
-    ``feld`` darf übergeben werden, wenn es in dieser Sitzung schon geladen ist.
+    ``feld`` ist der Stand, den die handelnde Person gesehen hat (z. B. in »zeige«): hat sich
+    seine Version inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
     """
-    feld = feld if feld is not None else feld_laden(session, feld_id)
-    schritt = SCHRITT_NACH_NAME.get(schritt_name)
-    if schritt is None or feld.zustand not in schritt.von:
-        raise _nicht_vorgesehen(feld, schritt_name)
-    person = session.get(Person, person_id)
-    if person is None or person.entfernt_am is not None:
-        raise NichtGefunden(f"Person {person_id} gibt es nicht (mehr).")
-    if schritt.begruendung_noetig and not begruendung.strip():
-        raise SchrittNichtMoeglich(
-            f"Der Schritt »{schritt.name}« braucht eine Begründung. Geben Sie sie mit "
-            "--begruendung \"...\" an."
-        )
-    kontext = Pruefkontext(beschluss_id=beschluss_id)
-    gruende = _gruende(session, feld, schritt, rollen_der_person(session, person_id), kontext)
-    if gruende:
-        raise SchrittNichtMoeglich(
-            f"Der Schritt »{schritt.name}« für Handlungsfeld {feld.id} »{feld.titel}« ist nicht "
-            "möglich:\n- " + "\n- ".join(gruende)
-        )
-
-    von = feld.zustand
     try:
-        MASCHINE.events[schritt.name].trigger(feld)
-        feld.zustand_seit = jetzt
-        protokoll = Schrittprotokoll(
-            handlungsfeld_id=feld.id,
-            schritt=schritt.name,
-            von_zustand=von,
-            nach_zustand=feld.zustand,
-            person_id=person_id,
-            zeitpunkt=jetzt,
-            begruendung=begruendung.strip(),
-            beschluss_id=kontext.beschluss_id,
-            prozess_version=PROZESS_VERSION,
-        )
-        session.add(protokoll)
-        aufgaben_des_zustands_schliessen(session, feld.id, von, jetzt, schritt.offene_aufgaben)
-        neue = folgeaufgaben_anlegen(session, feld, jetzt, einstellungen)
-        session.flush()
-        mails_fuer_neue_aufgaben(session, neue, jetzt, einstellungen, _schritt_kontext(schritt, von, feld, person, begruendung))
+        stand = _feldstand(session, feld_id)
+        gesehene_version = feld.version if feld is not None else stand.version
+        schritt = SCHRITT_NACH_NAME.get(schritt_name)
+        if schritt is None or stand.zustand not in schritt.von:
+            if gesehene_version != stand.version:
+                raise _konflikt(feld_id, schritt_name)
+            raise _nicht_vorgesehen(stand, schritt_name)
+        person = person_laden(session, person_id)
+        if person is None or person.entfernt_am is not None:
+            raise NichtGefunden(f"Person {person_id} gibt es nicht (mehr).")
+        if schritt.begruendung_noetig and not begruendung.strip():
+            raise SchrittNichtMoeglich(
+                f"Der Schritt »{schritt.name}« braucht eine Begründung. Geben Sie sie mit "
+                "--begruendung \"...\" an."
+            )
+        kontext = Pruefkontext(beschluss_id=beschluss_id)
+        gruende = _gruende(session, stand, schritt, rollen_der_person(session, person_id), kontext)
+        if gruende:
+            raise SchrittNichtMoeglich(
+                f"Der Schritt »{schritt.name}« für Handlungsfeld {stand.id} »{stand.titel}« ist nicht "
+                "möglich:\n- " + "\n- ".join(gruende)
+            )
+        von = stand.zustand
+        MASCHINE.events[schritt.name].trigger(stand)
+        verbindung = session.connection()
+        geaendert = verbindung.execute(_FELD_SCHREIBEN, dict(
+            feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
+            neu=gesehene_version + 1, runde=stand.runde, aus=stand.zurueckgestellt_aus,
+        )).rowcount
+        if geaendert != 1:
+            raise _konflikt(feld_id, schritt.name)
+        protokoll = dict(handlungsfeld_id=feld_id, schritt=schritt.name, von_zustand=von, nach_zustand=stand.zustand,
+                         person_id=person_id, zeitpunkt=jetzt, begruendung=begruendung.strip(),
+                         beschluss_id=kontext.beschluss_id, prozess_version=PROZESS_VERSION)
+        protokoll_id = verbindung.execute(_PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
+        aufgaben_des_zustands_schliessen(session, feld_id, von, jetzt, schritt.offene_aufgaben)
+        neue = folgeaufgaben_anlegen(session, stand, jetzt, einstellungen)
+        mails_fuer_neue_aufgaben(session, neue, stand, jetzt, einstellungen,
+                                 _schritt_kontext(schritt, von, stand, person, begruendung))
         session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise Konflikt(
-            f"Handlungsfeld {feld_id} wurde gerade von jemand anderem geändert; Ihr Schritt "
-            f"»{schritt.name}« wurde nicht ausgeführt. Sehen Sie mit »bildungsbuero handlungsfeld "
-            f"zeige {feld_id}« nach, was jetzt gilt, und versuchen Sie es dann erneut."
-        ) from None
     except BaseException:
         session.rollback()
         raise
-    return protokoll
+    _vergessen(session, feld_id)
+    return Schritteintrag(id=protokoll_id, **protokoll)
+
+
+def _vergessen(session: Session, feld_id: int) -> None:
+    """Eine Zeile des Feldes in der Sitzung ist nach dem Core-UPDATE veraltet: neu laden lassen."""
+    geladen = session.identity_map.get(session.identity_key(Handlungsfeld, feld_id))
+    if geladen is not None:
+        session.expire(geladen)
+
+
+def _konflikt(feld_id: int, schritt_name: str) -> Konflikt:
+    return Konflikt(
+        f"Handlungsfeld {feld_id} wurde gerade von jemand anderem geändert; Ihr Schritt "
+        f"»{schritt_name}« wurde nicht ausgeführt. Sehen Sie mit »bildungsbuero handlungsfeld "
+        f"zeige {feld_id}« nach, was jetzt gilt, und versuchen Sie es dann erneut."
+    )

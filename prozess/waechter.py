@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, func, select
 
 from modelle.tabellen import Beschluss, Datengrundlage, Gremium, Handlungsfeld, Massnahme, Sitzung
+
+
+def _sql(session: Session):
+    """Spaltenabfragen direkt auf der Verbindung der Sitzung (ohne ORM-Aufwand)."""
+    return session.connection()
 
 
 @dataclass
@@ -22,10 +28,11 @@ class Pruefkontext:
     beschluss_id: int | None = None
 
 
+_DATENGRUNDLAGE = select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == bindparam("feld_id")).limit(1)
+
+
 def datengrundlage_vorhanden(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
-    vorhanden = session.exec(
-        select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == feld.id).limit(1)
-    ).first()
+    vorhanden = _sql(session).execute(_DATENGRUNDLAGE, {"feld_id": feld.id}).first()
     if vorhanden is not None:
         return []
     return [
@@ -47,7 +54,7 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
         )
     )
     if kontext.beschluss_id is not None:
-        gefunden = session.exec(abfrage.where(Beschluss.id == kontext.beschluss_id)).first()
+        gefunden = _sql(session).execute(abfrage.where(Beschluss.id == kontext.beschluss_id)).scalar()
         if gefunden is None:
             return [
                 f"Beschluss {kontext.beschluss_id} ist kein Beschluss der Steuerungsgruppe zu "
@@ -55,7 +62,7 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
                 "Beschluss oder erfassen Sie ihn mit »bildungsbuero beschluss erfassen«."
             ]
         return []
-    gefunden = session.exec(abfrage.order_by(Beschluss.gefasst_am.desc()).limit(1)).first()
+    gefunden = _sql(session).execute(abfrage.order_by(Beschluss.gefasst_am.desc()).limit(1)).scalar()
     if gefunden is None:
         return [
             "Es liegt kein Beschluss der Steuerungsgruppe zu diesem Handlungsfeld vor, gefasst "
@@ -69,15 +76,15 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
 def massnahmen_vollstaendig(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
     """Mindestens eine Maßnahme, und jede hat eine zuständige Person und eine Frist."""
     aktiv = Massnahme.status != "abgebrochen"
-    anzahl = session.exec(
+    anzahl = _sql(session).execute(
         select(func.count()).select_from(Massnahme).where(Massnahme.handlungsfeld_id == feld.id, aktiv)
-    ).one()
+    ).scalar_one()
     if anzahl == 0:
         return [
             "Es ist noch keine Maßnahme erfasst. Legen Sie eine an mit »bildungsbuero massnahme "
             "anlegen --arbeitspaket ID TITEL --verantwortlich EMAIL --frist JJJJ-MM-TT«."
         ]
-    unvollstaendig = session.exec(
+    unvollstaendig = _sql(session).execute(
         select(Massnahme.id, Massnahme.titel)
         .where(
             Massnahme.handlungsfeld_id == feld.id,
