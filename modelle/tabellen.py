@@ -132,7 +132,8 @@ class Aufgabe(SQLModel, table=True):
     beschreibung: str = Field(default="")
     handlungsfeld_id: int | None = Field(default=None, foreign_key="handlungsfeld.id")
     massnahme_id: int | None = Field(default=None, foreign_key="massnahme.id", index=True)
-    verantwortlich_id: int = Field(foreign_key="person.id", index=True)
+    # Ohne Index: niemand sucht Aufgaben nach Person, und jeder Index kostet bei jedem Schritt.
+    verantwortlich_id: int = Field(foreign_key="person.id")
     frist: date
     status: str = Field(default="offen", max_length=20)
     anlass_zustand: str | None = Field(default=None, max_length=40)
@@ -177,6 +178,7 @@ class Tagesordnungspunkt(SQLModel, table=True):
     sitzung_id: int = Field(foreign_key="sitzung.id", index=True)
     nummer: int
     titel: str = Field(max_length=300)
+    beschreibung: str = Field(default="")
     handlungsfeld_id: int | None = Field(default=None, foreign_key="handlungsfeld.id", index=True)
 
 
@@ -226,11 +228,13 @@ class Outbox(SQLModel, table=True):
     anlass: str = Field(max_length=40)
     vorlage: str = Field(max_length=60)
     kontext: dict = Field(sa_type=JSON)
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # Bewusst ohne weitere Indizes: jeder Index kostet bei jedem Schritt Seiten im WAL
+    # (bench/schritte.py); gesucht wird nur über schluessel und (status, naechster_versuch).
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     empfaenger_email: str = Field(max_length=254)
     empfaenger_name: str = Field(max_length=200)
-    aufgabe_id: int | None = Field(default=None, foreign_key="aufgabe.id", index=True)
-    message_id: str = Field(max_length=250, unique=True)
+    aufgabe_id: int | None = Field(default=None, foreign_key="aufgabe.id")
+    message_id: str = Field(max_length=250)
     status: str = Field(default="wartend", max_length=30)
     versuche: int = Field(default=0)
     naechster_versuch: datetime = _zeit()
@@ -242,13 +246,16 @@ class Outbox(SQLModel, table=True):
     kalender: str | None = None
     kalender_methode: str | None = Field(default=None, max_length=10)
     # Statusberichte: der Inhalt steht einmal im Bericht, nicht in jeder Zeile.
-    statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id", index=True)
+    statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id")
 
 
 class Statusbericht(SQLModel, table=True):
     """Ein Statusbericht an ein Gremium (Schulausschuss), genau so, wie er versandt wurde."""
 
     id: int | None = Field(default=None, primary_key=True)
+    # Eindeutig je Anlass (z. B. "sitzung:17" oder "rhythmus:2027-03"): zwei Dienste erstellen
+    # denselben Bericht nicht zweimal.
+    schluessel: str = Field(max_length=100, unique=True)
     gremium_id: int = Field(foreign_key="gremium.id", index=True)
     sitzung_id: int | None = Field(default=None, foreign_key="sitzung.id")
     anlass: str = Field(max_length=60)

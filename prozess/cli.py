@@ -673,18 +673,29 @@ def beschluss():
 @beschluss.command("erfassen")
 @click.option("--sitzung", "sitzung_id", type=int, required=True, help="Nummer der Sitzung.")
 @click.option("--handlungsfeld", "feld_id", type=int, default=None, help="Betroffenes Handlungsfeld.")
+@click.option("--top", "top_id", type=int, default=None, help="Nummer des Tagesordnungspunkts (Zeile), zu dem beschlossen wurde.")
+@click.option("--schritt", default=None, help="Schritt, den der Beschluss auslöst, z. B. massnahmen_beschliessen.")
+@click.option("--als", default=None, metavar="EMAIL", help="Wer den Beschluss festhält (nötig mit --schritt).")
 @click.argument("text")
 @_fachlich
-def beschluss_erfassen(sitzung_id, feld_id, text):
-    """Hält einen Beschluss fest, auf den sich ein Schritt stützen kann.
+def beschluss_erfassen(sitzung_id, feld_id, top_id, schritt, als, text):
+    """Hält einen Beschluss fest; mit --schritt löst er den Schritt aus (beides oder nichts).
 
-    Beispiel: bildungsbuero beschluss erfassen --sitzung 4 --handlungsfeld 1 "Die Maßnahmen werden beschlossen."
+    Beispiel: bildungsbuero beschluss erfassen --sitzung 4 --handlungsfeld 1 --schritt massnahmen_beschliessen --als hiltrud.schraeder@lkclp.example "Die Maßnahmen werden beschlossen."
     """
     from prozess.sitzungen import beschluss_erfassen as erfassen
 
-    with _umgebung().sitzung() as s:
-        b = erfassen(s, sitzung_id, text, _jetzt(), feld_id)
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        person = _person(s, als).id if als else None
+        b, eintrag = erfassen(s, sitzung_id, text, _jetzt(), feld_id, tagesordnungspunkt_id=top_id, schritt=schritt,
+                              person_id=person, einstellungen=umgebung.einstellungen)
     click.echo(f"Beschluss {b.id} erfasst.")
+    if eintrag is not None:
+        from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+
+        click.echo(f"Handlungsfeld {eintrag.handlungsfeld_id}: {ZUSTAND_BEZEICHNUNG[eintrag.von_zustand]} → "
+                   f"{ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}.")
 
 
 # --- Demo ----------------------------------------------------------------------------------

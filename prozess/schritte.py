@@ -189,50 +189,70 @@ def schritt_ausfuehren(
     seine Version inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
     """
     try:
-        stand = _feldstand(session, feld_id)
-        gesehene_version = feld.version if feld is not None else stand.version
-        schritt = SCHRITT_NACH_NAME.get(schritt_name)
-        if schritt is None or stand.zustand not in schritt.von:
-            if gesehene_version != stand.version:
-                raise _konflikt(feld_id, schritt_name)
-            raise _nicht_vorgesehen(stand, schritt_name)
-        person = person_laden(session, person_id)
-        if person is None or person.entfernt_am is not None:
-            raise NichtGefunden(f"Person {person_id} gibt es nicht (mehr).")
-        if schritt.begruendung_noetig and not begruendung.strip():
-            raise SchrittNichtMoeglich(
-                f"Der Schritt »{schritt.name}« braucht eine Begründung. Geben Sie sie mit "
-                "--begruendung \"...\" an."
-            )
-        kontext = Pruefkontext(beschluss_id=beschluss_id)
-        gruende = _gruende(session, stand, schritt, rollen_der_person(session, person_id), kontext)
-        if gruende:
-            raise SchrittNichtMoeglich(
-                f"Der Schritt »{schritt.name}« für Handlungsfeld {stand.id} »{stand.titel}« ist nicht "
-                "möglich:\n- " + "\n- ".join(gruende)
-            )
-        von = stand.zustand
-        MASCHINE.events[schritt.name].trigger(stand)
-        verbindung = session.connection()
-        geaendert = verbindung.execute(_FELD_SCHREIBEN, dict(
-            feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
-            neu=gesehene_version + 1, runde=stand.runde, aus=stand.zurueckgestellt_aus,
-        )).rowcount
-        if geaendert != 1:
-            raise _konflikt(feld_id, schritt.name)
-        protokoll = dict(handlungsfeld_id=feld_id, schritt=schritt.name, von_zustand=von, nach_zustand=stand.zustand,
-                         person_id=person_id, zeitpunkt=jetzt, begruendung=begruendung.strip(),
-                         beschluss_id=kontext.beschluss_id, prozess_version=PROZESS_VERSION)
-        protokoll_id = verbindung.execute(_PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
-        aufgaben_des_zustands_schliessen(session, feld_id, von, jetzt, schritt.offene_aufgaben)
-        neue = folgeaufgaben_anlegen(session, stand, jetzt, einstellungen)
-        mails_fuer_neue_aufgaben(session, neue, stand, jetzt, einstellungen,
-                                 _schritt_kontext(schritt, von, stand, person, begruendung))
+        eintrag = schritt_schreiben(session, feld_id, schritt_name, person_id, jetzt, einstellungen,
+                                    begruendung=begruendung, beschluss_id=beschluss_id,
+                                    gesehene_version=feld.version if feld is not None else None)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     _vergessen(session, feld_id)
+    return eintrag
+
+
+def schritt_schreiben(
+    session: Session,
+    feld_id: int,
+    schritt_name: str,
+    person_id: int,
+    jetzt: datetime,
+    einstellungen: Einstellungen,
+    *,
+    begruendung: str = "",
+    beschluss_id: int | None = None,
+    gesehene_version: int | None = None,
+) -> Schritteintrag:
+    """Wie ``schritt_ausfuehren``, aber ohne Commit: für Aufrufer, die mehr in dieselbe
+    Transaktion schreiben (ein Beschluss und der Schritt, den er auslöst)."""
+    stand = _feldstand(session, feld_id)
+    gesehene_version = stand.version if gesehene_version is None else gesehene_version
+    schritt = SCHRITT_NACH_NAME.get(schritt_name)
+    if schritt is None or stand.zustand not in schritt.von:
+        if gesehene_version != stand.version:
+            raise _konflikt(feld_id, schritt_name)
+        raise _nicht_vorgesehen(stand, schritt_name)
+    person = person_laden(session, person_id)
+    if person is None or person.entfernt_am is not None:
+        raise NichtGefunden(f"Person {person_id} gibt es nicht (mehr).")
+    if schritt.begruendung_noetig and not begruendung.strip():
+        raise SchrittNichtMoeglich(
+            f"Der Schritt »{schritt.name}« braucht eine Begründung. Geben Sie sie mit "
+            "--begruendung \"...\" an."
+        )
+    kontext = Pruefkontext(beschluss_id=beschluss_id)
+    gruende = _gruende(session, stand, schritt, rollen_der_person(session, person_id), kontext)
+    if gruende:
+        raise SchrittNichtMoeglich(
+            f"Der Schritt »{schritt.name}« für Handlungsfeld {stand.id} »{stand.titel}« ist nicht "
+            "möglich:\n- " + "\n- ".join(gruende)
+        )
+    von = stand.zustand
+    MASCHINE.events[schritt.name].trigger(stand)
+    verbindung = session.connection()
+    geaendert = verbindung.execute(_FELD_SCHREIBEN, dict(
+        feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
+        neu=gesehene_version + 1, runde=stand.runde, aus=stand.zurueckgestellt_aus,
+    )).rowcount
+    if geaendert != 1:
+        raise _konflikt(feld_id, schritt.name)
+    protokoll = dict(handlungsfeld_id=feld_id, schritt=schritt.name, von_zustand=von, nach_zustand=stand.zustand,
+                     person_id=person_id, zeitpunkt=jetzt, begruendung=begruendung.strip(),
+                     beschluss_id=kontext.beschluss_id, prozess_version=PROZESS_VERSION)
+    protokoll_id = verbindung.execute(_PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
+    aufgaben_des_zustands_schliessen(session, feld_id, von, jetzt, schritt.offene_aufgaben)
+    neue = folgeaufgaben_anlegen(session, stand, jetzt, einstellungen)
+    mails_fuer_neue_aufgaben(session, neue, stand, jetzt, einstellungen,
+                             _schritt_kontext(schritt, von, stand, person, begruendung))
     return Schritteintrag(id=protokoll_id, **protokoll)
 
 

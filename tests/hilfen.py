@@ -52,7 +52,7 @@ def vollstaendige_massnahme(s, feld_id: int) -> int:
 
 def beschluss_der_steuerungsgruppe(s, uhr, feld_id: int, gremium: str = "steuerungsgruppe") -> int:
     sitzung = sitzung_anlegen(s, gremium, uhr.jetzt - timedelta(hours=1))
-    return beschluss_erfassen(s, sitzung.id, "Maßnahmen beschlossen.", uhr.jetzt, feld_id).id
+    return beschluss_erfassen(s, sitzung.id, "Maßnahmen beschlossen.", uhr.jetzt, feld_id)[0].id
 
 
 def feld_im_zustand(s, einstellungen, uhr, zustand: str) -> int:

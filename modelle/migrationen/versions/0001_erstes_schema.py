@@ -160,7 +160,6 @@ def upgrade() -> None:
     with op.batch_alter_table('aufgabe', schema=None) as batch_op:
         batch_op.create_index('ix_aufgabe_feld_status', ['handlungsfeld_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_aufgabe_massnahme_id'), ['massnahme_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_aufgabe_verantwortlich_id'), ['verantwortlich_id'], unique=False)
 
     op.create_table('beschluss',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -241,7 +240,6 @@ def downgrade() -> None:
 
     op.drop_table('beschluss')
     with op.batch_alter_table('aufgabe', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_aufgabe_verantwortlich_id'))
         batch_op.drop_index(batch_op.f('ix_aufgabe_massnahme_id'))
         batch_op.drop_index('ix_aufgabe_feld_status')
 

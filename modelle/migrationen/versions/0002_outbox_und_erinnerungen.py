@@ -46,13 +46,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['aufgabe_id'], ['aufgabe.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('message_id'),
     sa.UniqueConstraint('schluessel')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_aufgabe_id'), ['aufgabe_id'], unique=False)
         batch_op.create_index('ix_outbox_faellig', ['status', 'naechster_versuch'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_person_id'), ['person_id'], unique=False)
 
     with op.batch_alter_table('aufgabe', schema=None) as batch_op:
         batch_op.add_column(sa.Column('naechste_erinnerung_am', modelle.typen.UTCZeit(timezone=True), nullable=True))
@@ -72,9 +69,7 @@ def downgrade() -> None:
         batch_op.drop_column('naechste_erinnerung_am')
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_person_id'))
         batch_op.drop_index('ix_outbox_faellig')
-        batch_op.drop_index(batch_op.f('ix_outbox_aufgabe_id'))
 
     op.drop_table('outbox')
     op.drop_table('landkreis')

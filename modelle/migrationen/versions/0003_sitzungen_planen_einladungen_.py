@@ -22,6 +22,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('statusbericht',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('schluessel', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('gremium_id', sa.Integer(), nullable=False),
     sa.Column('sitzung_id', sa.Integer(), nullable=True),
     sa.Column('anlass', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
@@ -32,7 +33,8 @@ def upgrade() -> None:
     sa.Column('html', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['gremium_id'], ['gremium.id'], ),
     sa.ForeignKeyConstraint(['sitzung_id'], ['sitzung.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('schluessel')
     )
     with op.batch_alter_table('statusbericht', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statusbericht_erstellt_am'), ['erstellt_am'], unique=False)
@@ -42,7 +44,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('kalender', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch_op.add_column(sa.Column('kalender_methode', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True))
         batch_op.add_column(sa.Column('statusbericht_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_outbox_statusbericht_id'), ['statusbericht_id'], unique=False)
         batch_op.create_foreign_key('fk_outbox_statusbericht', 'statusbericht', ['statusbericht_id'], ['id'])
 
     with op.batch_alter_table('sitzung', schema=None) as batch_op:
@@ -53,9 +54,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('eingeladen_sequenz', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint('uq_sitzung_gremium_geplant', ['gremium_id', 'geplant_am'])
 
+    with op.batch_alter_table('tagesordnungspunkt', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('beschreibung', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''))
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('tagesordnungspunkt', schema=None) as batch_op:
+        batch_op.drop_column('beschreibung')
+
     with op.batch_alter_table('sitzung', schema=None) as batch_op:
         batch_op.drop_constraint('uq_sitzung_gremium_geplant', type_='unique')
         batch_op.drop_column('eingeladen_sequenz')
@@ -66,7 +73,6 @@ def downgrade() -> None:
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_constraint('fk_outbox_statusbericht', type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_outbox_statusbericht_id'))
         batch_op.drop_column('statusbericht_id')
         batch_op.drop_column('kalender_methode')
         batch_op.drop_column('kalender')
