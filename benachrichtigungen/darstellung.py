@@ -30,6 +30,8 @@ VORLAGEN = (
     "eskalation",
     "schritt_erfolgt",
     "zustellfehler",
+    "einladung",
+    "absage",
 )
 _LEERRAUM = re.compile(r"\s+")
 

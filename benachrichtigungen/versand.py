@@ -38,7 +38,7 @@ from benachrichtigungen.outbox import (
     vormerken,
 )
 from benachrichtigungen.transport import DauerhafterFehler, Transport, VoruebergehenderFehler
-from modelle.tabellen import Aufgabe, Gremium, Outbox
+from modelle.tabellen import Aufgabe, Gremium, Outbox, Statusbericht
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ class Versender:
         self.transport = transport
         self.e = einstellungen
         self.stapel = stapel
+        self._berichte: dict = {}
 
     async def leeren(self, jetzt: datetime) -> Versandbericht:
         """Sendet alles, was zu ``jetzt`` fällig ist; endet, wenn nichts mehr fällig ist."""
@@ -121,6 +122,7 @@ class Versender:
                 zeilen = v.execute(select(Outbox.__table__).where(Outbox.__table__.c.id.in_(ids))).all()
                 erledigte = self._erledigte_aufgaben(v, zeilen)
                 absender_info = self._absender(v)
+                self._berichte = self._statusberichte(v, zeilen)
             ergebnisse = await self._senden(zeilen, erledigte, absender_info, jetzt)
             with self.engine.begin() as v:
                 self._ergebnisse_schreiben(v, ergebnisse, jetzt, bericht)
@@ -131,6 +133,14 @@ class Versender:
             return set()
         t = Aufgabe.__table__
         return set(v.execute(select(t.c.id).where(t.c.id.in_(ids), t.c.status != "offen")).scalars())
+
+    def _statusberichte(self, v, zeilen) -> dict:
+        """Betreff, Text und HTML der Statusberichte dieses Stapels (einmal gespeichert, oft versandt)."""
+        ids = {z.statusbericht_id for z in zeilen if z.statusbericht_id}
+        if not ids:
+            return {}
+        t = Statusbericht.__table__
+        return {b.id: b for b in v.execute(select(t.c.id, t.c.betreff, t.c.text, t.c.html).where(t.c.id.in_(ids)))}
 
     def _absender(self, v):
         buero = v.execute(select(Gremium.__table__.c.name, Gremium.__table__.c.email)
@@ -173,7 +183,10 @@ class Versender:
         return _Ergebnis(zeile, GESENDET)
 
     def _bauen(self, zeile, absender, antwort_an, jetzt: datetime):
-        dargestellt = darstellen(zeile.vorlage, zeile.kontext)
+        if zeile.statusbericht_id:
+            dargestellt = self._berichte[zeile.statusbericht_id]
+        else:
+            dargestellt = darstellen(zeile.vorlage, zeile.kontext)
         kalender = getattr(zeile, "kalender", None)
         return nachricht_bauen(
             betreff=dargestellt.betreff, text=dargestellt.text, html=dargestellt.html,
@@ -233,7 +246,8 @@ class Versender:
         for zeile, fehler in dauerhaft:
             if zeile.anlass == "zustellfehler" or zeile.empfaenger_email == management.email:
                 continue  # keine Schleife: über das Scheitern einer Fehlermeldung wird nicht gemeldet
-            betreff = darstellen(zeile.vorlage, zeile.kontext).betreff if zeile.vorlage else zeile.anlass
+            betreff = (self._berichte[zeile.statusbericht_id].betreff if zeile.statusbericht_id
+                       else darstellen(zeile.vorlage, zeile.kontext).betreff)
             kontext = mail_kontext(grund, management.name, fehlgeschlagen={
                 "empfaenger": f"{zeile.empfaenger_name} <{zeile.empfaenger_email}>",
                 "betreff": betreff,

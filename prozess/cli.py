@@ -644,8 +644,9 @@ def sitzung():
 @click.argument("gremium")
 @click.argument("beginn", metavar="'JJJJ-MM-TT HH:MM'")
 @click.option("--ort", default="", help="Sitzungsort.")
+@click.option("--kurzfristig", is_flag=True, help="Auch wenn die Ladungsfrist des Gremiums nicht mehr reicht.")
 @_fachlich
-def sitzung_anlegen(gremium, beginn, ort):
+def sitzung_anlegen(gremium, beginn, ort, kurzfristig):
     """Legt eine Sitzung an (Ortszeit des Landkreises).
 
     Beispiel: bildungsbuero sitzung anlegen steuerungsgruppe "2027-02-02 10:00" --ort "Raum 214"
@@ -661,8 +662,169 @@ def sitzung_anlegen(gremium, beginn, ort):
     except ValueError:
         raise Eingabefehler(f"BEGINN: »{beginn}« hat nicht die Form JJJJ-MM-TT HH:MM, z. B. 2027-02-02 10:00.") from None
     with umgebung.sitzung() as s:
-        sz = anlegen(s, gremium, lokal, ort)
+        sz = anlegen(s, gremium, lokal, ort, jetzt=_jetzt(), kurzfristig=kurzfristig)
     click.echo(f"Sitzung {sz.id} angelegt.")
+
+
+@sitzung.command("planen")
+@_fachlich
+def sitzung_planen():
+    """Legt die Sitzungen aller Gremien aus ihrem Rhythmus an (Feiertage verschoben).
+
+    Beispiel: bildungsbuero sitzung planen
+    """
+    from prozess.takt import planen
+
+    click.echo(f"{planen(_umgebung(), _jetzt())} Sitzungen neu angelegt.")
+
+
+@sitzung.command("liste")
+@click.option("--alle", is_flag=True, help="Auch vergangene und abgesagte Sitzungen.")
+@_fachlich
+def sitzung_liste(alle):
+    """Die kommenden Sitzungen mit Gremium, Ort, Einladungsstand und Hinweisen.
+
+    Beispiel: bildungsbuero sitzung liste
+    """
+    from sqlmodel import select
+
+    from modelle.tabellen import Gremium, Sitzung
+    from prozess.zeit import zeitpunkt_de
+
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        abfrage = select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id).order_by(Sitzung.beginn)
+        if not alle:
+            abfrage = abfrage.where(Sitzung.beginn >= _jetzt(), Sitzung.status == "geplant")
+        zeilen = s.exec(abfrage).all()
+    for sz, g in zeilen:
+        eingeladen = "eingeladen" if sz.eingeladen_sequenz == sz.sequenz else "noch nicht eingeladen"
+        zeile = f"{sz.id:>4}  {zeitpunkt_de(sz.beginn, umgebung.einstellungen.zeitzone)}  {g.name:<36} {sz.status:<10} {eingeladen}"
+        click.echo(zeile + (f"  ({sz.hinweis})" if sz.hinweis else ""))
+    if not zeilen:
+        click.echo("Keine Sitzungen. Planen: bildungsbuero sitzung planen")
+
+
+def _lokalzeit(text: str, wo: str):
+    from datetime import datetime
+
+    from prozess.fehler import Eingabefehler
+
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=_umgebung().einstellungen.zeitzone)
+    except ValueError:
+        raise Eingabefehler(f"{wo}: »{text}« hat nicht die Form JJJJ-MM-TT HH:MM, z. B. 2027-02-02 10:00.") from None
+
+
+@sitzung.command("verschieben")
+@click.argument("sitzung_id", type=int, metavar="ID")
+@click.argument("beginn", metavar="'JJJJ-MM-TT HH:MM'")
+@click.option("--ort", default=None, help="Neuer Ort.")
+@click.option("--kurzfristig", is_flag=True, help="Auch wenn die Ladungsfrist nicht mehr reicht.")
+@_fachlich
+def sitzung_verschieben(sitzung_id, beginn, ort, kurzfristig):
+    """Verschiebt eine Sitzung; Eingeladene bekommen eine geänderte Einladung.
+
+    Beispiel: bildungsbuero sitzung verschieben 4 "2027-05-11 10:00"
+    """
+    from prozess.sitzungen import sitzung_verschieben as verschieben
+
+    with _umgebung().sitzung() as s:
+        sz = verschieben(s, sitzung_id, _lokalzeit(beginn, "BEGINN"), _jetzt(), ort=ort, kurzfristig=kurzfristig)
+    click.echo(f"Sitzung {sz.id} verschoben; die geänderte Einladung geht mit dem nächsten Takt hinaus.")
+
+
+@sitzung.command("absagen")
+@click.argument("sitzung_id", type=int, metavar="ID")
+@click.option("--grund", default="", help="Grund der Absage (steht in der Mail).")
+@_fachlich
+def sitzung_absagen(sitzung_id, grund):
+    """Sagt eine Sitzung ab; wer eingeladen war, bekommt eine Absage für den Kalender.
+
+    Beispiel: bildungsbuero sitzung absagen 4 --grund "Beschlussunfähig"
+    """
+    from prozess.sitzungen import sitzung_absagen as absagen
+
+    with _umgebung().sitzung() as s:
+        absagen(s, sitzung_id, _jetzt(), grund)
+    click.echo(f"Sitzung {sitzung_id} abgesagt.")
+
+
+@sitzung.command("tagesordnung")
+@click.argument("sitzung_id", type=int, metavar="ID")
+@_fachlich
+def sitzung_tagesordnung(sitzung_id):
+    """Zeigt (und baut, falls noch nicht geschehen) die Tagesordnung einer Sitzung.
+
+    Beispiel: bildungsbuero sitzung tagesordnung 4
+    """
+    from prozess.sitzungen import sitzung_laden
+    from prozess.tagesordnung import als_text, tagesordnung_bauen
+
+    with _umgebung().sitzung() as s:
+        tops = tagesordnung_bauen(s, sitzung_laden(s, sitzung_id))
+        s.commit()
+        click.echo(als_text(tops))
+
+
+@hauptbefehl.group()
+def statusbericht():
+    """Statusberichte an den Schulausschuss."""
+
+
+@statusbericht.command("liste")
+@_fachlich
+def statusbericht_liste():
+    """Alle versandten Statusberichte.
+
+    Beispiel: bildungsbuero statusbericht liste
+    """
+    from sqlmodel import select
+
+    from modelle.tabellen import Statusbericht
+    from prozess.zeit import zeitpunkt_de
+
+    umgebung = _umgebung()
+    with umgebung.sitzung() as s:
+        for b in s.exec(select(Statusbericht).order_by(Statusbericht.id)):
+            click.echo(f"{b.id:>4}  {zeitpunkt_de(b.erstellt_am, umgebung.einstellungen.zeitzone)}  {b.anlass}")
+
+
+@statusbericht.command("zeige")
+@click.argument("bericht_id", type=int, metavar="ID")
+@_fachlich
+def statusbericht_zeige(bericht_id):
+    """Zeigt genau den Text, der versandt wurde.
+
+    Beispiel: bildungsbuero statusbericht zeige 1
+    """
+    from modelle.tabellen import Statusbericht
+    from prozess.fehler import NichtGefunden
+
+    with _umgebung().sitzung() as s:
+        b = s.get(Statusbericht, bericht_id)
+        if b is None:
+            raise NichtGefunden(f"Statusbericht {bericht_id} gibt es nicht (»bildungsbuero statusbericht liste«).")
+        click.echo(b.betreff)
+        click.echo()
+        click.echo(b.text)
+
+
+@hauptbefehl.command()
+@_fachlich
+def dienst():
+    """Startet den Dienst: Takt (Erinnerungen, Einladungen, Berichte, Versand) und Sitzungsplaner.
+
+    Läuft im Vordergrund und loggt nach stdout; SIGTERM beendet ihn nach dem laufenden Job.
+
+    Beispiel: BILDUNGSBUERO_DATENBANK_URL=postgresql+psycopg://bb@db/bildung bildungsbuero dienst
+    """
+    from prozess.dienst import dienst_starten
+    from prozess.zeit import systemzeit
+
+    umgebung = _umgebung()
+    umgebung.sitzung().close()  # prüft Verbindung und Schema, bevor der Dienst startet
+    raise SystemExit(dienst_starten(umgebung, systemzeit))
 
 
 @hauptbefehl.group()

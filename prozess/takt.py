@@ -1,8 +1,10 @@
 """Der Takt: was zu ``jetzt`` fällig ist, wird zu Zeilen; dann wird die Outbox geleert.
 
-``takt(umgebung, jetzt)`` ist idempotent: zweimal zum selben Zeitpunkt ausgeführt, schreibt
-es nichts doppelt. Der Dienst ruft ihn periodisch auf; Tests und Demo rufen ihn mit einer
-simulierten Uhr auf und spulen so Monate in Millisekunden vor.
+Fällig sind: Erinnerungen und Eskalationen, Einladungen (samt Aktualisierung und Absage)
+und Statusberichte. ``takt(umgebung, jetzt)`` ist idempotent: zweimal zum selben Zeitpunkt
+ausgeführt, schreibt es nichts doppelt; zwei Dienste gleichzeitig auch nicht (jede Mail
+hat ihren eindeutigen Schlüssel). Der Dienst ruft ihn periodisch auf; Tests und Demo rufen
+ihn mit einer simulierten Uhr auf und spulen so Monate in Millisekunden vor.
 """
 
 from __future__ import annotations
@@ -11,19 +13,34 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from benachrichtigungen.versand import Versandbericht, Versender
+from prozess.einladungen import Einladungsbericht, einladungen_versenden
 from prozess.erinnerungen import Erinnerungsbericht, erinnerungen_versenden
+from prozess.sitzungen import sitzungen_planen
+from prozess.statusbericht import statusberichte_versenden
 
 
 @dataclass
 class Taktbericht:
     erinnerungen: Erinnerungsbericht
+    einladungen: Einladungsbericht
+    statusberichte: int = 0
     versand: Versandbericht | None = None
 
 
 def takt(umgebung, jetzt: datetime) -> Taktbericht:
-    """Schreibt alle fälligen Erinnerungen und Eskalationen in die Outbox (ohne zu senden)."""
+    """Schreibt alles Fällige in die Outbox (ohne zu senden)."""
+    e = umgebung.einstellungen
     with umgebung.sitzung() as s:
-        return Taktbericht(erinnerungen_versenden(s, jetzt, umgebung.einstellungen))
+        einladungen = einladungen_versenden(s, jetzt, e)
+        berichte = statusberichte_versenden(s, jetzt, e)
+        erinnerungen = erinnerungen_versenden(s, jetzt, e)
+    return Taktbericht(erinnerungen, einladungen, len(berichte))
+
+
+def planen(umgebung, jetzt: datetime) -> int:
+    """Der Planer: legt die Sitzungen aus dem Rhythmus der Gremien an; Zahl der neuen."""
+    with umgebung.sitzung() as s:
+        return len(sitzungen_planen(s, jetzt, umgebung.einstellungen))
 
 
 async def outbox_leeren(umgebung, jetzt: datetime, transport=None) -> Versandbericht:

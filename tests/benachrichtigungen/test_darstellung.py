@@ -32,6 +32,17 @@ TEILE = {
     "zustellfehler": {"fehlgeschlagen": {"empfaenger": "Petra Hömmken <p.hoemmken@jobcenter-clp.example>",
                                          "betreff": "Neue Aufgabe: Beratungskette", "fehler": "550 5.1.1 Postfach unbekannt",
                                          "erstellt": "01.03.2027, 08:00 Uhr"}},
+    "einladung": {"sitzung": {"id": 4, "gremium": "Steuerungsgruppe Bildung", "beginn": "Dienstag, 04.05.2027, 10:00 Uhr",
+                              "ende": "12:00 Uhr", "ort": "Kreishaus Cloppenburg, Raum 214", "ladungsfrist_tage": 7,
+                              "aktualisiert": False, "hinweis": ""},
+                  "tagesordnung": [{"nummer": 1, "titel": "Eröffnung und Feststellung der Tagesordnung", "beschreibung": ""},
+                                   {"nummer": 2, "titel": "Steuerungsprüfung: Schulabsentismus",
+                                    "beschreibung": "Maßnahmen beschließen oder weitere Daten anfordern."}],
+                  "ladungsfrist_unterschritten": False},
+    "absage": {"sitzung": {"id": 4, "gremium": "Steuerungsgruppe Bildung", "beginn": "Dienstag, 04.05.2027, 10:00 Uhr",
+                           "ende": "12:00 Uhr", "ort": "Kreishaus Cloppenburg, Raum 214", "ladungsfrist_tage": 7,
+                           "aktualisiert": True, "hinweis": "Krankheit des Vorsitzes"},
+               "tagesordnung": [], "ladungsfrist_unterschritten": False},
 }
 AUFGABENMAILS = ("aufgabe_zugewiesen", "erinnerung", "heute_faellig", "ueberfaellig", "schritt_erfolgt")
 

@@ -1,0 +1,109 @@
+"""Der Dienst ``bildungsbuero dienst``: weckt die Engine, mehr nicht.
+
+APScheduler 3.x mit Speicher-Jobstore: die Jobs werden bei jedem Start neu angelegt, nichts
+Wichtiges liegt gepickelt in einer Jobtabelle – die Wahrheit steht in der Datenbank
+(Aufgaben mit ihrem nächsten Erinnerungszeitpunkt, Sitzungen, Outbox). Zwei Jobs:
+
+- der Takt alle ``takt_minuten`` Minuten: Einladungen, Statusberichte, Erinnerungen
+  vormerken, dann die Outbox leeren;
+- der Planer täglich um 04:10 Uhr: Sitzungen aus dem Rhythmus der Gremien anlegen.
+
+Beim Start laufen beide einmal sofort (nach einer Pause wird nachgeholt, je Aufgabe nur die
+dringendste Erinnerung). ``coalesce=True`` und ``misfire_grace_time=None``: verpasste Läufe
+werden zu einem zusammengefasst und nie verworfen. Zwischen 02:00 und 03:00 Uhr Ortszeit
+ist nichts geplant: in der Nacht der Zeitumstellung gibt es diese Stunde nicht oder doppelt.
+SIGTERM und SIGINT lassen den laufenden Job zu Ende laufen, dann endet der Dienst.
+Zwei Dienste auf einer PostgreSQL-Datenbank senden nichts doppelt (Schlüssel der Outbox,
+beanspruchen per bedingtem UPDATE).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from typing import Callable
+
+log = logging.getLogger("bildungsbuero.dienst")
+
+
+def takt_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
+    """Ein Takt mit Versand; Fehler werden geloggt, der Dienst läuft weiter."""
+    from prozess.takt import takt_und_versand
+
+    try:
+        bericht = asyncio.run(takt_und_versand(umgebung, jetzt_geben()))
+    except Exception:
+        log.exception("Takt fehlgeschlagen; der nächste Takt versucht es erneut")
+        return
+    erinnerungen = sum(bericht.erinnerungen.mails.values())
+    if erinnerungen or bericht.einladungen.mails or bericht.statusberichte or bericht.versand.gesendet \
+            or bericht.versand.voruebergehend or bericht.versand.dauerhaft:
+        # Nur Zahlen: keine Namen, keine Adressen im Log.
+        log.info("Takt: %s Erinnerungen, %s Einladungen, %s Statusberichte; Versand: %s", erinnerungen,
+                 bericht.einladungen.mails, bericht.statusberichte, bericht.versand)
+
+
+def planer_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
+    from prozess.takt import planen
+
+    try:
+        neu = planen(umgebung, jetzt_geben())
+    except Exception:
+        log.exception("Sitzungsplanung fehlgeschlagen; morgen erneut")
+        return
+    if neu:
+        log.info("Planer: %s neue Sitzungen angelegt", neu)
+
+
+def planer_einrichten(umgebung, jetzt_geben: Callable, scheduler_klasse=None):
+    """Legt den Scheduler mit beiden Jobs an (gestartet wird er vom Aufrufer)."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    e = umgebung.einstellungen
+    zone = e.zeitzone
+    scheduler = (scheduler_klasse or BlockingScheduler)(
+        timezone=zone,
+        jobstores={"default": MemoryJobStore()},
+        # Ein Arbeiter: Takt und Planer laufen nie gleichzeitig in einem Dienst.
+        executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+    )
+    minuten = f"*/{e.takt_minuten}" if 60 % e.takt_minuten == 0 else f"0-59/{e.takt_minuten}"
+    scheduler.add_job(takt_ausfuehren, CronTrigger(minute=minuten, hour="0-1,3-23", timezone=zone),
+                      args=(umgebung, jetzt_geben), id="takt", name="Takt", replace_existing=True)
+    scheduler.add_job(planer_ausfuehren, CronTrigger(hour=4, minute=10, timezone=zone),
+                      args=(umgebung, jetzt_geben), id="planer", name="Sitzungsplaner", replace_existing=True)
+    return scheduler
+
+
+def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
+    """Läuft, bis SIGTERM oder SIGINT kommt; gibt den Exit-Code zurück."""
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduler = planer_einrichten(umgebung, jetzt_geben)
+    gestoppt = []
+
+    def beenden(signum, _frame) -> None:
+        log.info("Signal %s: beende nach dem laufenden Job", signal.Signals(signum).name)
+        gestoppt.append(signum)
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, beenden)
+    signal.signal(signal.SIGINT, beenden)
+    log.info("Dienst startet: Takt alle %s Minuten, Planer täglich 04:10 Uhr (%s)",
+             umgebung.einstellungen.takt_minuten, umgebung.einstellungen.zeitzone)
+    # Nachholen nach einer Pause, bevor der erste reguläre Takt kommt.
+    planer_ausfuehren(umgebung, jetzt_geben)
+    takt_ausfuehren(umgebung, jetzt_geben)
+    if not gestoppt:
+        log.info("Dienst läuft")
+        scheduler.start()
+    umgebung.schliessen()
+    log.info("Dienst beendet")
+    return 0

@@ -1,0 +1,131 @@
+"""Einladungen zu Sitzungen: rechtzeitig, mit Tagesordnung und Kalendereinladung.
+
+Eine geplante Sitzung wird eingeladen, sobald ``jetzt`` die Ladungsfrist des Gremiums plus
+``einladung_vorlauf_tage`` vor ihrem Beginn erreicht. Ändert sich danach Termin oder Ort
+(``sequenz`` steigt), geht sofort eine aktualisierte Einladung hinaus (METHOD:REQUEST mit
+höherer SEQUENCE); eine Absage nach der Einladung geht als METHOD:CANCEL. Jede Mail hat den
+Schlüssel (Art, Person, Sitzung, Sequenz): zwei Takte oder zwei Dienste laden nie doppelt ein.
+
+Reicht die Zeit bei der ersten Einladung nicht mehr für die Ladungsfrist (eine kurzfristig
+angelegte Sitzung), wird trotzdem eingeladen, der Verstoß steht aber in der Mail und im Log.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from benachrichtigungen.kalender import Teilnehmer, einladung, kalender_uid
+from benachrichtigungen.kontexte import WOCHENTAGE, grundkontext, mail_kontext
+from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from modelle.tabellen import Gremium, Mitgliedschaft, Person, Sitzung
+from prozess.einstellungen import Einstellungen
+from prozess.tagesordnung import als_text, tagesordnung_bauen
+from prozess.zeit import zeitpunkt_de
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Einladungsbericht:
+    sitzungen: list[int] = field(default_factory=list)
+    mails: int = 0
+    zu_spaet: list[int] = field(default_factory=list)
+
+
+def einladungszeitpunkt(sitzung: Sitzung, gremium: Gremium, e: Einstellungen) -> datetime:
+    return sitzung.beginn - timedelta(days=gremium.ladungsfrist_tage + e.einladung_vorlauf_tage)
+
+
+def mitglieder(session: Session, gremium_id: int) -> list[Person]:
+    return list(session.exec(
+        select(Person).join(Mitgliedschaft, Mitgliedschaft.person_id == Person.id)
+        .where(Mitgliedschaft.gremium_id == gremium_id, Person.email.is_not(None))
+        .order_by(Person.id).distinct()
+    ).all())
+
+
+def _sitzungskontext(sitzung: Sitzung, gremium: Gremium, e: Einstellungen) -> dict:
+    beginn = sitzung.beginn.astimezone(e.zeitzone)
+    ende = beginn + timedelta(minutes=sitzung.dauer_minuten)
+    return {
+        "id": sitzung.id,
+        "gremium": gremium.name,
+        "beginn": f"{WOCHENTAGE[beginn.weekday()]}, {zeitpunkt_de(beginn, e.zeitzone)}",
+        "ende": ende.strftime("%H:%M Uhr"),
+        "ort": sitzung.ort or "wird noch mitgeteilt",
+        "ladungsfrist_tage": gremium.ladungsfrist_tage,
+        "aktualisiert": sitzung.sequenz > 0,
+        "hinweis": sitzung.hinweis,
+    }
+
+
+def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -> Einladungsbericht:
+    """Merkt alle fälligen Einladungen, Aktualisierungen und Absagen vor (eine Transaktion)."""
+    bericht = Einladungsbericht()
+    kandidaten = session.exec(
+        select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
+        .where(Sitzung.beginn > jetzt, Sitzung.status.in_(("geplant", "abgesagt")),
+               or_(Sitzung.eingeladen_sequenz.is_(None), Sitzung.eingeladen_sequenz < Sitzung.sequenz))
+        .order_by(Sitzung.beginn)
+    ).all()
+    if not kandidaten:
+        return bericht
+    grund = grundkontext(session)
+    domain = e.absender.split("@", 1)[1]
+    mails: list[Mail] = []
+    for sitzung, gremium in kandidaten:
+        erstmals = sitzung.eingeladen_sequenz is None
+        if sitzung.status == "abgesagt" and erstmals:
+            continue  # nie eingeladen, also niemandem abzusagen
+        if sitzung.status == "geplant" and erstmals and jetzt < einladungszeitpunkt(sitzung, gremium, e):
+            continue  # noch nicht an der Zeit
+        zu_spaet = erstmals and jetzt > sitzung.beginn - timedelta(days=gremium.ladungsfrist_tage)
+        if zu_spaet:
+            bericht.zu_spaet.append(sitzung.id)
+            log.warning("Sitzung %s (%s): Ladungsfrist von %s Tagen unterschritten", sitzung.id, gremium.kuerzel,
+                        gremium.ladungsfrist_tage)
+        mails += _mails_fuer_sitzung(session, sitzung, gremium, grund, jetzt, e, domain, zu_spaet)
+        sitzung.eingeladen_sequenz = sitzung.sequenz
+        bericht.sitzungen.append(sitzung.id)
+    vormerken(session, mails, jetzt, domain)
+    bericht.mails = len(mails)
+    session.commit()
+    return bericht
+
+
+def _mails_fuer_sitzung(session, sitzung: Sitzung, gremium: Gremium, grund: dict, jetzt: datetime,
+                        e: Einstellungen, domain: str, zu_spaet: bool) -> list[Mail]:
+    abgesagt = sitzung.status == "abgesagt"
+    tops = [] if abgesagt else tagesordnung_bauen(session, sitzung)
+    empfaenger = mitglieder(session, gremium.id)
+    organisator = Teilnehmer(grund["buero"]["name"], grund["buero"]["email"] or e.absender)
+    kalender = einladung(
+        uid=kalender_uid(sitzung.id, domain),
+        sequenz=sitzung.sequenz,
+        methode="CANCEL" if abgesagt else "REQUEST",
+        titel=f"{gremium.name}: Sitzung",
+        beginn=sitzung.beginn.astimezone(e.zeitzone),
+        ende=(sitzung.beginn + timedelta(minutes=sitzung.dauer_minuten)).astimezone(e.zeitzone),
+        ort=sitzung.ort,
+        beschreibung=als_text(tops) if tops else (sitzung.hinweis or "Die Sitzung entfällt."),
+        organisator=organisator,
+        teilnehmer=[Teilnehmer(p.name, p.email) for p in empfaenger],
+        erstellt=jetzt,
+    ).decode("utf-8")
+    art = "absage" if abgesagt else "einladung"
+    teile = {
+        "sitzung": _sitzungskontext(sitzung, gremium, e),
+        "tagesordnung": [{"nummer": t.nummer, "titel": t.titel, "beschreibung": t.beschreibung} for t in tops],
+        "ladungsfrist_unterschritten": zu_spaet,
+    }
+    return [
+        Mail(schluessel(art, p.id, f"sitzung{sitzung.id}", f"seq{sitzung.sequenz}"), art, art,
+             mail_kontext(grund, p.name, **teile), p.email, p.name, p.id,
+             extra={"kalender": kalender, "kalender_methode": "CANCEL" if abgesagt else "REQUEST"})
+        for p in empfaenger
+    ]

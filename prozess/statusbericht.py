@@ -1,0 +1,176 @@
+"""Der Statusbericht an den Schulausschuss: automatisch, rechtzeitig, als Zeile aufbewahrt.
+
+Je Handlungsfeld: Zustand, Fortschritt der Maßnahmen, was sich seit dem letzten Bericht
+änderte, überfällige Aufgaben, fällige Entscheidungen; dazu die kommenden Sitzungen. Die
+Zahlen kommen aus wenigen gruppierten Abfragen (nicht je Feld eine), damit ein Bericht über
+50 Felder mit je 20 Maßnahmen in Millisekunden steht (``bench/statusbericht.py``).
+
+Er geht vor jeder Sitzung des Gremiums ``statusbericht_gremium`` hinaus, zur selben Zeit
+wie die Einladung (so liegt er innerhalb der Ladungsfrist vor), und auf Wunsch zusätzlich
+alle ``statusbericht_rhythmus_monate`` Monate. Jeder Bericht ist eine Zeile
+(``Statusbericht``) mit genau dem Text und HTML, das versandt wurde; der eindeutige
+Schlüssel verhindert, dass zwei Dienste denselben Bericht zweimal erstellen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from benachrichtigungen.kontexte import grundkontext
+from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Person, Schrittprotokoll, Sitzung, Statusbericht
+from prozess.einladungen import einladungszeitpunkt, mitglieder
+from prozess.einstellungen import Einstellungen
+from prozess.zeit import datum_de, heute, zeitpunkt_de
+from prozess.zyklus import SCHRITT_NACH_NAME, ZUSTAND_BEZEICHNUNG
+
+ENTSCHEIDUNG = {
+    "steuerungspruefung": "Steuerungsgruppe: Maßnahmen beschließen oder weitere Daten anfordern",
+    "berichterstattung": "Bildungsbeirat: abschließen oder eine neue Runde beginnen",
+}
+
+
+def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: datetime | None) -> dict:
+    """Alle Zahlen und Listen des Berichts, berechnet aus der Datenbank."""
+    tag = heute(jetzt, e.zeitzone)
+    felder = session.exec(select(Handlungsfeld).where(
+        (Handlungsfeld.zustand != "abgeschlossen") | (Handlungsfeld.zustand_seit >= (seit or jetzt))
+    ).order_by(Handlungsfeld.id)).all()
+    ids = [f.id for f in felder]
+
+    nicht_erledigt = Massnahme.status.in_(("geplant", "laufend"))
+    zahlen = session.exec(
+        select(Massnahme.handlungsfeld_id, func.count(),
+               func.sum(case((Massnahme.status == "erledigt", 1), else_=0)),
+               func.sum(case((nicht_erledigt & (Massnahme.frist < tag), 1), else_=0)))
+        .where(Massnahme.handlungsfeld_id.in_(ids), Massnahme.status != "abgebrochen")
+        .group_by(Massnahme.handlungsfeld_id)
+    ).all()
+    massnahmen = {fid: (gesamt, erledigt or 0, verspaetet or 0) for fid, gesamt, erledigt, verspaetet in zahlen}
+
+    aenderungen: dict[int, list[str]] = defaultdict(list)
+    abfrage = (select(Schrittprotokoll, Person).join(Person, Person.id == Schrittprotokoll.person_id)
+               .where(Schrittprotokoll.handlungsfeld_id.in_(ids)).order_by(Schrittprotokoll.id))
+    if seit is not None:
+        abfrage = abfrage.where(Schrittprotokoll.zeitpunkt > seit)
+    for eintrag, person in session.exec(abfrage):
+        bezeichnung = SCHRITT_NACH_NAME[eintrag.schritt].bezeichnung if eintrag.schritt in SCHRITT_NACH_NAME \
+            else "Angelegt"
+        aenderungen[eintrag.handlungsfeld_id].append(
+            f"{datum_de(eintrag.zeitpunkt.astimezone(e.zeitzone).date())}: {bezeichnung} "
+            f"→ {ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]} ({person.name})")
+
+    ueberfaellig: dict[int, list[str]] = defaultdict(list)
+    for aufgabe, person in session.exec(
+        select(Aufgabe, Person).join(Person, Person.id == Aufgabe.verantwortlich_id)
+        .where(Aufgabe.handlungsfeld_id.in_(ids), Aufgabe.status == "offen", Aufgabe.frist < tag)
+        .order_by(Aufgabe.frist)
+    ):
+        ueberfaellig[aufgabe.handlungsfeld_id].append(
+            f"{aufgabe.titel} – {person.name}, Frist {datum_de(aufgabe.frist)} ({(tag - aufgabe.frist).days} Tage überfällig)")
+
+    eintraege = []
+    for f in felder:
+        gesamt, erledigt, verspaetet = massnahmen.get(f.id, (0, 0, 0))
+        eintraege.append({
+            "titel": f.titel,
+            "zustand": ZUSTAND_BEZEICHNUNG[f.zustand],
+            "seit": datum_de(f.zustand_seit.astimezone(e.zeitzone).date()),
+            "runde": f.runde,
+            "massnahmen_gesamt": gesamt,
+            "massnahmen_erledigt": erledigt,
+            "massnahmen_verspaetet": verspaetet,
+            "fortschritt": round(100 * erledigt / gesamt) if gesamt else None,
+            "aenderungen": aenderungen.get(f.id, []),
+            "ueberfaellig": ueberfaellig.get(f.id, []),
+            "entscheidung": ENTSCHEIDUNG.get(f.zustand, ""),
+        })
+    sitzungen = session.exec(
+        select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
+        .where(Sitzung.status == "geplant", Sitzung.beginn > jetzt, Sitzung.beginn <= jetzt + timedelta(days=92))
+        .order_by(Sitzung.beginn)
+    ).all()
+    return {
+        "stand": zeitpunkt_de(jetzt, e.zeitzone),
+        "seit": zeitpunkt_de(seit, e.zeitzone) if seit else None,
+        "felder": eintraege,
+        "summe": {
+            "felder": len(eintraege),
+            "massnahmen": sum(x["massnahmen_gesamt"] for x in eintraege),
+            "erledigt": sum(x["massnahmen_erledigt"] for x in eintraege),
+            "ueberfaellige_aufgaben": sum(len(x["ueberfaellig"]) for x in eintraege),
+        },
+        "sitzungen": [f"{zeitpunkt_de(s.beginn, e.zeitzone)} – {g.name}, {s.ort}" for s, g in sitzungen],
+    }
+
+
+@dataclass(frozen=True)
+class Dargestellt:
+    betreff: str
+    text: str
+    html: str
+
+
+def bericht_darstellen(daten: dict, grund: dict, gremium_name: str) -> Dargestellt:
+    from benachrichtigungen.darstellung import einzeilig, vorlagen_umgebung
+
+    umgebung = vorlagen_umgebung()
+    kontext = {**grund, **daten, "gremium": gremium_name}
+    return Dargestellt(
+        betreff=einzeilig(umgebung.get_template("statusbericht.betreff.j2").render(kontext)),
+        text=umgebung.get_template("statusbericht.txt.j2").render(kontext),
+        html=umgebung.get_template("statusbericht.html.j2").render(kontext),
+    )
+
+
+def statusbericht_erstellen(session: Session, gremium: Gremium, jetzt: datetime, e: Einstellungen, *,
+                            schluessel_text: str, anlass: str, sitzung_id: int | None = None) -> Statusbericht | None:
+    """Erstellt, speichert und versendet einen Bericht; ``None``, wenn es ihn schon gibt."""
+    if session.exec(select(Statusbericht.id).where(Statusbericht.schluessel == schluessel_text)).first():
+        return None
+    letzter = session.exec(select(Statusbericht.erstellt_am).where(Statusbericht.gremium_id == gremium.id)
+                           .order_by(Statusbericht.erstellt_am.desc()).limit(1)).first()
+    grund = grundkontext(session)
+    dargestellt = bericht_darstellen(bericht_daten(session, jetzt, e, letzter), grund, gremium.name)
+    bericht = Statusbericht(schluessel=schluessel_text, gremium_id=gremium.id, sitzung_id=sitzung_id, anlass=anlass,
+                            erstellt_am=jetzt, seit=letzter, betreff=dargestellt.betreff, text=dargestellt.text,
+                            html=dargestellt.html)
+    try:
+        with session.begin_nested():
+            session.add(bericht)
+    except IntegrityError:
+        return None  # ein anderer Dienst war schneller; sein Bericht gilt
+    mails = [Mail(schluessel("statusbericht", p.id, f"bericht{bericht.id}", jetzt.date()), "statusbericht",
+                  "statusbericht", {}, p.email, p.name, p.id, extra={"statusbericht_id": bericht.id})
+             for p in mitglieder(session, gremium.id)]
+    vormerken(session, mails, jetzt, e.absender.split("@", 1)[1])
+    session.commit()
+    return bericht
+
+
+def statusberichte_versenden(session: Session, jetzt: datetime, e: Einstellungen) -> list[Statusbericht]:
+    """Erstellt die fälligen Berichte: vor der nächsten Sitzung und nach dem festen Rhythmus."""
+    gremium = session.exec(select(Gremium).where(Gremium.kuerzel == e.statusbericht_gremium)).first()
+    if gremium is None:
+        return []
+    erstellt = []
+    naechste = session.exec(select(Sitzung).where(Sitzung.gremium_id == gremium.id, Sitzung.status == "geplant",
+                                                  Sitzung.beginn > jetzt).order_by(Sitzung.beginn).limit(1)).first()
+    if naechste is not None and jetzt >= einladungszeitpunkt(naechste, gremium, e):
+        b = statusbericht_erstellen(session, gremium, jetzt, e, schluessel_text=f"sitzung:{naechste.id}",
+                                    anlass=f"vor der Sitzung am {zeitpunkt_de(naechste.beginn, e.zeitzone)}",
+                                    sitzung_id=naechste.id)
+        erstellt += [b] if b else []
+    if e.statusbericht_rhythmus_monate:
+        lokal = jetzt.astimezone(e.zeitzone)
+        if (lokal.month - 1) % e.statusbericht_rhythmus_monate == 0 and lokal.hour >= 7:
+            b = statusbericht_erstellen(session, gremium, jetzt, e, schluessel_text=f"rhythmus:{lokal:%Y-%m}",
+                                        anlass=f"regelmäßiger Bericht {lokal:%m/%Y}")
+            erstellt += [b] if b else []
+    return erstellt
