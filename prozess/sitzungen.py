@@ -47,7 +47,9 @@ def sitzungen_planen(session: Session, jetzt: datetime, e: Einstellungen) -> lis
     von = heute(jetzt, e.zeitzone)
     bis = von + timedelta(days=31 * e.sitzungen_vorausplanen_monate)
     zeilen = []
-    for gremium in session.exec(select(Gremium).where(Gremium.rhythmus.is_not(None)).order_by(Gremium.id)):
+    for gremium in session.exec(select(Gremium).order_by(Gremium.id)):
+        if not gremium.rhythmus:  # JSON speichert "kein Rhythmus" als null, nicht als SQL-NULL
+            continue
         for termin in termine(gremium.rhythmus, von, bis, e.zeitzone):
             if termin.beginn <= jetzt:
                 continue
