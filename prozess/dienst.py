@@ -82,17 +82,24 @@ def planer_einrichten(umgebung, jetzt_geben: Callable, scheduler_klasse=None):
 
 
 def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
-    """Läuft, bis SIGTERM oder SIGINT kommt; gibt den Exit-Code zurück."""
+    """Läuft, bis SIGTERM oder SIGINT kommt; gibt den Exit-Code zurück.
+
+    Der Scheduler läuft im Hintergrund, der Hauptfaden wartet auf ein Signal; danach wartet
+    ``shutdown(wait=True)``, bis der laufende Job fertig ist. So kann ein Signal zu keinem
+    Zeitpunkt verloren gehen, auch nicht während des Nachholens beim Start.
+    """
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     logging.basicConfig(stream=sys.stdout, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    scheduler = planer_einrichten(umgebung, jetzt_geben)
-    gestoppt = []
+    scheduler = planer_einrichten(umgebung, jetzt_geben, BackgroundScheduler)
+    ende = threading.Event()
 
     def beenden(signum, _frame) -> None:
         log.info("Signal %s: beende nach dem laufenden Job", signal.Signals(signum).name)
-        gestoppt.append(signum)
-        if scheduler.running:
-            scheduler.shutdown(wait=True)
+        ende.set()
 
     signal.signal(signal.SIGTERM, beenden)
     signal.signal(signal.SIGINT, beenden)
@@ -101,9 +108,11 @@ def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
     # Nachholen nach einer Pause, bevor der erste reguläre Takt kommt.
     planer_ausfuehren(umgebung, jetzt_geben)
     takt_ausfuehren(umgebung, jetzt_geben)
-    if not gestoppt:
-        log.info("Dienst läuft")
+    if not ende.is_set():
         scheduler.start()
+        log.info("Dienst läuft")
+        ende.wait()
+        scheduler.shutdown(wait=True)
     umgebung.schliessen()
     log.info("Dienst beendet")
     return 0

@@ -74,6 +74,14 @@ def dringendste_erinnerung(frist: date, jetzt: datetime, r: Regeln) -> tuple[str
     return art, tag
 
 
+def _art_heute(tage_bis_frist: int, art: str) -> str:
+    if tage_bis_frist < 0:
+        return UEBERFAELLIG
+    if tage_bis_frist == 0:
+        return HEUTE_FAELLIG
+    return art
+
+
 def eskalationstag(frist: date, r: Regeln) -> date:
     return frist + timedelta(days=r.eskalation_nach_tagen)
 
@@ -162,8 +170,11 @@ def erinnerungen_versenden(session, jetzt: datetime, e: Einstellungen, stapel: i
             letzte = None
             if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit and email:
                 art, tag = art_und_tag
+                # Der Schlüssel nennt den Anlass; die Mail sagt, was heute gilt: kommt eine
+                # Fristtag-Erinnerung nach einer Pause erst am Tag danach, ist sie eine Überfällig-Mail.
+                art = _art_heute(teile["aufgabe"]["tage_bis_frist"], art)
                 letzte = art
-                mails.append(Mail(schluessel(art, vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
+                mails.append(Mail(schluessel(art_und_tag[0], vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
                                   mail_kontext(grund, name, **teile), email, name, vid, aid))
                 bericht.zaehlen(art)
             eskaliert = eskaliert_fuer == frist

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.benachrichtigungen.postfach import Server
+
 WURZEL = Path(__file__).resolve().parent.parent
 ORGANISATION = WURZEL / "organisationen" / "landkreis-cloppenburg.toml"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -131,3 +133,25 @@ def s(organisation):
     """Eine Sitzung auf der Datenbank mit geladener Organisation."""
     with organisation.sitzung() as sitzung:
         yield sitzung
+
+
+@pytest.fixture
+def smtp_server():
+    server = Server()
+    server.starten()
+    yield server
+    server.stoppen()
+
+
+@pytest.fixture
+def smtp_einstellungen(einstellungen, smtp_server):
+    return einstellungen.mit(versand="smtp", smtp_host="127.0.0.1", smtp_port=smtp_server.port, smtp_tls="keine",
+                             absender="bildungsbuero@lkclp.example", smtp_timeout_sekunden=5)
+
+
+@pytest.fixture
+def smtp_umgebung(smtp_einstellungen, organisation):
+    from prozess.umgebung import Umgebung
+
+    u = Umgebung(smtp_einstellungen, organisation.engine)
+    return u

@@ -1,0 +1,76 @@
+"""Der Statusbericht: Zahlen aus der Datenbank, rechtzeitig vor der Sitzung, als Zeile aufbewahrt."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import select
+
+from modelle.tabellen import Massnahme, Outbox, Statusbericht
+from prozess.sitzungen import sitzungen_planen
+from prozess.statusbericht import bericht_daten, statusberichte_versenden
+from prozess.ziele import massnahme_anlegen, massnahme_erledigen
+from prozess.rollen import person_per_email
+from tests.conftest import BERLIN
+from tests.hilfen import SCHULLEITUNG, feld_anlegen, feld_im_zustand
+
+
+def test_die_zahlen_des_berichts_kommen_aus_der_datenbank(s, einstellungen, uhr):
+    feld_id = feld_im_zustand(s, einstellungen, uhr, "massnahmen_beschlossen")
+    paket = s.exec(select(Massnahme.arbeitspaket_id).where(Massnahme.handlungsfeld_id == feld_id)).first()
+    schule = person_per_email(s, SCHULLEITUNG)
+    m2 = massnahme_anlegen(s, paket, "Elternabende", schule, date(2027, 2, 1))
+    massnahme_anlegen(s, paket, "Schulsozialarbeit", schule, date(2027, 12, 1))
+    massnahme_erledigen(s, m2.id, uhr.jetzt)
+    feld_anlegen(s, einstellungen, uhr, "Übergang Schule–Beruf")
+    jetzt = datetime(2027, 10, 15, 8, tzinfo=BERLIN)
+    daten = bericht_daten(s, jetzt, einstellungen, seit=None)
+    erstes = next(f for f in daten["felder"] if f["titel"] == "Schulabsentismus")
+    assert (erstes["massnahmen_gesamt"], erstes["massnahmen_erledigt"], erstes["massnahmen_verspaetet"]) == (3, 1, 1)
+    assert erstes["fortschritt"] == 33
+    assert erstes["zustand"] == "Maßnahmen beschlossen"
+    assert [a.split(": ", 1)[1] for a in erstes["aenderungen"]] == [
+        "Angelegt → definiert (Anna Meyer)",
+        "Daten als zusammengestellt melden → Daten zusammengestellt (Jörg Többen)",
+        "Der Steuerungsgruppe zur Prüfung vorlegen → in Prüfung der Steuerungsgruppe (Anna Meyer)",
+        "Beschlossene Maßnahmen festhalten → Maßnahmen beschlossen (Dr. Hiltrud Schräder)"]
+    # Überfällig: der Bericht des Bildungsmanagements (Frist 180 Tage nach dem Beschluss) und die
+    # Aufgabe zur Maßnahme "Fehlzeiten-Ampel" (Frist 30.09.2027); nach Frist sortiert.
+    assert erstes["ueberfaellig"] == [
+        "Umsetzung im Handlungsfeld »Schulabsentismus« begleiten und berichten – Anna Meyer, Frist 13.07.2027 "
+        "(94 Tage überfällig)",
+        "Maßnahme umsetzen: Fehlzeiten-Ampel – Thomas Ostendorf, Frist 30.09.2027 (15 Tage überfällig)"]
+    zweites_feld = next(f for f in daten["felder"] if f["titel"] == "Übergang Schule–Beruf")
+    assert zweites_feld["fortschritt"] is None and zweites_feld["massnahmen_gesamt"] == 0
+    assert len(zweites_feld["ueberfaellig"]) == 1  # »Daten zusammenstellen«, Frist 42 Tage nach dem Anlegen
+    assert daten["summe"] == {"felder": 2, "massnahmen": 3, "erledigt": 1, "ueberfaellige_aufgaben": 3}
+
+    seit = datetime(2027, 1, 12, 12, 0, tzinfo=BERLIN)  # nach »Daten zusammengestellt« (12.01., 9 Uhr)
+    nur_neu = bericht_daten(s, jetzt, einstellungen, seit=seit)
+    erstes = next(f for f in nur_neu["felder"] if f["titel"] == "Schulabsentismus")
+    assert len(erstes["aenderungen"]) == 2
+
+
+def test_der_bericht_geht_mit_der_einladung_an_den_schulausschuss_und_bleibt_als_zeile(s, einstellungen, uhr):
+    feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")
+    sitzungen_planen(s, datetime(2027, 1, 4, 8, tzinfo=BERLIN), einstellungen)
+    # Schulausschuss am 18.02.2027 16:00, Ladungsfrist 7 + Vorlauf 7 Tage: ab dem 4. Februar 16:00.
+    assert statusberichte_versenden(s, datetime(2027, 2, 4, 15, tzinfo=BERLIN), einstellungen) == []
+    (bericht,) = statusberichte_versenden(s, datetime(2027, 2, 4, 16, 5, tzinfo=BERLIN), einstellungen)
+    assert statusberichte_versenden(s, datetime(2027, 2, 5, 16, 5, tzinfo=BERLIN), einstellungen) == []
+    gespeichert = s.exec(select(Statusbericht)).one()
+    assert gespeichert.text == bericht.text and "Schulabsentismus" in gespeichert.text
+    assert "Fällige Entscheidung: Steuerungsgruppe: Maßnahmen beschließen" in gespeichert.text
+    assert "18.02.2027, 16:00 Uhr – Ausschuss für Schule und Bildung" in gespeichert.text
+    assert '<html lang="de">' in gespeichert.html and gespeichert.html.count("<h1") == 1
+    mails = s.exec(select(Outbox).where(Outbox.anlass == "statusbericht")).all()
+    assert sorted(m.empfaenger_email for m in mails) == sorted([
+        "heinrich.buehrmann@kreistag-clp.example", "maria.klaene@kreistag-clp.example", "sabine.lueken@lkclp.example"])
+    assert {m.statusbericht_id for m in mails} == {gespeichert.id}
+
+
+def test_ein_fester_rhythmus_ergibt_zusaetzliche_berichte(s, einstellungen):
+    e = einstellungen.mit(statusbericht_rhythmus_monate=3)
+    assert statusberichte_versenden(s, datetime(2027, 2, 1, 8, tzinfo=BERLIN), e) == []
+    assert len(statusberichte_versenden(s, datetime(2027, 4, 1, 8, tzinfo=BERLIN), e)) == 1
+    assert statusberichte_versenden(s, datetime(2027, 4, 2, 8, tzinfo=BERLIN), e) == []
