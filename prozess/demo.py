@@ -68,13 +68,24 @@ class Demo:
         from modelle.tabellen import Outbox
         from prozess.takt import takt_und_versand
 
+        from modelle.tabellen import Statusbericht
+        from prozess.takt import planen
+
+        planen(self.umgebung, self.uhr.jetzt)  # wie der Dienst um 04:10 Uhr
         asyncio.run(takt_und_versand(self.umgebung, self.uhr.jetzt))
         with self.umgebung.sitzung() as s:
             neu = s.exec(select(Outbox).where(Outbox.id > self.mails).order_by(Outbox.id)).all()
-        for zeile in neu:
-            betreff = darstellen(zeile.vorlage, zeile.kontext).betreff
-            self.sagen(f"✉ an {zeile.empfaenger_name}: {betreff}")
-            self.mails = zeile.id
+            betreffe: dict[str, list[str]] = {}
+            for zeile in neu:
+                if zeile.statusbericht_id:
+                    betreff = s.get(Statusbericht, zeile.statusbericht_id).betreff
+                else:
+                    betreff = darstellen(zeile.vorlage, zeile.kontext).betreff
+                anhang = " [mit .ics]" if zeile.kalender else ""
+                betreffe.setdefault(betreff + anhang, []).append(zeile.empfaenger_name)
+                self.mails = zeile.id
+        for betreff, namen in betreffe.items():
+            self.sagen(f"✉ {betreff} → {', '.join(namen)}")
 
     def sagen(self, text: str) -> None:
         from prozess.zeit import zeitpunkt_de
@@ -133,7 +144,10 @@ class Demo:
     def ablauf(self) -> None:
         from prozess import organisation as org
         from prozess.handlungsfelder import datengrundlage_anlegen, handlungsfeld_anlegen
-        from prozess.sitzungen import beschluss_erfassen, sitzung_anlegen
+        from sqlmodel import select
+
+        from modelle.tabellen import Sitzung, Tagesordnungspunkt
+        from prozess.sitzungen import beschluss_erfassen
         from prozess.ziele import massnahme_aendern, massnahme_anlegen, massnahme_erledigen, ziel_anlegen
 
         u = self.umgebung
@@ -166,8 +180,7 @@ class Demo:
         self.schritt(fid, "zur_pruefung_vorlegen", ANNA)
 
         self.am(date(2027, 2, 2), 11)
-        with u.sitzung() as s:
-            sitzung_anlegen(s, "steuerungsgruppe", datetime(2027, 2, 2, 10, tzinfo=BERLIN), "Raum 214")
+        self.sagen("Sitzung der Steuerungsgruppe (TOP 2: Steuerungsprüfung Schulabsentismus)")
         self.schritt(fid, "daten_nachfordern", HILTRUD,
                      begruendung="Fehlzeiten bitte nach Schulform und Jahrgang aufschlüsseln")
 
@@ -189,17 +202,25 @@ class Demo:
             m2 = massnahme_anlegen(s, paket, "Beratungskette Schule – Jugendamt – Jobcenter vereinbaren").id
         self.sagen("Anna Meyer: Zielbaum mit zwei Maßnahmen angelegt (eine noch ohne Zuständigkeit)")
 
-        self.am(date(2027, 5, 4), 12)
-        with u.sitzung() as s:
-            sitzung_mai = sitzung_anlegen(s, "steuerungsgruppe", datetime(2027, 5, 4, 10, tzinfo=BERLIN), "Raum 214").id
+        self.am(date(2027, 5, 4), 11)
+        self.sagen("Sitzung der Steuerungsgruppe (TOP 2: Steuerungsprüfung Schulabsentismus)")
         self.abgewiesen(fid, "massnahmen_beschliessen", HILTRUD)
         with u.sitzung() as s:
-            beschluss_erfassen(s, sitzung_mai, "Die Steuerungsgruppe beschließt die Maßnahmen zum Schulabsentismus.",
-                               self.uhr.jetzt, fid)
             massnahme_aendern(s, m2, self.uhr.jetzt, u.einstellungen, verantwortlich=self.person(s, JOBCENTER),
                               frist=date(2027, 10, 31))
-        self.sagen("Steuerungsgruppe: Beschluss erfasst; Maßnahme 2 dem Jobcenter zugeordnet")
-        self.schritt(fid, "massnahmen_beschliessen", HILTRUD)
+        self.sagen("Steuerungsgruppe: Maßnahme 2 dem Jobcenter zugeordnet, Frist 31.10.2027")
+        with u.sitzung() as s:
+            sitzung_mai = s.exec(select(Sitzung).where(Sitzung.beginn == datetime(2027, 5, 4, 10, tzinfo=BERLIN))).one()
+            top = s.exec(select(Tagesordnungspunkt).where(Tagesordnungspunkt.sitzung_id == sitzung_mai.id,
+                                                          Tagesordnungspunkt.handlungsfeld_id == fid)).one()
+            beschluss, eintrag = beschluss_erfassen(
+                s, sitzung_mai.id, "Die Steuerungsgruppe beschließt die Maßnahmen zum Schulabsentismus.",
+                self.uhr.jetzt, fid, tagesordnungspunkt_id=top.id, schritt="massnahmen_beschliessen",
+                person_id=self.person(s, HILTRUD).id, einstellungen=u.einstellungen)
+            self.sagen(f"Steuerungsgruppe beschließt zu TOP {top.nummer} (Beschluss {beschluss.id}) – "
+                       f"Maßnahmen beschlossen; der Beschluss löst den Schritt aus")
+            self.neue_aufgaben(s, self.uhr.jetzt)
+        self.takt()
 
         self.am(date(2027, 7, 1))
         self.schritt(fid, "zurueckstellen", ANNA, begruendung="Sommerferien: Schulen nicht erreichbar")

@@ -24,6 +24,16 @@ def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(tmp_path):
         schritte = [e.schritt for e in s.exec(select(Schrittprotokoll).order_by(Schrittprotokoll.id))]
     engine.dispose()
     assert feld.zustand == "abgeschlossen"
+    from email import message_from_bytes, policy
+
+    mails = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in (verzeichnis / "maildir" / "new").iterdir()]
+    betreffe = [m["Subject"] for m in mails]
+    assert any(b.startswith("Einladung: Steuerungsgruppe Bildung") for b in betreffe)
+    assert any(b.startswith("Statusbericht des Bildungsbüros") for b in betreffe)
+    assert any(b.startswith("Eskalation:") for b in betreffe)
+    einladung = next(m for m in mails if m["Subject"].startswith("Einladung:"))
+    assert any(t.get_content_type() == "text/calendar" for t in einladung.walk())
+    assert "Steuerungsgruppe beschließt zu TOP 2" in text
     assert schritte[0] == "anlegen" and schritte[-1] == "abschliessen"
     assert {"daten_nachfordern", "zurueckstellen", "wiederaufnehmen", "massnahmen_beschliessen"} <= set(schritte)
 
