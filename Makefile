@@ -19,4 +19,4 @@ test: $(STEMPEL)
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STEMPEL)
-	for skript in bench/*.py; do $(VENV)/bin/python $$skript || exit 1; done
+	status=0; for skript in bench/[!_]*.py; do echo "== $$skript"; $(VENV)/bin/python $$skript || status=1; done; exit $$status
