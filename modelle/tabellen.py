@@ -75,7 +75,9 @@ class Handlungsfeld(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     titel: str = Field(max_length=200)
     beschreibung: str = Field(default="")
-    zustand: str = Field(max_length=40, index=True)
+    # Ohne Index: jeder Schritt ändert den Zustand, ein Index kostete dabei jedes Mal eine
+    # Seite; gesucht wird nach Zustand nur für Tagesordnungen und Berichte (selten, kleine Tabelle).
+    zustand: str = Field(max_length=40)
     zustand_seit: datetime = _zeit()
     version: int | None = Field(default=None, sa_column=_handlungsfeld_version)
     prozess_version: int = Field(default=1)

@@ -43,9 +43,6 @@ def upgrade() -> None:
     sa.Column('angelegt_am', modelle.typen.UTCZeit(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('handlungsfeld', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_handlungsfeld_zustand'), ['zustand'], unique=False)
-
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -275,8 +272,5 @@ def downgrade() -> None:
 
     op.drop_table('datengrundlage')
     op.drop_table('person')
-    with op.batch_alter_table('handlungsfeld', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_handlungsfeld_zustand'))
-
     op.drop_table('handlungsfeld')
     op.drop_table('gremium')
