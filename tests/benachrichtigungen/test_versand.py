@@ -179,3 +179,22 @@ def test_zwei_versender_auf_postgresql_liefern_jede_mail_genau_einmal(smtp_umgeb
     ids = smtp_server.postfach.message_ids()
     assert len(ids) == len(set(ids)) == 300
     assert set(status(smtp_umgebung)) == {"gesendet"}
+
+
+def test_jede_vorlage_wird_ueber_smtp_zugestellt_und_ist_lesbar(smtp_umgebung, smtp_server):
+    from benachrichtigungen.darstellung import VORLAGEN, darstellen
+    from tests.benachrichtigungen.test_darstellung import beispielkontext
+
+    mails = [Mail(schluessel(v, 1, "vorlagentest", "2027-03-01"), v, v, beispielkontext(v), SCHULLEITUNG, "Thomas Ostendorf")
+             for v in VORLAGEN]
+    with smtp_umgebung.sitzung() as s:
+        vormerken(s, mails, JETZT, "lkclp.example")
+        s.commit()
+    assert leeren(smtp_umgebung).gesendet == len(VORLAGEN)
+    erhalten = {m["Subject"]: m for m in smtp_server.postfach.mails}
+    for v in VORLAGEN:
+        betreff = darstellen(v, beispielkontext(v)).betreff
+        mail = erhalten[betreff]
+        assert mail.get_content_type() == "multipart/alternative"
+        assert "Guten Tag Jörg Többen," in mail.get_body(("plain",)).get_content()
+        assert mail.get_body(("html",)).get_content().startswith("<!DOCTYPE html>")
