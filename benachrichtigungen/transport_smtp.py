@@ -13,13 +13,9 @@ wird alles zugestellt. Das Passwort erscheint in keiner Meldung.
 from __future__ import annotations
 
 import asyncio
-import logging
 import aiosmtplib
 
 from benachrichtigungen.transport import DauerhafterFehler, VoruebergehenderFehler
-
-log = logging.getLogger(__name__)
-
 
 class SmtpTransport:
     def __init__(self, host: str, port: int, *, tls: str = "starttls", benutzer: str = "", passwort: str = "",
@@ -90,6 +86,12 @@ class SmtpTransport:
         except aiosmtplib.SMTPResponseException as fehler:
             await _zuruecksetzen(client)
             raise _nach_code(fehler.code, fehler.message) from None
+        except aiosmtplib.SMTPException as fehler:
+            # z. B. SMTPNotSupported: der Server kann kein STARTTLS oder kein AUTH. Ein Fehler der
+            # Einstellungen, nicht des Empfängers: vorübergehend, damit nach dem Beheben alles ankommt.
+            client.close()
+            raise VoruebergehenderFehler(f"SMTP mit {self.host}:{self.port}: {fehler}; prüfen Sie smtp_tls und "
+                                         "smtp_benutzer.") from None
         finally:
             # Den Client (auch einen geschlossenen) zurückgeben: beim nächsten Mal wird neu verbunden.
             self._vorrat.put_nowait(client)

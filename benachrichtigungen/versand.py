@@ -73,8 +73,13 @@ def _faellig(jetzt: datetime):
     )
 
 
-def beanspruchen(verbindung, jetzt: datetime, anzahl: int) -> list[int]:
-    """Beansprucht bis zu ``anzahl`` fällige Zeilen für diesen Versender (bedingtes UPDATE)."""
+def beanspruchen(verbindung, jetzt: datetime, anzahl: int, sperre_bis: datetime | None = None) -> list[int]:
+    """Beansprucht bis zu ``anzahl`` fällige Zeilen für diesen Versender (bedingtes UPDATE).
+
+    ``sperre_bis`` ist zugleich das Kennzeichen dieses Anspruchs: geschrieben wird das
+    Ergebnis nur, wenn die Zeile noch genau diesen Wert trägt (niemand hat sie übernommen).
+    """
+    sperre_bis = sperre_bis or jetzt + SPERRFRIST
     t = Outbox.__table__
     auswahl = select(t.c.id).where(_faellig(jetzt)).order_by(t.c.id).limit(anzahl)
     if dialekt(verbindung) == "postgresql":
@@ -84,7 +89,7 @@ def beanspruchen(verbindung, jetzt: datetime, anzahl: int) -> list[int]:
     anweisung = (
         update(t)
         .where(t.c.id.in_(auswahl.scalar_subquery()), _faellig(jetzt))
-        .values(status=IN_VERSAND, beansprucht_bis=jetzt + SPERRFRIST, versuche=t.c.versuche + 1)
+        .values(status=IN_VERSAND, beansprucht_bis=sperre_bis, versuche=t.c.versuche + 1)
         .returning(t.c.id)
     )
     return sorted(verbindung.execute(anweisung).scalars().all())
@@ -110,13 +115,20 @@ class Versender:
         self.e = einstellungen
         self.stapel = stapel
         self._berichte: dict = {}
+        self._sperre_bis: datetime | None = None
 
-    async def leeren(self, jetzt: datetime) -> Versandbericht:
-        """Sendet alles, was zu ``jetzt`` fällig ist; endet, wenn nichts mehr fällig ist."""
+    async def leeren(self, jetzt: datetime, uhr=None) -> Versandbericht:
+        """Sendet alles, was zu ``jetzt`` fällig ist; endet, wenn nichts mehr fällig ist.
+
+        ``uhr`` (optional, z. B. die Systemzeit im Dienst) bestimmt die Sperrfrist jedes
+        Stapels nach der echten Zeit: ein langer Versand soll nicht mit einer Sperre
+        arbeiten, die ein anderer Dienst schon für abgelaufen hält.
+        """
         bericht = Versandbericht()
         while True:
             with self.engine.begin() as v:
-                ids = beanspruchen(v, jetzt, self.stapel)
+                self._sperre_bis = (uhr() if uhr else jetzt) + SPERRFRIST
+                ids = beanspruchen(v, jetzt, self.stapel, self._sperre_bis)
                 if not ids:
                     return bericht
                 zeilen = v.execute(select(Outbox.__table__).where(Outbox.__table__.c.id.in_(ids))).all()
@@ -180,6 +192,9 @@ class Versender:
             return _Ergebnis(zeile, FEHLER_VORUEBERGEHEND, str(fehler))
         except DauerhafterFehler as fehler:
             return _Ergebnis(zeile, FEHLER_DAUERHAFT, str(fehler))
+        except Exception as fehler:  # Unerwartetes: nie den ganzen Stapel verlieren, später erneut
+            log.error("Outbox %s: unerwarteter Fehler beim Senden (%s)", zeile.id, type(fehler).__name__)
+            return _Ergebnis(zeile, FEHLER_VORUEBERGEHEND, f"unerwarteter Fehler: {type(fehler).__name__}")
         return _Ergebnis(zeile, GESENDET)
 
     def _bauen(self, zeile, absender, antwort_an, jetzt: datetime):
@@ -217,7 +232,7 @@ class Versender:
                               b_gesendet=jetzt if art == GESENDET else None))
         v.execute(
             update(t)
-            .where(t.c.id == bindparam("b_id"), t.c.status == IN_VERSAND)
+            .where(t.c.id == bindparam("b_id"), t.c.status == IN_VERSAND, t.c.beansprucht_bis == self._sperre_bis)
             .values(status=bindparam("b_status"), letzter_fehler=bindparam("b_fehler"),
                     naechster_versuch=bindparam("b_naechster", type_=t.c.naechster_versuch.type),
                     gesendet_am=bindparam("b_gesendet", type_=t.c.gesendet_am.type), beansprucht_bis=None),
@@ -227,6 +242,15 @@ class Versender:
             self._bildungsmanagement_informieren(v, dauerhaft, jetzt)
         if bericht.voruebergehend or bericht.dauerhaft:
             log.warning("Versand: %s", bericht)
+
+    def _betreff_oder_ersatz(self, zeile) -> str:
+        """Der Betreff der gescheiterten Mail; scheiterte schon die Vorlage, ein Ersatztext."""
+        if zeile.statusbericht_id:
+            return self._berichte[zeile.statusbericht_id].betreff
+        try:
+            return darstellen(zeile.vorlage, zeile.kontext).betreff
+        except Exception:  # genau das, was beim Senden schon scheiterte; hier nicht noch einmal
+            return f"Mail »{zeile.vorlage}« (Nr. {zeile.id}, Vorlage nicht darstellbar)"
 
     def _bildungsmanagement_informieren(self, v, dauerhaft, jetzt: datetime) -> None:
         """Je dauerhaft gescheiterter Mail genau eine Nachricht an das Bildungsmanagement."""
@@ -246,8 +270,7 @@ class Versender:
         for zeile, fehler in dauerhaft:
             if zeile.anlass == "zustellfehler" or zeile.empfaenger_email == management.email:
                 continue  # keine Schleife: über das Scheitern einer Fehlermeldung wird nicht gemeldet
-            betreff = (self._berichte[zeile.statusbericht_id].betreff if zeile.statusbericht_id
-                       else darstellen(zeile.vorlage, zeile.kontext).betreff)
+            betreff = self._betreff_oder_ersatz(zeile)
             kontext = mail_kontext(grund, management.name, fehlgeschlagen={
                 "empfaenger": f"{zeile.empfaenger_name} <{zeile.empfaenger_email}>",
                 "betreff": betreff,

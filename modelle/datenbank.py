@@ -12,6 +12,7 @@ Migrationen liegen in ``modelle/migrationen``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -25,10 +26,12 @@ def engine_erstellen(url: str, **kwargs) -> Engine:
     """Erzeugt die Engine für ``url``; für SQLite mit WAL, Fremdschlüsseln und Timeout."""
     adresse = make_url(url)
     if adresse.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # hide_parameters: Fehlermeldungen von SQLAlchemy zeigen sonst die Werte einer Anweisung,
+        # darunter Namen und Adressen – und die landen im Log des Dienstes.
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_einrichten)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def _sqlite_einrichten(dbapi_verbindung, _record) -> None:
@@ -58,8 +61,29 @@ def migrieren(engine: Engine, ziel: str = "head") -> None:
     """Legt das Schema an oder hebt es auf ``ziel`` an (idempotent)."""
     from alembic import command
 
-    with engine.begin() as verbindung:
+    with _ohne_fremdschluessel_pruefung(engine) as verbindung, verbindung.begin():
         command.upgrade(_alembic_config(verbindung), ziel)
+
+
+@contextmanager
+def _ohne_fremdschluessel_pruefung(engine: Engine):
+    """Eine Verbindung, auf der SQLite Fremdschlüssel während der Migration nicht prüft.
+
+    Alembic baut auf SQLite Tabellen neu auf (neue Tabelle, Daten kopieren, alte löschen);
+    mit eingeschalteten Fremdschlüsseln scheitert das Löschen einer Tabelle, auf die andere
+    Zeilen zeigen. Das PRAGMA wirkt nur außerhalb einer Transaktion, daher vor dem BEGIN.
+    """
+    with engine.connect() as verbindung:
+        sqlite = verbindung.dialect.name == "sqlite"
+        if sqlite:
+            verbindung.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            verbindung.commit()  # beendet nur SQLAlchemys Autobegin; das PRAGMA öffnet keine Transaktion
+        try:
+            yield verbindung
+        finally:
+            if sqlite:
+                verbindung.exec_driver_sql("PRAGMA foreign_keys=ON")
+                verbindung.commit()
 
 
 def schema_stand(engine: Engine) -> str | None:

@@ -33,7 +33,7 @@ def takt_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
     from prozess.takt import takt_und_versand
 
     try:
-        bericht = asyncio.run(takt_und_versand(umgebung, jetzt_geben()))
+        bericht = asyncio.run(takt_und_versand(umgebung, jetzt_geben(), uhr=jetzt_geben))
     except Exception:
         log.exception("Takt fehlgeschlagen; der nächste Takt versucht es erneut")
         return
@@ -73,8 +73,7 @@ def planer_einrichten(umgebung, jetzt_geben: Callable, scheduler_klasse=None):
         executors={"default": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
     )
-    minuten = f"*/{e.takt_minuten}" if 60 % e.takt_minuten == 0 else f"0-59/{e.takt_minuten}"
-    scheduler.add_job(takt_ausfuehren, CronTrigger(minute=minuten, hour="0-1,3-23", timezone=zone),
+    scheduler.add_job(takt_ausfuehren, CronTrigger(minute=f"*/{e.takt_minuten}", hour="0-1,3-23", timezone=zone),
                       args=(umgebung, jetzt_geben), id="takt", name="Takt", replace_existing=True)
     scheduler.add_job(planer_ausfuehren, CronTrigger(hour=4, minute=10, timezone=zone),
                       args=(umgebung, jetzt_geben), id="planer", name="Sitzungsplaner", replace_existing=True)

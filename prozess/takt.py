@@ -9,6 +9,7 @@ ihn mit einer simulierten Uhr auf und spulen so Monate in Millisekunden vor.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,8 @@ from prozess.einladungen import Einladungsbericht, einladungen_versenden
 from prozess.erinnerungen import Erinnerungsbericht, erinnerungen_versenden
 from prozess.sitzungen import sitzungen_planen
 from prozess.statusbericht import statusberichte_versenden
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,13 +31,31 @@ class Taktbericht:
 
 
 def takt(umgebung, jetzt: datetime) -> Taktbericht:
-    """Schreibt alles Fällige in die Outbox (ohne zu senden)."""
+    """Schreibt alles Fällige in die Outbox (ohne zu senden).
+
+    Jeder Teil läuft in seiner eigenen Sitzung: scheitert einer (etwa eine Vorlage des
+    Statusberichts), laufen die anderen trotzdem; der erste Fehler wird danach geworfen.
+    """
     e = umgebung.einstellungen
-    with umgebung.sitzung() as s:
-        einladungen = einladungen_versenden(s, jetzt, e)
-        berichte = statusberichte_versenden(s, jetzt, e)
-        erinnerungen = erinnerungen_versenden(s, jetzt, e)
-    return Taktbericht(erinnerungen, einladungen, len(berichte))
+    fehler: list[Exception] = []
+
+    def teil(funktion, ersatz):
+        try:
+            with umgebung.sitzung() as s:
+                return funktion(s, jetzt, e)
+        except Exception as f:
+            log.exception("Takt: %s fehlgeschlagen", funktion.__name__)
+            fehler.append(f)
+            return ersatz
+
+    bericht = Taktbericht(
+        einladungen=teil(einladungen_versenden, Einladungsbericht()),
+        statusberichte=len(teil(statusberichte_versenden, [])),
+        erinnerungen=teil(erinnerungen_versenden, Erinnerungsbericht()),
+    )
+    if fehler:
+        raise fehler[0]
+    return bericht
 
 
 def planen(umgebung, jetzt: datetime) -> int:
@@ -43,16 +64,21 @@ def planen(umgebung, jetzt: datetime) -> int:
         return len(sitzungen_planen(s, jetzt, umgebung.einstellungen))
 
 
-async def outbox_leeren(umgebung, jetzt: datetime, transport=None) -> Versandbericht:
+async def outbox_leeren(umgebung, jetzt: datetime, transport=None, uhr=None) -> Versandbericht:
     """Sendet alles Fällige über ``transport`` (Standard: aus den Einstellungen)."""
     from benachrichtigungen.transport import transport_aus_einstellungen
 
     transport = transport or transport_aus_einstellungen(umgebung.einstellungen)
     async with transport:
-        return await Versender(umgebung.engine, transport, umgebung.einstellungen).leeren(jetzt)
+        return await Versender(umgebung.engine, transport, umgebung.einstellungen).leeren(jetzt, uhr)
 
 
-async def takt_und_versand(umgebung, jetzt: datetime, transport=None) -> Taktbericht:
-    bericht = takt(umgebung, jetzt)
-    bericht.versand = await outbox_leeren(umgebung, jetzt, transport)
+async def takt_und_versand(umgebung, jetzt: datetime, transport=None, uhr=None) -> Taktbericht:
+    """Takt und Versand; scheitert ein Teil des Takts, wird trotzdem versandt, dann gemeldet."""
+    try:
+        bericht = takt(umgebung, jetzt)
+    except Exception:
+        await outbox_leeren(umgebung, jetzt, transport, uhr)  # was schon vorgemerkt ist, geht trotzdem
+        raise
+    bericht.versand = await outbox_leeren(umgebung, jetzt, transport, uhr)
     return bericht

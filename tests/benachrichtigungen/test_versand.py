@@ -198,3 +198,19 @@ def test_jede_vorlage_wird_ueber_smtp_zugestellt_und_ist_lesbar(smtp_umgebung, s
         assert mail.get_content_type() == "multipart/alternative"
         assert "Guten Tag Jörg Többen," in mail.get_body(("plain",)).get_content()
         assert mail.get_body(("html",)).get_content().startswith("<!DOCTYPE html>")
+
+
+def test_eine_kaputte_vorlage_haelt_die_anderen_mails_nicht_auf(smtp_umgebung, smtp_server):
+    auftraege(smtp_umgebung, 1)
+    kaputt = Mail(schluessel("test", 1, "kaputt", "2027-03-01"), "test", "erinnerung", {"aufgabe": {}}, SCHULLEITUNG, "T")
+    with smtp_umgebung.sitzung() as s:
+        vormerken(s, [kaputt], JETZT, "lkclp.example")
+        s.commit()
+    bericht = leeren(smtp_umgebung)
+    # Gesendet: die Aufgabe und, im selben Versand, die Meldung an das Bildungsmanagement.
+    assert (bericht.gesendet, bericht.dauerhaft) == (2, 1)
+    assert leeren(smtp_umgebung, JETZT + timedelta(hours=1)).gesendet == 0
+    betreffe = sorted(m["Subject"] for m in smtp_server.postfach.mails)
+    assert betreffe[0].startswith("Neue Aufgabe: Fehlzeiten melden (1)")
+    assert "Vorlage nicht darstellbar" in betreffe[1]
+    assert len(smtp_server.postfach.mails) == 2

@@ -110,3 +110,25 @@ def test_ein_naiver_zeitpunkt_wird_abgewiesen(db_url):
         with pytest.raises(StatementError, match="ohne Zeitzone"):
             s.commit()
     engine.dispose()
+
+
+@BEIDE
+def test_eine_datenbank_mit_daten_laesst_sich_anheben(leere_db):
+    """Stand 0002 mit Sitzung, Tagesordnungspunkt und Beschluss; 0003 baut die Sitzung um."""
+    from sqlalchemy import text
+
+    migrieren(leere_db, "0002")
+    with leere_db.begin() as v:
+        v.execute(text("INSERT INTO gremium (id, kuerzel, name, ladungsfrist_tage) VALUES (1, 'sg', 'SG', 7)"))
+        v.execute(text("INSERT INTO sitzung (id, gremium_id, beginn, ort, status) "
+                       "VALUES (1, 1, '2027-05-04 08:00:00', 'Raum 214', 'geplant')"))
+        v.execute(text("INSERT INTO tagesordnungspunkt (id, sitzung_id, nummer, titel) VALUES (1, 1, 1, 'TOP')"))
+        v.execute(text("INSERT INTO beschluss (id, sitzung_id, tagesordnungspunkt_id, text, gefasst_am) "
+                       "VALUES (1, 1, 1, 'beschlossen', '2027-05-04 09:00:00')"))
+    migrieren(leere_db)
+    assert schema_stand(leere_db) == neueste_revision()
+    with leere_db.connect() as v:
+        assert v.execute(text("SELECT ort, sequenz, dauer_minuten FROM sitzung")).one() == ("Raum 214", 0, 120)
+        assert v.execute(text("SELECT count(*) FROM beschluss")).scalar() == 1
+        if v.dialect.name == "sqlite":
+            assert v.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
