@@ -63,9 +63,9 @@ class Mitgliedschaft(SQLModel, table=True):
     rolle: str = Field(max_length=60)
 
 
-# Die Versionsspalte als eigenes Column-Objekt, damit der Mapper sie als version_id_col
-# nutzen kann: SQLAlchemy prüft dann bei jedem UPDATE "WHERE version = alt" und wirft
-# StaleDataError, wenn jemand anderes schneller war (optimistische Sperre).
+# Die Versionsspalte (optimistische Sperre). Ein Schritt schreibt mit einem bedingten UPDATE
+# "WHERE version = gelesen" (prozess.schritte); als version_id_col des Mappers schützt sie
+# zusätzlich jede Änderung über das ORM (StaleDataError, wenn jemand schneller war).
 _handlungsfeld_version = Column("version", Integer, nullable=False)
 
 

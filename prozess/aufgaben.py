@@ -117,6 +117,26 @@ def aufgaben_des_zustands_schliessen(
                                  {"feld_id": feld_id, "zustand": zustand, "status": status, "jetzt": jetzt})
 
 
+def erinnerungen_ruhen_lassen(session: Session, feld_id: int) -> None:
+    """Ein zurückgestelltes Feld: die offenen Aufgaben (auch die der Maßnahmen) erinnern nicht."""
+    session.connection().execute(
+        update(_T).where(_T.c.handlungsfeld_id == feld_id, _T.c.status == OFFEN).values(naechste_erinnerung_am=None))
+
+
+def erinnerungen_wieder_planen(session: Session, feld_id: int, jetzt: datetime, einstellungen: Einstellungen) -> None:
+    """Nach dem Wiederaufnehmen erinnern die ruhenden Aufgaben wieder, ab jetzt."""
+    regeln = Regeln.aus(einstellungen)
+    ruhend = session.connection().execute(
+        select(_T.c.id, _T.c.frist, _T.c.eskaliert_fuer_frist)
+        .where(_T.c.handlungsfeld_id == feld_id, _T.c.status == OFFEN, _T.c.naechste_erinnerung_am.is_(None))
+    ).all()
+    if ruhend:
+        session.connection().execute(
+            update(_T).where(_T.c.id == bindparam("b_id")).values(naechste_erinnerung_am=bindparam("b_naechste")),
+            [{"b_id": i, "b_naechste": naechster_zeitpunkt(frist, jetzt, regeln, eskaliert=esk == frist)}
+             for i, frist, esk in ruhend])
+
+
 def aufgabe_anlegen(
     session: Session,
     *,

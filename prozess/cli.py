@@ -15,6 +15,13 @@ import click
 from prozess.fehler import Fachfehler
 
 
+class Fehlermeldung(click.ClickException):
+    """Eine Meldung für Menschen: »Fehler: …« statt click's englischem »Error: …«, Exit-Code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fehler: {self.format_message()}", file=file or sys.stderr, err=file is None)
+
+
 def _fachlich(befehl):
     """Übersetzt fachliche Fehler und Datenbankfehler in verständliche Meldungen."""
 
@@ -23,10 +30,16 @@ def _fachlich(befehl):
         try:
             return befehl(*args, **kwargs)
         except Fachfehler as fehler:
-            raise click.ClickException(str(fehler)) from None
+            raise Fehlermeldung(str(fehler)) from None
         except Exception as fehler:
+            if type(fehler).__name__ == "IntegrityError":
+                raise Fehlermeldung(
+                    "Die Datenbank hat die Änderung abgelehnt, weil sie einer anderen Angabe widerspricht "
+                    "(z. B. eine Nummer, die es nicht gibt). Es wurde nichts geändert; prüfen Sie die Nummern "
+                    "mit den »liste«-Befehlen."
+                ) from None
             if type(fehler).__name__ == "OperationalError":
-                raise click.ClickException(
+                raise Fehlermeldung(
                     "Die Datenbank ist nicht erreichbar oder nicht benutzbar "
                     f"({str(fehler).splitlines()[0]}). Prüfen Sie die Einstellung datenbank_url "
                     "(»bildungsbuero einstellungen«)."

@@ -59,7 +59,8 @@ def _sitzungskontext(sitzung: Sitzung, gremium: Gremium, e: Einstellungen) -> di
         "ende": ende.strftime("%H:%M Uhr"),
         "ort": sitzung.ort or "wird noch mitgeteilt",
         "ladungsfrist_tage": gremium.ladungsfrist_tage,
-        "aktualisiert": sitzung.sequenz > 0,
+        # Geändert heißt: nach einer früheren Einladung geändert (nicht: vor der ersten verschoben).
+        "aktualisiert": sitzung.eingeladen_sequenz is not None,
         "hinweis": sitzung.hinweis,
     }
 

@@ -199,7 +199,8 @@ def erinnerungen_versenden(session, jetzt: datetime, e: Einstellungen, stapel: i
         t = Aufgabe.__table__
         verbindung.execute(
             update(t)
-            .where(t.c.id == bindparam("b_id"))
+            # Nur offene: wer die Aufgabe inzwischen erledigt hat, bekommt keinen Plan zurück.
+            .where(t.c.id == bindparam("b_id"), t.c.status == "offen")
             .values(
                 naechste_erinnerung_am=bindparam("b_naechste", type_=t.c.naechste_erinnerung_am.type),
                 eskaliert_fuer_frist=bindparam("b_eskaliert", type_=t.c.eskaliert_fuer_frist.type),

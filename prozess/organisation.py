@@ -279,8 +279,16 @@ def person_entfernen(session, email: str, jetzt: datetime) -> None:
     from modelle.tabellen import Mitgliedschaft
     from prozess.rollen import person_per_email
 
+    from sqlalchemy import update
+
+    from modelle.tabellen import Outbox
+
     person = person_per_email(session, email)
     session.execute(delete(Mitgliedschaft).where(Mitgliedschaft.person_id == person.id))
+    # Noch nicht versandte Mails an die Person gehen nicht mehr hinaus; ihre Kopie der Adresse wird gelöscht.
+    session.execute(update(Outbox).where(Outbox.person_id == person.id, Outbox.status.in_(("wartend", "fehler_voruebergehend")))
+                    .values(status="verworfen", empfaenger_email="entfernt@invalid", empfaenger_name="entfernt",
+                            letzter_fehler="Person entfernt"))
     person.name = f"entfernte Person {person.id}"
     person.email = None
     person.organisation = None

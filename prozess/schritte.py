@@ -22,7 +22,12 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from modelle.tabellen import Handlungsfeld, Person, Schrittprotokoll
-from prozess.aufgaben import aufgaben_des_zustands_schliessen, folgeaufgaben_anlegen
+from prozess.aufgaben import (
+    aufgaben_des_zustands_schliessen,
+    erinnerungen_ruhen_lassen,
+    erinnerungen_wieder_planen,
+    folgeaufgaben_anlegen,
+)
 from prozess.auftragsmails import mails_fuer_neue_aufgaben
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
@@ -96,7 +101,7 @@ def _nicht_vorgesehen(feld: Handlungsfeld, name: str) -> SchrittNichtMoeglich:
     bekannt = "" if name in SCHRITT_NACH_NAME else f" Einen Schritt »{name}« gibt es nicht."
     jetzt = ", ".join(moeglich) if moeglich else "keine (das Handlungsfeld ist abgeschlossen)"
     return SchrittNichtMoeglich(
-        f"Handlungsfeld {feld.id} »{feld.titel}« ist {ZUSTAND_BEZEICHNUNG[feld.zustand]} "
+        f"Handlungsfeld {feld.id} »{feld.titel}« steht im Zustand »{ZUSTAND_BEZEICHNUNG[feld.zustand]}« "
         f"({feld.zustand}); der Schritt »{name}« ist jetzt nicht möglich.{bekannt} "
         f"Jetzt möglich: {jetzt}."
     )
@@ -185,8 +190,8 @@ def schritt_ausfuehren(
 
     Wirft ``SchrittNichtMoeglich`` (Zustand, Rolle, Begründung, Wächter), ``NichtGefunden``
     oder ``Konflikt`` (jemand war schneller); in jedem dieser Fälle ist nichts geschrieben.
-    ``feld`` ist der Stand, den die handelnde Person gesehen hat (z. B. in »zeige«): hat sich
-    seine Version inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
+    ``feld`` (optional) ist der Stand, den die handelnde Person gesehen hat: hat sich seine
+    Version inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
     """
     try:
         eintrag = schritt_schreiben(session, feld_id, schritt_name, person_id, jetzt, einstellungen,
@@ -229,6 +234,8 @@ def schritt_schreiben(
             f"Der Schritt »{schritt.name}« braucht eine Begründung. Geben Sie sie mit "
             "--begruendung \"...\" an."
         )
+    if beschluss_id is not None:
+        _beschluss_pruefen(session, beschluss_id, feld_id)
     kontext = Pruefkontext(beschluss_id=beschluss_id)
     gruende = _gruende(session, stand, schritt, rollen_der_person(session, person_id), kontext)
     if gruende:
@@ -237,7 +244,12 @@ def schritt_schreiben(
             "möglich:\n- " + "\n- ".join(gruende)
         )
     von = stand.zustand
-    MASCHINE.events[schritt.name].trigger(stand)
+    if not MASCHINE.events[schritt.name].trigger(stand):
+        # Nur möglich, wenn ein zurückgestelltes Feld nicht weiß, woher es kam (Datenfehler).
+        raise SchrittNichtMoeglich(
+            f"Der Schritt »{schritt.name}« für Handlungsfeld {feld_id} findet kein Ziel: unbekannt, aus welchem "
+            "Zustand es zurückgestellt wurde. Bitte wenden Sie sich an die Betreuung der Engine."
+        )
     verbindung = session.connection()
     geaendert = verbindung.execute(_FELD_SCHREIBEN, dict(
         feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
@@ -250,6 +262,10 @@ def schritt_schreiben(
                      beschluss_id=kontext.beschluss_id, prozess_version=PROZESS_VERSION)
     protokoll_id = verbindung.execute(_PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
     aufgaben_des_zustands_schliessen(session, feld_id, von, jetzt, schritt.offene_aufgaben)
+    if schritt.name == "zurueckstellen":
+        erinnerungen_ruhen_lassen(session, feld_id)
+    elif schritt.name == "wiederaufnehmen":
+        erinnerungen_wieder_planen(session, feld_id, jetzt, einstellungen)
     neue = folgeaufgaben_anlegen(session, stand, jetzt, einstellungen)
     mails_fuer_neue_aufgaben(session, neue, stand, jetzt, einstellungen,
                              _schritt_kontext(schritt, von, stand, person, begruendung))
@@ -261,6 +277,17 @@ def _vergessen(session: Session, feld_id: int) -> None:
     geladen = session.identity_map.get(session.identity_key(Handlungsfeld, feld_id))
     if geladen is not None:
         session.expire(geladen)
+
+
+def _beschluss_pruefen(session: Session, beschluss_id: int, feld_id: int) -> None:
+    from modelle.tabellen import Beschluss
+
+    beschluss = session.get(Beschluss, beschluss_id)
+    if beschluss is None or beschluss.handlungsfeld_id != feld_id:
+        raise SchrittNichtMoeglich(
+            f"Beschluss {beschluss_id} gibt es nicht oder er betrifft nicht Handlungsfeld {feld_id}. Nennen Sie "
+            "mit --beschluss die Nummer eines Beschlusses zu diesem Feld, oder lassen Sie die Angabe weg."
+        )
 
 
 def _konflikt(feld_id: int, schritt_name: str) -> Konflikt:

@@ -8,7 +8,7 @@ Ort erhöht ``sequenz``; der Takt lädt dann neu ein (``prozess.einladungen``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -108,14 +108,16 @@ def sitzung_verschieben(
     """Verschiebt eine Sitzung; die Eingeladenen bekommen eine aktualisierte Einladung."""
     sitzung = sitzung_laden(session, sitzung_id)
     if sitzung.status != "geplant":
-        raise Eingabefehler(f"Sitzung {sitzung_id} ist {sitzung.status} und kann nicht verschoben werden.")
+        raise Eingabefehler(f"Sitzung {sitzung_id} ist {sitzung.status} und kann nicht verschoben werden; "
+                            "legen Sie eine neue an (»bildungsbuero sitzung anlegen«).")
     if not kurzfristig:
         _ladungsfrist_pruefen(session.get(Gremium, sitzung.gremium_id), beginn, jetzt)
+    sitzung_vorher = sitzung.beginn
     sitzung.beginn = beginn
     if ort is not None:
         sitzung.ort = ort
     sitzung.sequenz += 1
-    sitzung.hinweis = f"verschoben am {zeitpunkt_de(jetzt, beginn.tzinfo)}"
+    sitzung.hinweis = f"verschoben vom {zeitpunkt_de(sitzung_vorher, beginn.tzinfo)}"
     session.commit()
     return sitzung
 
@@ -123,8 +125,11 @@ def sitzung_verschieben(
 def sitzung_absagen(session: Session, sitzung_id: int, jetzt: datetime, grund: str = "") -> Sitzung:
     """Sagt eine Sitzung ab; wer eingeladen war, bekommt eine Absage (METHOD:CANCEL)."""
     sitzung = sitzung_laden(session, sitzung_id)
-    if sitzung.status == "abgesagt":
-        raise Eingabefehler(f"Sitzung {sitzung_id} ist schon abgesagt.")
+    if sitzung.status != "geplant" or sitzung.beginn <= jetzt:
+        raise Eingabefehler(
+            f"Sitzung {sitzung_id} kann nicht abgesagt werden: sie ist {'vorbei' if sitzung.beginn <= jetzt else sitzung.status}. "
+            "Abgesagt werden nur geplante, kommende Sitzungen (»bildungsbuero sitzung liste«)."
+        )
     sitzung.status = "abgesagt"
     sitzung.sequenz += 1
     sitzung.hinweis = (grund or "abgesagt")[:300]
@@ -150,6 +155,9 @@ def beschluss_erfassen(
     er sich stützt. Gibt ``(beschluss, schritteintrag_oder_None)`` zurück.
     """
     sitzung = sitzung_laden(session, sitzung_id)
+    if sitzung.status == "abgesagt":
+        raise Eingabefehler(f"Sitzung {sitzung_id} wurde abgesagt; ein Beschluss braucht eine Sitzung, die "
+                            "stattfand. Legen Sie die Sitzung an, in der beschlossen wurde.")
     if handlungsfeld_id is not None:
         feld_laden(session, handlungsfeld_id)
     if not text.strip():
@@ -183,12 +191,3 @@ def beschluss_erfassen(
 
         _vergessen(session, handlungsfeld_id)
     return beschluss, eintrag
-
-
-def kommende_sitzungen(session: Session, jetzt: datetime, bis: date | None = None) -> list[tuple[Sitzung, Gremium]]:
-    abfrage = (select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
-               .where(Sitzung.beginn >= jetzt, Sitzung.status == "geplant").order_by(Sitzung.beginn))
-    zeilen = session.exec(abfrage).all()
-    if bis is not None:
-        zeilen = [(s, g) for s, g in zeilen if s.beginn.date() <= bis]
-    return list(zeilen)

@@ -25,10 +25,6 @@ class Termin:
     geplant_am: date  # der Tag, den der Rhythmus ergab (vor dem Verschieben)
     hinweis: str = ""  # warum verschoben, oder dass die Schulferien unbekannt sind
 
-    @property
-    def verschoben(self) -> bool:
-        return self.beginn.date() != self.geplant_am
-
 
 @lru_cache(maxsize=64)
 def _feiertage(jahr: int):
@@ -99,7 +95,7 @@ def termine(rhythmus: dict, von: date, bis: date, zone: ZoneInfo) -> list[Termin
             if von <= start.date() <= bis:
                 tag, hinweis = verschieben(start.date(), rhythmus.get("schulferien_meiden", False))
                 ergebnis.append(Termin(datetime.combine(tag, start.time(), tzinfo=zone), start.date(), hinweis))
-        return ergebnis
+        return sorted(ergebnis, key=lambda t: t.beginn)
     uhrzeit = time.fromisoformat(rhythmus["uhrzeit"])
     wochentag = WOCHENTAGE.index(rhythmus["wochentag"])
     for jahr in range(von.year, bis.year + 1):

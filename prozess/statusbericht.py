@@ -32,7 +32,7 @@ from prozess.zyklus import SCHRITT_NACH_NAME, ZUSTAND_BEZEICHNUNG
 
 ENTSCHEIDUNG = {
     "steuerungspruefung": "Steuerungsgruppe: Maßnahmen beschließen oder weitere Daten anfordern",
-    "berichterstattung": "Bildungsbeirat: abschließen oder eine neue Runde beginnen",
+    "berichterstattung": "Bildungsmanagement, nach Beratung im Bildungsbeirat: abschließen oder neue Runde",
 }
 
 

@@ -42,7 +42,11 @@ def datengrundlage_vorhanden(session: Session, feld: Handlungsfeld, kontext: Pru
 
 
 def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
-    """Ein Beschluss der Steuerungsgruppe zu diesem Feld, gefasst seit Beginn der Prüfung."""
+    """Ein Beschluss der Steuerungsgruppe zu diesem Feld, aus einer Sitzung seit Beginn der Prüfung.
+
+    Maßgeblich ist der Beginn der Sitzung, nicht der Zeitpunkt der Erfassung: ein Beschluss
+    aus einer früheren Sitzung, der erst später eingetragen wird, zählt nicht.
+    """
     abfrage = (
         select(Beschluss.id)
         .join(Sitzung, Sitzung.id == Beschluss.sitzung_id)
@@ -50,7 +54,7 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
         .where(
             Beschluss.handlungsfeld_id == feld.id,
             Gremium.kuerzel == "steuerungsgruppe",
-            Beschluss.gefasst_am >= feld.zustand_seit,
+            Sitzung.beginn >= feld.zustand_seit,
         )
     )
     if kontext.beschluss_id is not None:

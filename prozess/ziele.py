@@ -128,11 +128,15 @@ def massnahme_aendern(
         massnahme.frist = werte["frist"] = frist
     if status is not None:
         massnahme.status = status
+        if status in ("erledigt", "abgebrochen"):
+            # Wie »massnahme erledigt«: die offenen Aufgaben der Maßnahme enden, ihre Erinnerungen auch.
+            werte.update(status="erledigt" if status == "erledigt" else "hinfaellig", erledigt_am=jetzt,
+                         naechste_erinnerung_am=None)
     offene = session.exec(select(Aufgabe).where(Aufgabe.massnahme_id == massnahme_id, Aufgabe.status == "offen")).all()
     for aufgabe in offene:
         for name, wert in werte.items():
             setattr(aufgabe, name, wert)
-        if frist is not None:
+        if frist is not None and aufgabe.status == "offen":
             planen(aufgabe, jetzt, Regeln.aus(einstellungen))
     session.commit()
     return massnahme

@@ -51,6 +51,8 @@ def vollstaendige_massnahme(s, feld_id: int) -> int:
 
 
 def beschluss_der_steuerungsgruppe(s, uhr, feld_id: int, gremium: str = "steuerungsgruppe") -> int:
+    """Eine Sitzung, die nach der Vorlage stattfand (die Uhr rückt vor), und ihr Beschluss."""
+    uhr.vorstellen(hours=2)
     sitzung = sitzung_anlegen(s, gremium, uhr.jetzt - timedelta(hours=1))
     return beschluss_erfassen(s, sitzung.id, "Maßnahmen beschlossen.", uhr.jetzt, feld_id)[0].id
 

@@ -89,6 +89,7 @@ def test_ein_unzulaessiger_schritt_endet_mit_fehlercode_und_aendert_nichts(db):
     zeige_vorher = bb("handlungsfeld", "zeige", "1", db=db).stdout
     ergebnis = bb("handlungsfeld", "schritt", "1", "abschliessen", "--als", "anna.meyer@lkclp.example", db=db, pruefen=False)
     assert ergebnis.returncode == 1
+    assert ergebnis.stderr.startswith("Fehler: Handlungsfeld 1 »Schulabsentismus« steht im Zustand »definiert«")
     assert "der Schritt »abschliessen« ist jetzt nicht möglich" in ergebnis.stderr
     assert "Jetzt möglich: daten_zusammenstellen, zurueckstellen." in ergebnis.stderr
     assert bb("handlungsfeld", "zeige", "1", db=db).stdout == zeige_vorher

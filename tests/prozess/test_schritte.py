@@ -223,3 +223,27 @@ def test_das_protokoll_laesst_sich_nicht_aendern_oder_loeschen(s, einstellungen,
             s.execute(anweisung.where(Schrittprotokoll.handlungsfeld_id == feld_id))
         s.rollback()
     assert len(s.exec(select(Schrittprotokoll)).all()) == 1
+
+
+def test_ein_fremder_oder_unbekannter_beschluss_wird_deutsch_abgewiesen(s, einstellungen, uhr):
+    feld_id = feld_im_zustand(s, einstellungen, uhr, "daten_zusammengestellt")
+    anderes = feld_anlegen(s, einstellungen, uhr, "Übergänge")
+    fremder = beschluss_der_steuerungsgruppe(s, uhr, anderes)
+    vorher = abbild(s)
+    for nummer in (fremder, 999):
+        with pytest.raises(SchrittNichtMoeglich, match=f"Beschluss {nummer} gibt es nicht oder er betrifft nicht"):
+            schritt(s, einstellungen, uhr, feld_id, "zur_pruefung_vorlegen", MANAGEMENT, beschluss_id=nummer)
+    assert abbild(s) == vorher
+
+
+def test_ein_zurueckgestelltes_feld_erinnert_nicht_und_nach_dem_wiederaufnehmen_wieder(s, einstellungen, uhr):
+    feld_id = feld_im_zustand(s, einstellungen, uhr, "massnahmen_beschlossen")
+    massnahmenaufgabe = select(Aufgabe).where(Aufgabe.handlungsfeld_id == feld_id, Aufgabe.massnahme_id.is_not(None))
+    assert s.exec(massnahmenaufgabe).one().naechste_erinnerung_am is not None
+    schritt(s, einstellungen, uhr, feld_id, "zurueckstellen", MANAGEMENT, "Sommerferien")
+    s.expire_all()
+    ruhend = s.exec(massnahmenaufgabe).one()
+    assert (ruhend.status, ruhend.naechste_erinnerung_am) == ("offen", None)
+    schritt(s, einstellungen, uhr, feld_id, "wiederaufnehmen", MANAGEMENT)
+    s.expire_all()
+    assert s.exec(massnahmenaufgabe).one().naechste_erinnerung_am > uhr.jetzt
