@@ -176,6 +176,9 @@ class Sitzung(SQLModel, table=True):
 class Tagesordnungspunkt(SQLModel, table=True):
     """Ein Punkt der Tagesordnung einer Sitzung, wo passend zu einem Handlungsfeld."""
 
+    # Eindeutig: bauen zwei Dienste gleichzeitig dieselbe Tagesordnung, scheitert der zweite.
+    __table_args__ = (UniqueConstraint("sitzung_id", "nummer", name="uq_top_sitzung_nummer"),)
+
     id: int | None = Field(default=None, primary_key=True)
     sitzung_id: int = Field(foreign_key="sitzung.id", index=True)
     nummer: int

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from modelle.tabellen import Aufgabe, Handlungsfeld, Massnahme, Person
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Eingabefehler, NichtGefunden, SchrittNichtMoeglich
-from prozess.erinnerungen import Regeln, naechster_zeitpunkt, planen
+from prozess.erinnerungen import Regeln, erster_zeitpunkt, naechster_zeitpunkt, planen
 from prozess.rollen import zustaendige_person
 from prozess.zeit import frist_nach_tagen
 from prozess.zyklus import FOLGEAUFGABEN, ROLLE_BEZEICHNUNG
@@ -76,7 +76,7 @@ def folgeaufgaben_anlegen(session: Session, feld, jetzt: datetime, einstellungen
         return []
     regeln = Regeln.aus(einstellungen)
     zeilen = [dict(werte, handlungsfeld_id=feld.id, status=OFFEN, angelegt_am=jetzt,
-                   naechste_erinnerung_am=naechster_zeitpunkt(werte["frist"], jetzt, regeln, eskaliert=False))
+                   naechste_erinnerung_am=erster_zeitpunkt(werte["frist"], jetzt, regeln))
               for werte, _, _ in geplant]
     ids = session.connection().execute(_AUFGABEN_EINFUEGEN, zeilen).scalars().all()
     return [NeueAufgabe(id=i, titel=z["titel"], beschreibung=z["beschreibung"], frist=z["frist"], person=person,

@@ -767,7 +767,10 @@ def sitzung_absagen(sitzung_id, grund):
 @click.argument("sitzung_id", type=int, metavar="ID")
 @_fachlich
 def sitzung_tagesordnung(sitzung_id):
-    """Zeigt (und baut, falls noch nicht geschehen) die Tagesordnung einer Sitzung.
+    """Zeigt die Tagesordnung einer Sitzung; vor der Einladung als Vorschau nach heutigem Stand.
+
+    Gespeichert wird die Tagesordnung erst mit der Einladung; die Zeilennummern für
+    »beschluss erfassen --top« stehen in eckigen Klammern.
 
     Beispiel: bildungsbuero sitzung tagesordnung 4
     """
@@ -775,9 +778,12 @@ def sitzung_tagesordnung(sitzung_id):
     from prozess.tagesordnung import als_text, tagesordnung_bauen
 
     with _umgebung().sitzung() as s:
-        tops = tagesordnung_bauen(s, sitzung_laden(s, sitzung_id))
-        s.commit()
-        click.echo(als_text(tops))
+        sitzung = sitzung_laden(s, sitzung_id)
+        tops = tagesordnung_bauen(s, sitzung)
+        if sitzung.eingeladen_sequenz is None:
+            click.echo("Vorschau (noch nicht eingeladen; die Tagesordnung entsteht mit der Einladung):")
+        click.echo(als_text(tops, mit_nummern=sitzung.eingeladen_sequenz is not None))
+        s.rollback()  # nur zeigen: nichts festschreiben
 
 
 @hauptbefehl.group()

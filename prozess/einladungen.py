@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from benachrichtigungen.kalender import Teilnehmer, einladung, kalender_uid
@@ -49,7 +49,7 @@ def mitglieder(session: Session, gremium_id: int) -> list[Person]:
     ).all())
 
 
-def _sitzungskontext(sitzung: Sitzung, gremium: Gremium, e: Einstellungen) -> dict:
+def _sitzungskontext(sitzung: Sitzung, gremium: Gremium, e: Einstellungen, aktualisiert: bool) -> dict:
     beginn = sitzung.beginn.astimezone(e.zeitzone)
     ende = beginn + timedelta(minutes=sitzung.dauer_minuten)
     return {
@@ -60,7 +60,7 @@ def _sitzungskontext(sitzung: Sitzung, gremium: Gremium, e: Einstellungen) -> di
         "ort": sitzung.ort or "wird noch mitgeteilt",
         "ladungsfrist_tage": gremium.ladungsfrist_tage,
         # Geändert heißt: nach einer früheren Einladung geändert (nicht: vor der ersten verschoben).
-        "aktualisiert": sitzung.eingeladen_sequenz is not None,
+        "aktualisiert": aktualisiert,
         "hinweis": sitzung.hinweis,
     }
 
@@ -73,6 +73,9 @@ def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -
         .where(Sitzung.beginn > jetzt, Sitzung.status.in_(("geplant", "abgesagt")),
                or_(Sitzung.eingeladen_sequenz.is_(None), Sitzung.eingeladen_sequenz < Sitzung.sequenz))
         .order_by(Sitzung.beginn)
+        # Frisch aus der Datenbank, nicht aus dem Gedächtnis der Sitzung: ein anderer Dienst
+        # (oder ein Core-UPDATE) kann eingeladen_sequenz geändert haben.
+        .execution_options(populate_existing=True)
     ).all()
     if not kandidaten:
         return bericht
@@ -85,13 +88,14 @@ def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -
             continue  # nie eingeladen, also niemandem abzusagen
         if sitzung.status == "geplant" and erstmals and jetzt < einladungszeitpunkt(sitzung, gremium, e):
             continue  # noch nicht an der Zeit
+        if not _beanspruchen(session, sitzung):
+            continue  # ein anderer Dienst lädt gerade zu diesem Stand ein
         zu_spaet = erstmals and jetzt > sitzung.beginn - timedelta(days=gremium.ladungsfrist_tage)
         if zu_spaet:
             bericht.zu_spaet.append(sitzung.id)
             log.warning("Sitzung %s (%s): Ladungsfrist von %s Tagen unterschritten", sitzung.id, gremium.kuerzel,
                         gremium.ladungsfrist_tage)
-        mails += _mails_fuer_sitzung(session, sitzung, gremium, grund, jetzt, e, domain, zu_spaet)
-        sitzung.eingeladen_sequenz = sitzung.sequenz
+        mails += _mails_fuer_sitzung(session, sitzung, gremium, grund, jetzt, e, domain, zu_spaet, erstmals)
         bericht.sitzungen.append(sitzung.id)
     vormerken(session, mails, jetzt, domain)
     bericht.mails = len(mails)
@@ -99,8 +103,25 @@ def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -
     return bericht
 
 
+def _beanspruchen(session: Session, sitzung: Sitzung) -> bool:
+    """Bedingtes UPDATE: nur ein Dienst lädt zu einem Stand (Sequenz) einer Sitzung ein.
+
+    Auf PostgreSQL wartet der zweite Dienst auf die Zeilensperre des ersten und findet danach
+    nichts mehr zu tun; so entstehen weder doppelte Tagesordnungen noch doppelte Mails.
+    """
+    t = Sitzung.__table__
+    geaendert = session.connection().execute(
+        update(t).where(t.c.id == sitzung.id, t.c.sequenz == sitzung.sequenz,
+                        or_(t.c.eingeladen_sequenz.is_(None), t.c.eingeladen_sequenz < sitzung.sequenz))
+        .values(eingeladen_sequenz=sitzung.sequenz)
+    ).rowcount
+    # Die ORM-Zeile kennt den neuen Wert nicht: beim nächsten Zugriff neu lesen.
+    session.expire(sitzung, ["eingeladen_sequenz"])
+    return geaendert == 1
+
+
 def _mails_fuer_sitzung(session, sitzung: Sitzung, gremium: Gremium, grund: dict, jetzt: datetime,
-                        e: Einstellungen, domain: str, zu_spaet: bool) -> list[Mail]:
+                        e: Einstellungen, domain: str, zu_spaet: bool, erstmals: bool) -> list[Mail]:
     abgesagt = sitzung.status == "abgesagt"
     tops = [] if abgesagt else tagesordnung_bauen(session, sitzung)
     empfaenger = mitglieder(session, gremium.id)
@@ -120,7 +141,7 @@ def _mails_fuer_sitzung(session, sitzung: Sitzung, gremium: Gremium, grund: dict
     ).decode("utf-8")
     art = "absage" if abgesagt else "einladung"
     teile = {
-        "sitzung": _sitzungskontext(sitzung, gremium, e),
+        "sitzung": _sitzungskontext(sitzung, gremium, e, aktualisiert=not erstmals),
         "tagesordnung": [{"nummer": t.nummer, "titel": t.titel, "beschreibung": t.beschreibung} for t in tops],
         "ladungsfrist_unterschritten": zu_spaet,
     }

@@ -65,6 +65,13 @@ def _ganzzahl(kleinste: int, groesste: int):
     return lesen
 
 
+def _teiler_von_12(wert: Any) -> int:
+    zahl = _ganzzahl(0, 12)(wert)
+    if zahl and 12 % zahl:
+        raise ValueError("erwartet 0, 1, 2, 3, 4, 6 oder 12 (ein Rhythmus, der jedes Jahr gleich im Januar beginnt)")
+    return zahl
+
+
 def _tageliste(wert: Any) -> tuple[int, ...]:
     teile = wert if isinstance(wert, list) else str(wert).split(",")
     try:
@@ -223,8 +230,9 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
                 "So viele Tage vor Beginn der Ladungsfrist geht die Einladung hinaus (Puffer für die Post)."),
     Einstellung("statusbericht_gremium", _text, "schulausschuss",
                 "Kürzel des Gremiums, das den Statusbericht vor jeder seiner Sitzungen bekommt."),
-    Einstellung("statusbericht_rhythmus_monate", _ganzzahl(0, 12), 0,
-                "Zusätzlich ein Statusbericht alle so viele Monate (am 1. des Monats); 0: nur vor Sitzungen."),
+    Einstellung("statusbericht_rhythmus_monate", _teiler_von_12, 0,
+                "Zusätzlich ein Statusbericht alle so viele Monate (1, 2, 3, 4, 6 oder 12; ab Januar, am "
+                "1. des Monats); 0: nur vor Sitzungen."),
     Einstellung("takt_minuten", _ganzzahl(1, 60), 5,
                 "Wie oft der Dienst den Takt ausführt (Erinnerungen, Einladungen, Berichte, Versand)."),
     Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,

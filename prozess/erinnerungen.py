@@ -94,11 +94,18 @@ def naechster_zeitpunkt(frist: date, jetzt: datetime, r: Regeln, eskaliert: bool
     return min(p for p in kandidaten if p > jetzt)
 
 
+def erster_zeitpunkt(frist: date, jetzt: datetime, r: Regeln) -> datetime:
+    """Die erste Erinnerung einer neuen Aufgabe oder Frist: frühestens am nächsten Tag.
+
+    Am Tag des Auftrags hat die Person gerade ihre Mail bekommen; eine Erinnerung eine Stunde
+    später (Auftrag um 6 Uhr, Frist in 7 Tagen) wäre nur Lärm.
+    """
+    return naechster_zeitpunkt(frist, max(jetzt, r.punkt(heute(jetzt, r.zone))), r, eskaliert=False)
+
+
 def planen(aufgabe: Aufgabe, jetzt: datetime, r: Regeln) -> None:
-    """Plant die nächste Erinnerung einer neuen Aufgabe oder einer neuen Frist."""
-    aufgabe.naechste_erinnerung_am = naechster_zeitpunkt(
-        aufgabe.frist, jetzt, r, eskaliert=aufgabe.eskaliert_fuer_frist == aufgabe.frist
-    )
+    """Plant die erste Erinnerung einer neuen Aufgabe oder einer neuen Frist."""
+    aufgabe.naechste_erinnerung_am = erster_zeitpunkt(aufgabe.frist, jetzt, r)
 
 
 @dataclass

@@ -36,6 +36,15 @@ ENTSCHEIDUNG = {
 }
 
 
+def _stelle(person: Person) -> str:
+    """Wer zuständig ist, so wie es der Ausschuss lesen soll: die Stelle, nicht die Person.
+
+    Der Bericht geht an Politikerinnen und Politiker und wird oft weitergegeben; eine
+    Organisation genügt, um zu wissen, wo es hakt (Datensparsamkeit).
+    """
+    return person.organisation or person.name
+
+
 def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: datetime | None) -> dict:
     """Alle Zahlen und Listen des Berichts, berechnet aus der Datenbank."""
     tag = heute(jetzt, e.zeitzone)
@@ -64,7 +73,7 @@ def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: dat
             else "Angelegt"
         aenderungen[eintrag.handlungsfeld_id].append(
             f"{datum_de(eintrag.zeitpunkt.astimezone(e.zeitzone).date())}: {bezeichnung} "
-            f"→ {ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]} ({person.name})")
+            f"→ {ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]} ({_stelle(person)})")
 
     ueberfaellig: dict[int, list[str]] = defaultdict(list)
     for aufgabe, person in session.exec(
@@ -73,7 +82,7 @@ def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: dat
         .order_by(Aufgabe.frist)
     ):
         ueberfaellig[aufgabe.handlungsfeld_id].append(
-            f"{aufgabe.titel} – {person.name}, Frist {datum_de(aufgabe.frist)} ({(tag - aufgabe.frist).days} Tage überfällig)")
+            f"{aufgabe.titel} – {_stelle(person)}, Frist {datum_de(aufgabe.frist)} ({(tag - aufgabe.frist).days} Tage überfällig)")
 
     eintraege = []
     for f in felder:

@@ -82,10 +82,11 @@ def tagesordnung_bauen(session: Session, sitzung: Sitzung) -> list[Tagesordnungs
     return tops
 
 
-def als_text(tops: list[Tagesordnungspunkt]) -> str:
+def als_text(tops: list[Tagesordnungspunkt], mit_nummern: bool = False) -> str:
+    """Die Tagesordnung als Text; ``mit_nummern`` zeigt die Zeilennummer für »--top«."""
     zeilen = []
     for top in tops:
-        zeilen.append(f"TOP {top.nummer}: {top.titel}")
+        zeilen.append(f"TOP {top.nummer}: {top.titel}" + (f"   [{top.id}]" if mit_nummern else ""))
         zeilen += [f"    {z}" for z in top.beschreibung.splitlines() if z]
     return "\n".join(zeilen)
 

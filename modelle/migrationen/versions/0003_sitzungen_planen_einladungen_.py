@@ -56,11 +56,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table('tagesordnungspunkt', schema=None) as batch_op:
         batch_op.add_column(sa.Column('beschreibung', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''))
+        batch_op.create_unique_constraint('uq_top_sitzung_nummer', ['sitzung_id', 'nummer'])
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('tagesordnungspunkt', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_top_sitzung_nummer', type_='unique')
         batch_op.drop_column('beschreibung')
 
     with op.batch_alter_table('sitzung', schema=None) as batch_op:
