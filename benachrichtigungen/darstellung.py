@@ -32,6 +32,7 @@ VORLAGEN = (
     "zustellfehler",
     "einladung",
     "absage",
+    "frist_geaendert",
 )
 _LEERRAUM = re.compile(r"\s+")
 

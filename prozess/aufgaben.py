@@ -190,11 +190,33 @@ def aufgabe_anlegen(
 
 
 def aufgabe_verschieben(session: Session, aufgabe_id: int, frist: date, jetzt: datetime, einstellungen: Einstellungen) -> Aufgabe:
-    """Setzt eine neue Frist; die Erinnerungen werden dafür neu geplant."""
+    """Setzt eine neue Frist, plant die Erinnerungen neu und sagt es der zuständigen Person."""
+    from prozess.zeit import datum_de, heute
+
     aufgabe = _offene_aufgabe(session, aufgabe_id)
+    if frist < heute(jetzt, einstellungen.zeitzone):
+        raise Eingabefehler(
+            f"Die neue Frist {datum_de(frist)} liegt in der Vergangenheit; eine Aufgabe wäre sofort überfällig. "
+            "Nennen Sie ein Datum ab heute."
+        )
+    alte = aufgabe.frist
     aufgabe.frist = frist
     planen(aufgabe, jetzt, Regeln.aus(einstellungen))
-    session.commit()
+    try:
+        from prozess.auftragsmails import mails_fuer_neue_aufgaben
+
+        person = session.get(Person, aufgabe.verantwortlich_id)
+        feld = session.get(Handlungsfeld, aufgabe.handlungsfeld_id) if aufgabe.handlungsfeld_id else None
+        massnahme = session.get(Massnahme, aufgabe.massnahme_id) if aufgabe.massnahme_id else None
+        neu = NeueAufgabe(id=aufgabe.id, titel=aufgabe.titel, beschreibung=aufgabe.beschreibung, frist=frist,
+                          person=person, handlungsfeld_id=aufgabe.handlungsfeld_id,
+                          massnahme_titel=massnahme.titel if massnahme else None)
+        mails_fuer_neue_aufgaben(session, [neu], feld, jetzt, einstellungen, anlass="frist_geaendert",
+                                 zusatz={"alte_frist": datum_de(alte)})
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return aufgabe
 
 

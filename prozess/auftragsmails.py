@@ -21,8 +21,11 @@ def mails_fuer_neue_aufgaben(
     jetzt: datetime,
     e: Einstellungen,
     schritt: dict | None = None,
+    *,
+    anlass: str | None = None,
+    zusatz: dict | None = None,
 ) -> None:
-    """Merkt je neuer Aufgabe (``prozess.aufgaben.NeueAufgabe``) eine Mail an die zuständige Person vor.
+    """Merkt je neuer (oder neu befristeter) Aufgabe eine Mail an die zuständige Person vor.
 
     ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``.
     """
@@ -30,7 +33,7 @@ def mails_fuer_neue_aufgaben(
         return
     grund = grundkontext(session)
     feldteil = feld_kontext(feld.id, feld.titel, feld.zustand) if feld is not None else None
-    anlass = "schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen"
+    anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
     mails = []
     for a in aufgaben:
         if not a.person.email:
@@ -43,6 +46,7 @@ def mails_fuer_neue_aufgaben(
         )
         if anlass == "schritt_erfolgt":
             teile["schritt"] = schritt
+        teile.update(zusatz or {})
         mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}", a.frist), anlass, anlass,
                           mail_kontext(grund, a.person.name, **teile), a.person.email, a.person.name, a.person.id, a.id))
     vormerken(session, mails, jetzt, e.absender.split("@", 1)[1])

@@ -664,16 +664,10 @@ def sitzung_anlegen(gremium, beginn, ort, kurzfristig):
 
     Beispiel: bildungsbuero sitzung anlegen steuerungsgruppe "2027-02-02 10:00" --ort "Raum 214"
     """
-    from datetime import datetime
-
-    from prozess.fehler import Eingabefehler
     from prozess.sitzungen import sitzung_anlegen as anlegen
 
     umgebung = _umgebung()
-    try:
-        lokal = datetime.strptime(beginn, "%Y-%m-%d %H:%M").replace(tzinfo=umgebung.einstellungen.zeitzone)
-    except ValueError:
-        raise Eingabefehler(f"BEGINN: »{beginn}« hat nicht die Form JJJJ-MM-TT HH:MM, z. B. 2027-02-02 10:00.") from None
+    lokal = _lokalzeit(beginn, "BEGINN")
     with umgebung.sitzung() as s:
         sz = anlegen(s, gremium, lokal, ort, jetzt=_jetzt(), kurzfristig=kurzfristig)
     click.echo(f"Sitzung {sz.id} angelegt.")
@@ -723,10 +717,13 @@ def _lokalzeit(text: str, wo: str):
 
     from prozess.fehler import Eingabefehler
 
+    from prozess.zeit import ortszeit
+
     try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=_umgebung().einstellungen.zeitzone)
+        naiv = datetime.strptime(text, "%Y-%m-%d %H:%M")
     except ValueError:
         raise Eingabefehler(f"{wo}: »{text}« hat nicht die Form JJJJ-MM-TT HH:MM, z. B. 2027-02-02 10:00.") from None
+    return ortszeit(naiv, _umgebung().einstellungen.zeitzone, wo)
 
 
 @sitzung.command("verschieben")

@@ -70,3 +70,21 @@ def datum_lesen(text: str, wo: str) -> date:
         return date(jahr, monat, tag)
     except ValueError:
         raise Eingabefehler(f"{wo}: »{text}« ist kein gültiges Kalenderdatum.") from None
+
+
+def ortszeit(naiv: datetime, zone: ZoneInfo, wo: str) -> datetime:
+    """Macht aus einer eingegebenen Ortszeit einen eindeutigen Zeitpunkt.
+
+    In der Nacht der Zeitumstellung gibt es eine Stunde nicht (Ende März, 2:00–3:00) und eine
+    doppelt (Ende Oktober): dort wäre nicht klar, was gemeint ist – also fragen statt raten.
+    """
+    from prozess.fehler import Eingabefehler
+
+    zeitpunkt = naiv.replace(tzinfo=zone)
+    if zeitpunkt.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naiv:
+        raise Eingabefehler(f"{wo}: {naiv:%d.%m.%Y %H:%M} gibt es in {zone} nicht (Zeitumstellung). "
+                            "Wählen Sie eine Uhrzeit außerhalb von 2:00–3:00 Uhr.")
+    if naiv.replace(tzinfo=zone, fold=1).utcoffset() != zeitpunkt.utcoffset():
+        raise Eingabefehler(f"{wo}: {naiv:%d.%m.%Y %H:%M} gibt es in {zone} zweimal (Zeitumstellung). "
+                            "Wählen Sie eine Uhrzeit außerhalb von 2:00–3:00 Uhr.")
+    return zeitpunkt

@@ -43,8 +43,9 @@ TEILE = {
                            "ende": "12:00 Uhr", "ort": "Kreishaus Cloppenburg, Raum 214", "ladungsfrist_tage": 7,
                            "aktualisiert": True, "hinweis": "Krankheit des Vorsitzes"},
                "tagesordnung": [], "ladungsfrist_unterschritten": False},
+    "frist_geaendert": {"alte_frist": "15.09.2027"},
 }
-AUFGABENMAILS = ("aufgabe_zugewiesen", "erinnerung", "heute_faellig", "ueberfaellig", "schritt_erfolgt")
+AUFGABENMAILS = ("aufgabe_zugewiesen", "erinnerung", "heute_faellig", "ueberfaellig", "schritt_erfolgt", "frist_geaendert")
 
 
 def beispielkontext(vorlage: str) -> dict:

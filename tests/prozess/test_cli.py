@@ -169,3 +169,11 @@ def _bb_mit(zusatz: dict, *args: str, db: Path, pruefen: bool = True) -> subproc
     if pruefen:
         assert ergebnis.returncode == 0, ergebnis.stderr
     return ergebnis
+
+
+@pytest.mark.parametrize("beginn,art", [("2027-03-28 02:30", "nicht"), ("2027-10-31 02:30", "zweimal")])
+def test_eine_uhrzeit_in_der_nacht_der_zeitumstellung_wird_nachgefragt(db, beginn, art):
+    ergebnis = bb("sitzung", "anlegen", "bildungsbeirat", beginn, "--kurzfristig", db=db, pruefen=False)
+    assert ergebnis.returncode == 1
+    assert f"gibt es in Europe/Berlin {art}" in ergebnis.stderr
+    assert "Keine Sitzungen" in bb("sitzung", "liste", "--alle", db=db).stdout

@@ -104,7 +104,8 @@ def test_eine_neue_frist_plant_die_erinnerungen_neu(s, einstellungen):
     aufgabe_verschieben(s, a.id, date(2027, 4, 30), um(date(2027, 3, 14)), einstellungen)
     for tag in range(14, 32):
         erinnerungen_versenden(s, um(date(2027, 3, tag)), einstellungen)
-    assert [m.anlass for m in mails(s)] == ["aufgabe_zugewiesen", "erinnerung"]
+    assert [m.anlass for m in mails(s)] == ["aufgabe_zugewiesen", "erinnerung", "frist_geaendert"]
+    assert mails(s)[-1].kontext["alte_frist"] == "20.03.2027"
     erinnerungen_versenden(s, um(date(2027, 4, 23)), einstellungen)
     assert mails(s)[-1].kontext["aufgabe"]["frist"] == "30.04.2027"
     assert mails(s)[-1].kontext["aufgabe"]["tage_bis_frist"] == 7
@@ -177,3 +178,13 @@ def test_naechster_zeitpunkt_liegt_immer_in_der_zukunft():
         art_und_tag = dringendste_erinnerung(frist, naechster, r)
         assert art_und_tag is not None or naechster == r.punkt(date(2027, 4, 3))
         jetzt = naechster
+
+
+def test_eine_frist_in_der_vergangenheit_wird_abgewiesen(s, einstellungen):
+    from prozess.fehler import Eingabefehler
+
+    a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
+    with pytest.raises(Eingabefehler, match="liegt in der Vergangenheit"):
+        aufgabe_verschieben(s, a.id, date(2027, 2, 27), um(date(2027, 3, 1)), einstellungen)
+    s.expire_all()
+    assert s.get(Aufgabe, a.id).frist == SAMSTAG_SCHULE
