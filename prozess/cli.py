@@ -8,6 +8,7 @@ importiert weder SQLModel noch SQLAlchemy. Fachliche Fehler (``prozess.fehler``)
 from __future__ import annotations
 
 import functools
+import re
 import sys
 
 import click
@@ -893,8 +894,48 @@ def demo(verzeichnis):
     demo_ausfuehren(verzeichnis, click.echo)
 
 
+_UEBERSETZUNGEN = (
+    (re.compile(r"^Missing argument '(.+)'\.$"), "Es fehlt die Angabe {0}."),
+    (re.compile(r"^Missing option '(.+)'\.$"), "Es fehlt die Option {0}."),
+    (re.compile(r"^No such option:? '?([^'\s]+)'?\.?\s*(?:Did you mean '?([^'?]+)'?\?)?$"), "Unbekannte Option {0}.{1}"),
+    (re.compile(r"^No such command '([^']+)'\.\s*(?:Did you mean '([^']+)'\?)?$"), "Unbekannter Befehl »{0}«.{1}"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), "Zu viele Angaben: {0}."),
+    (re.compile(r"^Invalid value for '(.+)': '(.*)' is not a valid integer\.$"), "Ungültiger Wert für {0}: »{1}« ist keine ganze Zahl."),
+    (re.compile(r"^Invalid value for '(.+)': (.+)$"), "Ungültiger Wert für {0}: {1}"),
+    (re.compile(r"^Option '(.+)' requires an argument\.$"), "Die Option {0} braucht einen Wert."),
+)
+
+
+def _auf_deutsch(meldung: str) -> str:
+    """Übersetzt click's häufige Bedienfehler; Unbekanntes bleibt, wie es ist."""
+    for muster, vorlage in _UEBERSETZUNGEN:
+        treffer = muster.match(meldung)
+        if treffer:
+            teile = list(treffer.groups())
+            if vorlage.startswith(("Unbekannte Option", "Unbekannter Befehl")):
+                teile[1] = f" Meinten Sie »{teile[1]}«?" if teile[1] else ""
+            return vorlage.format(*teile)
+    return meldung
+
+
 def main() -> None:
-    hauptbefehl(prog_name="bildungsbuero")
+    """Einstieg des Befehls: Bedienfehler (fehlende Angaben, unbekannte Optionen) auf Deutsch."""
+    try:
+        ergebnis = hauptbefehl.main(prog_name="bildungsbuero", standalone_mode=False)
+    except click.UsageError as fehler:
+        befehl = fehler.ctx.command_path if fehler.ctx else "bildungsbuero"
+        if fehler.ctx is not None:
+            click.echo(fehler.ctx.get_usage().replace("Usage:", "Aufruf:"), err=True)
+        click.echo(f"Fehler: {_auf_deutsch(fehler.format_message())}", err=True)
+        click.echo(f"Hilfe: {befehl} --help", err=True)
+        sys.exit(2)
+    except click.ClickException as fehler:
+        fehler.show()
+        sys.exit(fehler.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Abgebrochen.", err=True)
+        sys.exit(1)
+    sys.exit(ergebnis if isinstance(ergebnis, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

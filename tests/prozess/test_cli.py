@@ -177,3 +177,16 @@ def test_eine_uhrzeit_in_der_nacht_der_zeitumstellung_wird_nachgefragt(db, begin
     assert ergebnis.returncode == 1
     assert f"gibt es in Europe/Berlin {art}" in ergebnis.stderr
     assert "Keine Sitzungen" in bb("sitzung", "liste", "--alle", db=db).stdout
+
+
+@pytest.mark.parametrize("argumente,meldung", [
+    (("handlungsfeld", "schritt", "1"), "Fehler: Es fehlt die Angabe SCHRITT."),
+    (("handlungsfeld", "anlegen", "X", "--alss", "y"), "Fehler: Unbekannte Option --alss. Meinten Sie »--als«?"),
+    (("handlungsfeld", "zeige", "abc"), "Fehler: Ungültiger Wert für ID: »abc« ist keine ganze Zahl."),
+    (("handlungsfeldd",), "Fehler: Unbekannter Befehl »handlungsfeldd«. Meinten Sie »handlungsfeld«?"),
+])
+def test_bedienfehler_werden_auf_deutsch_erklaert(db, argumente, meldung):
+    ergebnis = bb(*argumente, db=db, pruefen=False)
+    assert ergebnis.returncode == 2
+    assert meldung in ergebnis.stderr
+    assert "Hilfe: bildungsbuero" in ergebnis.stderr and "--help" in ergebnis.stderr
