@@ -20,12 +20,12 @@ WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samsta
 
 def grundkontext(session) -> dict:
     """Landkreis und Bildungsbüro (Name, Antwortadresse) für jede Mail (je Sitzung einmal gelesen)."""
-    from prozess.rollen import _speicher
+    from prozess.rollen import speicher
 
-    speicher = _speicher(session)
-    if "grundkontext" not in speicher:
-        speicher["grundkontext"] = _grundkontext_laden(session)
-    return speicher["grundkontext"]
+    ablage = speicher(session)
+    if "grundkontext" not in ablage:
+        ablage["grundkontext"] = _grundkontext_laden(session)
+    return ablage["grundkontext"]
 
 
 def _grundkontext_laden(session) -> dict:

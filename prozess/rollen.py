@@ -19,7 +19,8 @@ from modelle.tabellen import Gremium, Mitgliedschaft, Person
 _SPEICHER = "prozess.rollen"
 
 
-def _speicher(session: Session) -> dict:
+def speicher(session: Session) -> dict:
+    """Der Zwischenspeicher dieser Sitzung (siehe Modulkopf)."""
     return session.info.setdefault(_SPEICHER, {})
 
 
@@ -30,10 +31,10 @@ def vergessen(session: Session) -> None:
 
 def rollen_der_person(session: Session, person_id: int) -> set[str]:
     """Alle Rollen der Person als ``gremium:rolle``."""
-    speicher = _speicher(session)
-    if ("rollen", person_id) not in speicher:
-        speicher[("rollen", person_id)] = _rollen_laden(session, person_id)
-    return speicher[("rollen", person_id)]
+    ablage = speicher(session)
+    if ("rollen", person_id) not in ablage:
+        ablage[("rollen", person_id)] = _rollen_laden(session, person_id)
+    return ablage[("rollen", person_id)]
 
 
 def _rollen_laden(session: Session, person_id: int) -> set[str]:
@@ -47,10 +48,10 @@ def _rollen_laden(session: Session, person_id: int) -> set[str]:
 
 def person_laden(session: Session, person_id: int) -> Person | None:
     """Die Person mit dieser Nummer, je Sitzung einmal gelesen."""
-    speicher = _speicher(session)
-    if ("person", person_id) not in speicher:
-        speicher[("person", person_id)] = session.get(Person, person_id)
-    return speicher[("person", person_id)]
+    ablage = speicher(session)
+    if ("person", person_id) not in ablage:
+        ablage[("person", person_id)] = session.get(Person, person_id)
+    return ablage[("person", person_id)]
 
 
 def passt(rollen: set[str], muster: str) -> bool:
@@ -62,10 +63,10 @@ def passt(rollen: set[str], muster: str) -> bool:
 
 def zustaendige_person(session: Session, muster: str) -> Person | None:
     """Die zuerst eingetragene, nicht entfernte Person mit dieser Rolle (``None``, wenn niemand)."""
-    speicher = _speicher(session)
-    if ("zustaendig", muster) not in speicher:
-        speicher[("zustaendig", muster)] = _zustaendige_laden(session, muster)
-    return speicher[("zustaendig", muster)]
+    ablage = speicher(session)
+    if ("zustaendig", muster) not in ablage:
+        ablage[("zustaendig", muster)] = _zustaendige_laden(session, muster)
+    return ablage[("zustaendig", muster)]
 
 
 def _zustaendige_laden(session: Session, muster: str) -> Person | None:

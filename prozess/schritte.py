@@ -201,7 +201,7 @@ def schritt_ausfuehren(
     except BaseException:
         session.rollback()
         raise
-    _vergessen(session, feld_id)
+    feld_vergessen(session, feld_id)
     return eintrag
 
 
@@ -272,7 +272,7 @@ def schritt_schreiben(
     return Schritteintrag(id=protokoll_id, **protokoll)
 
 
-def _vergessen(session: Session, feld_id: int) -> None:
+def feld_vergessen(session: Session, feld_id: int) -> None:
     """Eine Zeile des Feldes in der Sitzung ist nach dem Core-UPDATE veraltet: neu laden lassen."""
     geladen = session.identity_map.get(session.identity_key(Handlungsfeld, feld_id))
     if geladen is not None:

@@ -187,7 +187,7 @@ def beschluss_erfassen(
         session.rollback()
         raise
     if eintrag is not None:
-        from prozess.schritte import _vergessen
+        from prozess.schritte import feld_vergessen
 
-        _vergessen(session, handlungsfeld_id)
+        feld_vergessen(session, handlungsfeld_id)
     return beschluss, eintrag

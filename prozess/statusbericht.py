@@ -15,7 +15,6 @@ Schlüssel verhindert, dass zwei Dienste denselben Bericht zweimal erstellen.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func
@@ -119,15 +118,8 @@ def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: dat
     }
 
 
-@dataclass(frozen=True)
-class Dargestellt:
-    betreff: str
-    text: str
-    html: str
-
-
-def bericht_darstellen(daten: dict, grund: dict, gremium_name: str) -> Dargestellt:
-    from benachrichtigungen.darstellung import einzeilig, vorlagen_umgebung
+def bericht_darstellen(daten: dict, grund: dict, gremium_name: str):
+    from benachrichtigungen.darstellung import Dargestellt, einzeilig, vorlagen_umgebung
 
     umgebung = vorlagen_umgebung()
     kontext = {**grund, **daten, "gremium": gremium_name}
