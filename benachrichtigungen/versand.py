@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, bindparam, or_, select, update
 
 from benachrichtigungen.darstellung import darstellen
-from benachrichtigungen.kontexte import grundkontext, mail_kontext
+from benachrichtigungen.kontexte import mail_kontext
 from benachrichtigungen.nachricht import adresse, nachricht_bauen
 from benachrichtigungen.outbox import (
     FEHLER_DAUERHAFT,
@@ -256,6 +256,7 @@ class Versender:
         """Je dauerhaft gescheiterter Mail genau eine Nachricht an das Bildungsmanagement."""
         from sqlmodel import Session
 
+        from prozess.grundkontext import grundkontext
         from prozess.rollen import zustaendige_person
         from prozess.zeit import zeitpunkt_de
         from prozess.zyklus import MANAGEMENT

@@ -43,8 +43,8 @@ def _sqlite_einrichten(dbapi_verbindung, _record) -> None:
     cursor.close()
 
 
-def sitzung(engine: Engine) -> Session:
-    """Eine neue ORM-Sitzung; Objekte bleiben nach dem Commit lesbar."""
+def orm_session(engine: Engine) -> Session:
+    """Eine neue ORM-Session; Objekte bleiben nach dem Commit lesbar."""
     return Session(engine, expire_on_commit=False)
 
 

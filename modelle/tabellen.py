@@ -63,10 +63,10 @@ class Mitgliedschaft(SQLModel, table=True):
     rolle: str = Field(max_length=60)
 
 
-# Die Versionsspalte (optimistische Sperre). Ein Schritt schreibt mit einem bedingten UPDATE
-# "WHERE version = gelesen" (prozess.schritte); als version_id_col des Mappers schützt sie
-# zusätzlich jede Änderung über das ORM (StaleDataError, wenn jemand schneller war).
-_handlungsfeld_version = Column("version", Integer, nullable=False)
+# Die Versionsspalte (optimistische Sperre). Geschrieben wird der Zustand nur mit dem bedingten
+# UPDATE "WHERE version = gesehen" (modelle.anweisungen.FELD_SCHREIBEN); das ORM hat bewusst
+# keine eigene Versionsprüfung (version_id_col), damit nicht zwei Mechanismen dieselbe Zeile bewachen.
+_handlungsfeld_version = Column("version", Integer, nullable=False, default=1)
 
 
 class Handlungsfeld(SQLModel, table=True):
@@ -84,8 +84,6 @@ class Handlungsfeld(SQLModel, table=True):
     runde: int = Field(default=1)
     zurueckgestellt_aus: str | None = Field(default=None, max_length=40)
     angelegt_am: datetime = _zeit()
-
-    __mapper_args__ = {"version_id_col": _handlungsfeld_version}
 
 
 class Datengrundlage(SQLModel, table=True):

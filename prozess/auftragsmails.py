@@ -7,19 +7,17 @@ Schritt, sagt die Mail auch, welcher Schritt geschah (``schritt_erfolgt``); sons
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, grundkontext, mail_kontext
+from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
 from benachrichtigungen.outbox import Mail, schluessel, vormerken
-from prozess.einstellungen import Einstellungen
+from prozess.arbeit import Arbeit
+from prozess.grundkontext import grundkontext
+from prozess.zyklus import ZUSTAND_BEZEICHNUNG
 
 
 def mails_fuer_neue_aufgaben(
-    session,
+    arbeit: Arbeit,
     aufgaben: list,
     feld,
-    jetzt: datetime,
-    e: Einstellungen,
     schritt: dict | None = None,
     *,
     anlass: str | None = None,
@@ -31,8 +29,9 @@ def mails_fuer_neue_aufgaben(
     """
     if not aufgaben:
         return
-    grund = grundkontext(session)
-    feldteil = feld_kontext(feld.id, feld.titel, feld.zustand) if feld is not None else None
+    jetzt, e = arbeit.jetzt, arbeit.einstellungen
+    grund = grundkontext(arbeit.db)
+    feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
     mails = []
     for a in aufgaben:
@@ -49,4 +48,4 @@ def mails_fuer_neue_aufgaben(
         teile.update(zusatz or {})
         mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}", a.frist), anlass, anlass,
                           mail_kontext(grund, a.person.name, **teile), a.person.email, a.person.name, a.person.id, a.id))
-    vormerken(session, mails, jetzt, e.absender.split("@", 1)[1])
+    vormerken(arbeit.verbindung(), mails, jetzt, e.absender.split("@", 1)[1])

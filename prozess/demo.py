@@ -40,8 +40,8 @@ class Demo:
             maildir_pfad=str(verzeichnis / "maildir"),
             absender="bildungsbuero@lkclp.example",
         )
-        self.umgebung = Umgebung(einstellungen)
         self.uhr = SimulierteUhr(datetime(2027, 1, 11, 9, 0, tzinfo=BERLIN))
+        self.umgebung = Umgebung(einstellungen, uhr=self.uhr)
         self.ausgabe = ausgabe
         self.mails = 0
 
@@ -73,7 +73,8 @@ class Demo:
 
         planen(self.umgebung, self.uhr.jetzt)  # wie der Dienst um 04:10 Uhr
         asyncio.run(takt_und_versand(self.umgebung, self.uhr.jetzt))
-        with self.umgebung.sitzung() as s:
+        with self.umgebung.lesen() as a:
+            s = a.db
             neu = s.exec(select(Outbox).where(Outbox.id > self.mails).order_by(Outbox.id)).all()
             betreffe: dict[str, list[str]] = {}
             for zeile in neu:
@@ -105,9 +106,10 @@ class Demo:
         from prozess.schritte import schritt_ausfuehren
         from prozess.zyklus import ZUSTAND_BEZEICHNUNG
 
-        with self.umgebung.sitzung() as s:
+        with self.umgebung.arbeit() as a:
+            s = a.db
             person = self.person(s, email)
-            eintrag = schritt_ausfuehren(s, feld_id, name, person.id, self.uhr.jetzt, self.umgebung.einstellungen, **kw)
+            eintrag = schritt_ausfuehren(a, feld_id, name, person.id, **kw)
             self.sagen(
                 f"{person.name}: {name} – {ZUSTAND_BEZEICHNUNG[eintrag.von_zustand]} → "
                 f"{ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}" + (f" ({kw['begruendung']})" if kw.get("begruendung") else "")
@@ -118,10 +120,10 @@ class Demo:
     def abgewiesen(self, feld_id: int, name: str, email: str) -> None:
         from prozess.schritte import schritt_ausfuehren
 
-        with self.umgebung.sitzung() as s:
-            person = self.person(s, email)
+        with self.umgebung.lesen() as a:
+            person = self.person(a.db, email)
             try:
-                schritt_ausfuehren(s, feld_id, name, person.id, self.uhr.jetzt, self.umgebung.einstellungen)
+                schritt_ausfuehren(a, feld_id, name, person.id)
             except SchrittNichtMoeglich as fehler:
                 self.sagen(f"{person.name} versucht »{name}« – abgewiesen:")
                 for zeile in str(fehler).splitlines()[1:] or [str(fehler)]:
@@ -152,13 +154,14 @@ class Demo:
 
         u = self.umgebung
         u.einrichten()
-        with u.sitzung() as s:
-            bericht = org.organisation_laden(s, org.datei_lesen(ORGANISATION))
+        with u.arbeit() as a:
+            bericht = org.organisation_laden(a, org.datei_lesen(ORGANISATION))
         self.sagen(f"Organisation Landkreis Cloppenburg geladen ({len(bericht.aenderungen)} Einträge).")
 
-        with u.sitzung() as s:
+        with u.arbeit() as a:
+            s = a.db
             feld = handlungsfeld_anlegen(
-                s, "Schulabsentismus", self.person(s, ANNA).id, self.uhr.jetzt, u.einstellungen,
+                a, "Schulabsentismus", self.person(s, ANNA).id,
                 "Schulpflichterfüllung sichern; Schulabgänge ohne qualifizierten Abschluss senken.",
             )
             fid = feld.id
@@ -170,9 +173,9 @@ class Demo:
         self.abgewiesen(fid, "daten_zusammenstellen", JOERG)
 
         self.spaeter(days=3)
-        with u.sitzung() as s:
-            datengrundlage_anlegen(s, fid, "Fehlzeitenquote nach Schule 2025/26 (aggregiert)", "Schulamt", self.uhr.jetzt)
-            datengrundlage_anlegen(s, fid, "Abgänge ohne Abschluss 2021–2026", "Landesamt für Statistik", self.uhr.jetzt)
+        with u.arbeit() as a:
+            datengrundlage_anlegen(a, fid, "Fehlzeitenquote nach Schule 2025/26 (aggregiert)", "Schulamt")
+            datengrundlage_anlegen(a, fid, "Abgänge ohne Abschluss 2021–2026", "Landesamt für Statistik")
         self.sagen("Jörg Többen: zwei Datengrundlagen erfasst")
         self.schritt(fid, "daten_zusammenstellen", JOERG)
 
@@ -185,38 +188,39 @@ class Demo:
                      begruendung="Fehlzeiten bitte nach Schulform und Jahrgang aufschlüsseln")
 
         self.am(date(2027, 3, 1))
-        with u.sitzung() as s:
-            datengrundlage_anlegen(s, fid, "Fehlzeiten nach Schulform und Jahrgang", "Schulamt", self.uhr.jetzt)
+        with u.arbeit() as a:
+            datengrundlage_anlegen(a, fid, "Fehlzeiten nach Schulform und Jahrgang", "Schulamt")
         self.sagen("Jörg Többen: Datengrundlage nach Schulform ergänzt")
         self.schritt(fid, "daten_zusammenstellen", JOERG)
         self.spaeter(days=2)
         self.schritt(fid, "zur_pruefung_vorlegen", ANNA)
 
         self.spaeter(days=10)
-        with u.sitzung() as s:
-            strategisch = ziel_anlegen(s, fid, "strategisches_ziel", "Jedes Kind erfüllt seine Schulpflicht").id
-            mittel = ziel_anlegen(s, fid, "mittlerziel", "Fehlzeiten früh erkennen und handeln", strategisch).id
-            paket = ziel_anlegen(s, fid, "arbeitspaket", "Frühwarnsystem an Oberschulen", mittel).id
-            m1 = massnahme_anlegen(s, paket, "Fehlzeiten-Ampel an der Oberschule Löningen erproben",
+        with u.arbeit() as a:
+            s = a.db
+            strategisch = ziel_anlegen(a, fid, "strategisches_ziel", "Jedes Kind erfüllt seine Schulpflicht").id
+            mittel = ziel_anlegen(a, fid, "mittlerziel", "Fehlzeiten früh erkennen und handeln", strategisch).id
+            paket = ziel_anlegen(a, fid, "arbeitspaket", "Frühwarnsystem an Oberschulen", mittel).id
+            m1 = massnahme_anlegen(a, paket, "Fehlzeiten-Ampel an der Oberschule Löningen erproben",
                                    self.person(s, SCHULLEITUNG), date(2027, 9, 30)).id
-            m2 = massnahme_anlegen(s, paket, "Beratungskette Schule – Jugendamt – Jobcenter vereinbaren").id
+            m2 = massnahme_anlegen(a, paket, "Beratungskette Schule – Jugendamt – Jobcenter vereinbaren").id
         self.sagen("Anna Meyer: Zielbaum mit zwei Maßnahmen angelegt (eine noch ohne Zuständigkeit)")
 
         self.am(date(2027, 5, 4), 11)
         self.sagen("Sitzung der Steuerungsgruppe (TOP 2: Steuerungsprüfung Schulabsentismus)")
         self.abgewiesen(fid, "massnahmen_beschliessen", HILTRUD)
-        with u.sitzung() as s:
-            massnahme_aendern(s, m2, self.uhr.jetzt, u.einstellungen, verantwortlich=self.person(s, JOBCENTER),
-                              frist=date(2027, 10, 31))
+        with u.arbeit() as a:
+            massnahme_aendern(a, m2, verantwortlich=self.person(a.db, JOBCENTER), frist=date(2027, 10, 31))
         self.sagen("Steuerungsgruppe: Maßnahme 2 dem Jobcenter zugeordnet, Frist 31.10.2027")
-        with u.sitzung() as s:
+        with u.arbeit() as a:
+            s = a.db
             sitzung_mai = s.exec(select(Sitzung).where(Sitzung.beginn == datetime(2027, 5, 4, 10, tzinfo=BERLIN))).one()
             top = s.exec(select(Tagesordnungspunkt).where(Tagesordnungspunkt.sitzung_id == sitzung_mai.id,
                                                           Tagesordnungspunkt.handlungsfeld_id == fid)).one()
             beschluss, eintrag = beschluss_erfassen(
-                s, sitzung_mai.id, "Die Steuerungsgruppe beschließt die Maßnahmen zum Schulabsentismus.",
-                self.uhr.jetzt, fid, tagesordnungspunkt_id=top.id, schritt="massnahmen_beschliessen",
-                person_id=self.person(s, HILTRUD).id, einstellungen=u.einstellungen)
+                a, sitzung_mai.id, "Die Steuerungsgruppe beschließt die Maßnahmen zum Schulabsentismus.",
+                fid, tagesordnungspunkt_id=top.id, schritt="massnahmen_beschliessen",
+                person_id=self.person(s, HILTRUD).id)
             self.sagen(f"Steuerungsgruppe beschließt zu TOP {top.nummer} (Beschluss {beschluss.id}) – "
                        f"Maßnahmen beschlossen; der Beschluss löst den Schritt aus")
             self.neue_aufgaben(s, self.uhr.jetzt)
@@ -228,12 +232,12 @@ class Demo:
         self.schritt(fid, "wiederaufnehmen", ANNA)
 
         self.am(date(2027, 9, 28))
-        with u.sitzung() as s:
-            massnahme_erledigen(s, m1, self.uhr.jetzt)
+        with u.arbeit() as a:
+            massnahme_erledigen(a, m1)
         self.sagen("Oberschule Löningen: Maßnahme »Fehlzeiten-Ampel« erledigt")
         self.am(date(2027, 10, 29))
-        with u.sitzung() as s:
-            massnahme_erledigen(s, m2, self.uhr.jetzt)
+        with u.arbeit() as a:
+            massnahme_erledigen(a, m2)
         self.sagen("Jobcenter: Maßnahme »Beratungskette« erledigt")
 
         self.am(date(2027, 11, 8))

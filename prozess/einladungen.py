@@ -16,16 +16,19 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from benachrichtigungen.kalender import Teilnehmer, einladung, kalender_uid
-from benachrichtigungen.kontexte import WOCHENTAGE, grundkontext, mail_kontext
+from benachrichtigungen.kontexte import mail_kontext
 from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from modelle.anweisungen import EINLADUNG_BEANSPRUCHEN
 from modelle.tabellen import Gremium, Mitgliedschaft, Person, Sitzung
+from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
-from prozess.tagesordnung import als_text, tagesordnung_bauen
-from prozess.zeit import zeitpunkt_de
+from prozess.grundkontext import grundkontext
+from prozess.tagesordnung import als_text, tagesordnung_festschreiben
+from prozess.zeit import WOCHENTAGE, zeitpunkt_de
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +44,8 @@ def einladungszeitpunkt(sitzung: Sitzung, gremium: Gremium, e: Einstellungen) ->
     return sitzung.beginn - timedelta(days=gremium.ladungsfrist_tage + e.einladung_vorlauf_tage)
 
 
-def mitglieder(session: Session, gremium_id: int) -> list[Person]:
-    return list(session.exec(
+def mitglieder(db: Session, gremium_id: int) -> list[Person]:
+    return list(db.exec(
         select(Person).join(Mitgliedschaft, Mitgliedschaft.person_id == Person.id)
         .where(Mitgliedschaft.gremium_id == gremium_id, Person.email.is_not(None))
         .order_by(Person.id).distinct()
@@ -65,10 +68,11 @@ def _sitzungskontext(sitzung: Sitzung, gremium: Gremium, e: Einstellungen, aktua
     }
 
 
-def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -> Einladungsbericht:
-    """Merkt alle fälligen Einladungen, Aktualisierungen und Absagen vor (eine Transaktion)."""
+def einladungen_versenden(arbeit: Arbeit) -> Einladungsbericht:
+    """Merkt alle fälligen Einladungen, Aktualisierungen und Absagen vor (in der Arbeit)."""
+    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     bericht = Einladungsbericht()
-    kandidaten = session.exec(
+    kandidaten = db.exec(
         select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
         .where(Sitzung.beginn > jetzt, Sitzung.status.in_(("geplant", "abgesagt")),
                or_(Sitzung.eingeladen_sequenz.is_(None), Sitzung.eingeladen_sequenz < Sitzung.sequenz))
@@ -79,7 +83,7 @@ def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -
     ).all()
     if not kandidaten:
         return bericht
-    grund = grundkontext(session)
+    grund = grundkontext(db)
     domain = e.absender.split("@", 1)[1]
     mails: list[Mail] = []
     for sitzung, gremium in kandidaten:
@@ -88,43 +92,38 @@ def einladungen_versenden(session: Session, jetzt: datetime, e: Einstellungen) -
             continue  # nie eingeladen, also niemandem abzusagen
         if sitzung.status == "geplant" and erstmals and jetzt < einladungszeitpunkt(sitzung, gremium, e):
             continue  # noch nicht an der Zeit
-        if not _beanspruchen(session, sitzung):
+        if not _beanspruchen(arbeit, sitzung):
             continue  # ein anderer Dienst lädt gerade zu diesem Stand ein
         zu_spaet = erstmals and jetzt > sitzung.beginn - timedelta(days=gremium.ladungsfrist_tage)
         if zu_spaet:
             bericht.zu_spaet.append(sitzung.id)
             log.warning("Sitzung %s (%s): Ladungsfrist von %s Tagen unterschritten", sitzung.id, gremium.kuerzel,
                         gremium.ladungsfrist_tage)
-        mails += _mails_fuer_sitzung(session, sitzung, gremium, grund, jetzt, e, domain, zu_spaet, erstmals)
+        mails += _mails_fuer_sitzung(db, sitzung, gremium, grund, jetzt, e, domain, zu_spaet, erstmals)
         bericht.sitzungen.append(sitzung.id)
-    vormerken(session, mails, jetzt, domain)
+    vormerken(arbeit.verbindung(), mails, jetzt, domain)
     bericht.mails = len(mails)
-    session.commit()
     return bericht
 
 
-def _beanspruchen(session: Session, sitzung: Sitzung) -> bool:
+def _beanspruchen(arbeit: Arbeit, sitzung: Sitzung) -> bool:
     """Bedingtes UPDATE: nur ein Dienst lädt zu einem Stand (Sequenz) einer Sitzung ein.
 
     Auf PostgreSQL wartet der zweite Dienst auf die Zeilensperre des ersten und findet danach
     nichts mehr zu tun; so entstehen weder doppelte Tagesordnungen noch doppelte Mails.
     """
-    t = Sitzung.__table__
-    geaendert = session.connection().execute(
-        update(t).where(t.c.id == sitzung.id, t.c.sequenz == sitzung.sequenz,
-                        or_(t.c.eingeladen_sequenz.is_(None), t.c.eingeladen_sequenz < sitzung.sequenz))
-        .values(eingeladen_sequenz=sitzung.sequenz)
-    ).rowcount
+    geaendert = arbeit.verbindung().execute(
+        EINLADUNG_BEANSPRUCHEN, {"sitzung_id": sitzung.id, "b_sequenz": sitzung.sequenz}).rowcount
     # Die ORM-Zeile kennt den neuen Wert nicht: beim nächsten Zugriff neu lesen.
-    session.expire(sitzung, ["eingeladen_sequenz"])
+    arbeit.db.expire(sitzung, ["eingeladen_sequenz"])
     return geaendert == 1
 
 
-def _mails_fuer_sitzung(session, sitzung: Sitzung, gremium: Gremium, grund: dict, jetzt: datetime,
+def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jetzt: datetime,
                         e: Einstellungen, domain: str, zu_spaet: bool, erstmals: bool) -> list[Mail]:
     abgesagt = sitzung.status == "abgesagt"
-    tops = [] if abgesagt else tagesordnung_bauen(session, sitzung)
-    empfaenger = mitglieder(session, gremium.id)
+    tops = [] if abgesagt else tagesordnung_festschreiben(db, sitzung)
+    empfaenger = mitglieder(db, gremium.id)
     organisator = Teilnehmer(grund["buero"]["name"], grund["buero"]["email"] or e.absender)
     kalender = einladung(
         uid=kalender_uid(sitzung.id, domain),

@@ -150,6 +150,47 @@ class Einstellung:
         return PRAEFIX + self.name.upper()
 
 
+# Die Fristen der Folgeaufgaben, als Namen: prozess.zyklus verweist auf sie (statt auf einen Text).
+FRIST_DATEN_ZUSAMMENSTELLEN = Einstellung(
+    "frist_daten_zusammenstellen_tage",
+    _tage,
+    42,
+    "Frist der Aufgabe an das Bildungsmonitoring, die Daten zu einem Handlungsfeld "
+    "zusammenzustellen (Zustand `definiert`).",
+)
+
+FRIST_PRUEFUNG_VORLEGEN = Einstellung(
+    "frist_pruefung_vorlegen_tage",
+    _tage,
+    14,
+    "Frist der Aufgabe an das Bildungsmanagement, das Handlungsfeld der Steuerungsgruppe "
+    "vorzulegen (Zustand `daten_zusammengestellt`).",
+)
+
+FRIST_MASSNAHMEN_BESCHLIESSEN = Einstellung(
+    "frist_massnahmen_beschliessen_tage",
+    _tage,
+    90,
+    "Frist der Aufgabe an den Vorsitz der Steuerungsgruppe, Maßnahmen zu prüfen und zu "
+    "beschließen (Zustand `steuerungspruefung`).",
+)
+
+FRIST_BERICHT = Einstellung(
+    "frist_bericht_tage",
+    _tage,
+    180,
+    "Frist der Aufgabe an das Bildungsmanagement, über die Umsetzung der Maßnahmen zu "
+    "berichten (Zustand `massnahmen_beschlossen`).",
+)
+
+FRIST_ABSCHLUSS = Einstellung(
+    "frist_abschluss_tage",
+    _tage,
+    60,
+    "Frist der Aufgabe an das Bildungsmanagement, nach dem Bericht abzuschließen oder "
+    "eine neue Runde zu beginnen (Zustand `berichterstattung`).",
+)
+
 EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung(
         "datenbank_url",
@@ -161,41 +202,11 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung(
         "zeitzone", _zeitzone, "Europe/Berlin", "Zeitzone für Fristen und Anzeige (IANA-Name)."
     ),
-    Einstellung(
-        "frist_daten_zusammenstellen_tage",
-        _tage,
-        42,
-        "Frist der Aufgabe an das Bildungsmonitoring, die Daten zu einem Handlungsfeld "
-        "zusammenzustellen (Zustand `definiert`).",
-    ),
-    Einstellung(
-        "frist_pruefung_vorlegen_tage",
-        _tage,
-        14,
-        "Frist der Aufgabe an das Bildungsmanagement, das Handlungsfeld der Steuerungsgruppe "
-        "vorzulegen (Zustand `daten_zusammengestellt`).",
-    ),
-    Einstellung(
-        "frist_massnahmen_beschliessen_tage",
-        _tage,
-        90,
-        "Frist der Aufgabe an den Vorsitz der Steuerungsgruppe, Maßnahmen zu prüfen und zu "
-        "beschließen (Zustand `steuerungspruefung`).",
-    ),
-    Einstellung(
-        "frist_bericht_tage",
-        _tage,
-        180,
-        "Frist der Aufgabe an das Bildungsmanagement, über die Umsetzung der Maßnahmen zu "
-        "berichten (Zustand `massnahmen_beschlossen`).",
-    ),
-    Einstellung(
-        "frist_abschluss_tage",
-        _tage,
-        60,
-        "Frist der Aufgabe an das Bildungsmanagement, nach dem Bericht abzuschließen oder "
-        "eine neue Runde zu beginnen (Zustand `berichterstattung`).",
-    ),
+    FRIST_DATEN_ZUSAMMENSTELLEN,
+    FRIST_PRUEFUNG_VORLEGEN,
+    FRIST_MASSNAHMEN_BESCHLIESSEN,
+    FRIST_BERICHT,
+    FRIST_ABSCHLUSS,
     Einstellung("erinnerung_tage_vor_frist", _tageliste, "7,1,0",
                 "Wann vor der Frist erinnert wird, in Tagen; 0 ist der Tag der Frist selbst."),
     Einstellung("erinnerung_uhrzeit", _uhrzeit, "07:00",
@@ -255,6 +266,10 @@ class Einstellungen:
             return self.werte[name]
         except KeyError:
             raise AttributeError(name) from None
+
+    def wert(self, einstellung: Einstellung) -> Any:
+        """Der Wert einer Einstellung, benannt durch ihre Erklärung (nicht durch einen Text)."""
+        return self.werte[einstellung.name]
 
     def mit(self, **aenderungen: Any) -> "Einstellungen":
         """Eine Kopie mit geänderten (bereits gelesenen) Werten, für Tests und die Demo."""

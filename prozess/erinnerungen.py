@@ -18,16 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, update
 from sqlmodel import select
 
-from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, grundkontext, mail_kontext
+from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
 from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from modelle.anweisungen import ERINNERUNGEN_FORTSCHREIBEN
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Mitgliedschaft, Person
+from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
+from prozess.grundkontext import grundkontext
 from prozess.rollen import zustaendige_person
 from prozess.zeit import heute
-from prozess.zyklus import MANAGEMENT
+from prozess.zyklus import MANAGEMENT, ZUSTAND_BEZEICHNUNG
 
 ERINNERUNG = "erinnerung"
 HEUTE_FAELLIG = "heute_faellig"
@@ -110,17 +112,25 @@ def planen(aufgabe: Aufgabe, jetzt: datetime, r: Regeln) -> None:
 
 @dataclass
 class Erinnerungsbericht:
+    """Was ein Durchgang tat; ``mehr``: der Stapel war voll, ein weiterer Durchgang folgt."""
+
     aufgaben: int = 0
     mails: dict[str, int] = field(default_factory=dict)
+    mehr: bool = False
+
+    def dazu(self, anderer: "Erinnerungsbericht") -> None:
+        self.aufgaben += anderer.aufgaben
+        for art, n in anderer.mails.items():
+            self.mails[art] = self.mails.get(art, 0) + n
 
     def zaehlen(self, art: str) -> None:
         self.mails[art] = self.mails.get(art, 0) + 1
 
 
-def _eskalationsempfaenger(session, verantwortlich_id: int) -> list[Person]:
+def _eskalationsempfaenger(db, verantwortlich_id: int) -> list[Person]:
     """Bildungsmanagement und der Vorsitz jedes Gremiums der zuständigen Person (ohne sie selbst)."""
     gremien = select(Mitgliedschaft.gremium_id).where(Mitgliedschaft.person_id == verantwortlich_id)
-    vorsitz = session.exec(
+    vorsitz = db.exec(
         select(Person)
         .join(Mitgliedschaft, Mitgliedschaft.person_id == Person.id)
         .join(Gremium, Gremium.id == Mitgliedschaft.gremium_id)
@@ -128,7 +138,7 @@ def _eskalationsempfaenger(session, verantwortlich_id: int) -> list[Person]:
                Gremium.kuerzel != "bildungsbuero", Person.entfernt_am.is_(None))
         .order_by(Person.id)
     ).all()
-    management = zustaendige_person(session, MANAGEMENT)
+    management = zustaendige_person(db, MANAGEMENT)
     empfaenger: dict[int, Person] = {}
     for person in ([management] if management else []) + list(vorsitz):
         if person.id != verantwortlich_id and person.email:
@@ -136,87 +146,74 @@ def _eskalationsempfaenger(session, verantwortlich_id: int) -> list[Person]:
     return list(empfaenger.values())
 
 
-def erinnerungen_versenden(session, jetzt: datetime, e: Einstellungen, stapel: int = 5000) -> Erinnerungsbericht:
-    """Schreibt alle fälligen Erinnerungen und Eskalationen in die Outbox und plant neu.
+def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsbericht:
+    """Schreibt die fälligen Erinnerungen und Eskalationen eines Stapels in die Outbox und plant neu.
 
-    Arbeitet in Stapeln zu je einer Transaktion; jeder Stapel rückt die Zeitpunkte seiner
-    Aufgaben in die Zukunft, daher endet die Schleife.
+    Ein Stapel ist eine Arbeitseinheit; jeder rückt die Zeitpunkte seiner Aufgaben in die
+    Zukunft. Ist er voll (``bericht.mehr``), ruft der Takt in einer neuen Arbeitseinheit erneut auf.
     """
+    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     r = Regeln.aus(e)
     bericht = Erinnerungsbericht()
-    grund = grundkontext(session)
+    grund = grundkontext(db)
     domain = e.absender.split("@", 1)[1]
-    while True:
-        zeilen = session.execute(
-            select(
-                Aufgabe.id, Aufgabe.titel, Aufgabe.beschreibung, Aufgabe.frist, Aufgabe.naechste_erinnerung_am,
-                Aufgabe.eskaliert_fuer_frist, Aufgabe.verantwortlich_id, Aufgabe.handlungsfeld_id,
-                Person.name, Person.email, Person.organisation, Handlungsfeld.titel, Handlungsfeld.zustand,
-                Massnahme.titel,
-            )
-            .join(Person, Person.id == Aufgabe.verantwortlich_id)
-            .outerjoin(Handlungsfeld, Handlungsfeld.id == Aufgabe.handlungsfeld_id)
-            .outerjoin(Massnahme, Massnahme.id == Aufgabe.massnahme_id)
-            .where(Aufgabe.naechste_erinnerung_am <= jetzt, Aufgabe.status == "offen")
-            .order_by(Aufgabe.naechste_erinnerung_am, Aufgabe.id)
-            .limit(stapel)
-        ).all()
-        if not zeilen:
-            return bericht
-        mails: list[Mail] = []
-        neu: list[dict] = []
-        for (aid, titel, beschreibung, frist, faellig_seit, eskaliert_fuer, vid, fid,
-             name, email, organisation, ftitel, fzustand, mtitel) in zeilen:
-            teile = dict(
-                aufgabe=aufgabe_kontext(aufgabe_id=aid, titel=titel, beschreibung=beschreibung, frist=frist,
-                                        jetzt=jetzt, zone=r.zone),
-                handlungsfeld=feld_kontext(fid, ftitel, fzustand),
-                massnahme={"titel": mtitel} if mtitel else None,
-            )
-            art_und_tag = dringendste_erinnerung(frist, jetzt, r)
-            letzte = None
-            if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit and email:
-                art, tag = art_und_tag
-                # Der Schlüssel nennt den Anlass; die Mail sagt, was heute gilt: kommt eine
-                # Fristtag-Erinnerung nach einer Pause erst am Tag danach, ist sie eine Überfällig-Mail.
-                art = _art_heute(teile["aufgabe"]["tage_bis_frist"], art)
-                letzte = art
-                mails.append(Mail(schluessel(art_und_tag[0], vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
-                                  mail_kontext(grund, name, **teile), email, name, vid, aid))
-                bericht.zaehlen(art)
-            eskaliert = eskaliert_fuer == frist
-            if not eskaliert and r.punkt(eskalationstag(frist, r)) <= jetzt:
-                eskaliert = True
-                verantwortlich = {"name": name, "organisation": organisation or ""}
-                for p in _eskalationsempfaenger(session, vid):
-                    mails.append(Mail(schluessel(ESKALATION, p.id, f"aufgabe{aid}-frist{frist}", eskalationstag(frist, r)),
-                                      ESKALATION, ESKALATION,
-                                      mail_kontext(grund, p.name, verantwortlich=verantwortlich, **teile),
-                                      p.email, p.name, p.id, aid))
-                    bericht.zaehlen(ESKALATION)
-            neu.append(dict(
-                b_id=aid,
-                b_naechste=naechster_zeitpunkt(frist, jetzt, r, eskaliert),
-                b_eskaliert=frist if eskaliert else eskaliert_fuer,
-                b_letzte=letzte,
-                b_letzte_am=jetzt if letzte else None,
-            ))
-        bericht.aufgaben += len(zeilen)
-        verbindung = session.connection()
-        t = Aufgabe.__table__
-        verbindung.execute(
-            update(t)
-            # Nur offene: wer die Aufgabe inzwischen erledigt hat, bekommt keinen Plan zurück.
-            .where(t.c.id == bindparam("b_id"), t.c.status == "offen")
-            .values(
-                naechste_erinnerung_am=bindparam("b_naechste", type_=t.c.naechste_erinnerung_am.type),
-                eskaliert_fuer_frist=bindparam("b_eskaliert", type_=t.c.eskaliert_fuer_frist.type),
-                # Ein Aufwachen nur für die Eskalation lässt die letzte Erinnerung stehen.
-                letzte_erinnerung=func.coalesce(bindparam("b_letzte", type_=t.c.letzte_erinnerung.type), t.c.letzte_erinnerung),
-                letzte_erinnerung_am=func.coalesce(
-                    bindparam("b_letzte_am", type_=t.c.letzte_erinnerung_am.type), t.c.letzte_erinnerung_am),
-            ),
-            neu,
+    zeilen = db.execute(
+        select(
+            Aufgabe.id, Aufgabe.titel, Aufgabe.beschreibung, Aufgabe.frist, Aufgabe.naechste_erinnerung_am,
+            Aufgabe.eskaliert_fuer_frist, Aufgabe.verantwortlich_id, Aufgabe.handlungsfeld_id,
+            Person.name, Person.email, Person.organisation, Handlungsfeld.titel, Handlungsfeld.zustand,
+            Massnahme.titel,
         )
-        vormerken(verbindung, mails, jetzt, domain)
-        session.commit()
+        .join(Person, Person.id == Aufgabe.verantwortlich_id)
+        .outerjoin(Handlungsfeld, Handlungsfeld.id == Aufgabe.handlungsfeld_id)
+        .outerjoin(Massnahme, Massnahme.id == Aufgabe.massnahme_id)
+        .where(Aufgabe.naechste_erinnerung_am <= jetzt, Aufgabe.status == "offen")
+        .order_by(Aufgabe.naechste_erinnerung_am, Aufgabe.id)
+        .limit(stapel)
+    ).all()
+    if not zeilen:
+        return bericht
+    mails: list[Mail] = []
+    neu: list[dict] = []
+    for (aid, titel, beschreibung, frist, faellig_seit, eskaliert_fuer, vid, fid,
+         name, email, organisation, ftitel, fzustand, mtitel) in zeilen:
+        teile = dict(
+            aufgabe=aufgabe_kontext(aufgabe_id=aid, titel=titel, beschreibung=beschreibung, frist=frist,
+                                    jetzt=jetzt, zone=r.zone),
+            handlungsfeld=feld_kontext(fid, ftitel, ZUSTAND_BEZEICHNUNG.get(fzustand)),
+            massnahme={"titel": mtitel} if mtitel else None,
+        )
+        art_und_tag = dringendste_erinnerung(frist, jetzt, r)
+        letzte = None
+        if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit and email:
+            art, tag = art_und_tag
+            # Der Schlüssel nennt den Anlass; die Mail sagt, was heute gilt: kommt eine
+            # Fristtag-Erinnerung nach einer Pause erst am Tag danach, ist sie eine Überfällig-Mail.
+            art = _art_heute(teile["aufgabe"]["tage_bis_frist"], art)
+            letzte = art
+            mails.append(Mail(schluessel(art_und_tag[0], vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
+                              mail_kontext(grund, name, **teile), email, name, vid, aid))
+            bericht.zaehlen(art)
+        eskaliert = eskaliert_fuer == frist
+        if not eskaliert and r.punkt(eskalationstag(frist, r)) <= jetzt:
+            eskaliert = True
+            verantwortlich = {"name": name, "organisation": organisation or ""}
+            for p in _eskalationsempfaenger(db, vid):
+                mails.append(Mail(schluessel(ESKALATION, p.id, f"aufgabe{aid}-frist{frist}", eskalationstag(frist, r)),
+                                  ESKALATION, ESKALATION,
+                                  mail_kontext(grund, p.name, verantwortlich=verantwortlich, **teile),
+                                  p.email, p.name, p.id, aid))
+                bericht.zaehlen(ESKALATION)
+        neu.append(dict(
+            b_id=aid,
+            b_naechste=naechster_zeitpunkt(frist, jetzt, r, eskaliert),
+            b_eskaliert=frist if eskaliert else eskaliert_fuer,
+            b_letzte=letzte,
+            b_letzte_am=jetzt if letzte else None,
+        ))
+    bericht.aufgaben += len(zeilen)
+    bericht.mehr = len(zeilen) == stapel
+    verbindung = arbeit.verbindung()
+    verbindung.execute(ERINNERUNGEN_FORTSCHREIBEN, neu)
+    vormerken(verbindung, mails, jetzt, domain)
+    return bericht

@@ -199,61 +199,58 @@ class Ladebericht:
     nicht_in_datei: list[str] = field(default_factory=list)
 
 
-def organisation_laden(session, organisation: Organisation) -> Ladebericht:
-    """Gleicht die Datenbank mit der Organisation ab (eine Transaktion) und sagt, was sich änderte."""
+def organisation_laden(arbeit, organisation: Organisation) -> Ladebericht:
+    """Gleicht die Datenbank mit der Organisation ab (in der Arbeit) und sagt, was sich änderte."""
     from sqlmodel import select
 
     from modelle.tabellen import Gremium, Landkreis, Person
 
     bericht = Ladebericht()
-    try:
-        landkreis = session.exec(select(Landkreis).order_by(Landkreis.id)).first()
-        if landkreis is None:
-            session.add(Landkreis(name=organisation.name))
-            bericht.aenderungen.append(f"Landkreis eingetragen: {organisation.name}")
-        elif landkreis.name != organisation.name:
-            landkreis.name = organisation.name
-            bericht.aenderungen.append(f"Landkreis umbenannt: {organisation.name}")
-        gremien: dict[str, Gremium] = {g.kuerzel: g for g in session.exec(select(Gremium)).all()}
-        for daten in organisation.gremien:
-            gremium = gremien.get(daten.kuerzel)
-            werte = dict(name=daten.name, email=daten.email, ladungsfrist_tage=daten.ladungsfrist_tage,
-                         rhythmus=daten.rhythmus)
-            if gremium is None:
-                gremium = gremien[daten.kuerzel] = Gremium(kuerzel=daten.kuerzel, **werte)
-                session.add(gremium)
-                bericht.aenderungen.append(f"Gremium angelegt: {daten.name} ({daten.kuerzel})")
-            else:
-                geaendert = [k for k, v in werte.items() if getattr(gremium, k) != v]
-                for k in geaendert:
-                    setattr(gremium, k, werte[k])
-                if geaendert:
-                    bericht.aenderungen.append(f"Gremium geändert: {daten.name} ({', '.join(geaendert)})")
-        session.flush()
+    db = arbeit.db
+    landkreis = db.exec(select(Landkreis).order_by(Landkreis.id)).first()
+    if landkreis is None:
+        db.add(Landkreis(name=organisation.name))
+        bericht.aenderungen.append(f"Landkreis eingetragen: {organisation.name}")
+    elif landkreis.name != organisation.name:
+        landkreis.name = organisation.name
+        bericht.aenderungen.append(f"Landkreis umbenannt: {organisation.name}")
+    gremien: dict[str, Gremium] = {g.kuerzel: g for g in db.exec(select(Gremium)).all()}
+    for daten in organisation.gremien:
+        gremium = gremien.get(daten.kuerzel)
+        werte = dict(name=daten.name, email=daten.email, ladungsfrist_tage=daten.ladungsfrist_tage,
+                     rhythmus=daten.rhythmus)
+        if gremium is None:
+            gremium = gremien[daten.kuerzel] = Gremium(kuerzel=daten.kuerzel, **werte)
+            db.add(gremium)
+            bericht.aenderungen.append(f"Gremium angelegt: {daten.name} ({daten.kuerzel})")
+        else:
+            geaendert = [k for k, v in werte.items() if getattr(gremium, k) != v]
+            for k in geaendert:
+                setattr(gremium, k, werte[k])
+            if geaendert:
+                bericht.aenderungen.append(f"Gremium geändert: {daten.name} ({', '.join(geaendert)})")
+    db.flush()
 
-        personen = {p.email: p for p in session.exec(select(Person).where(Person.email.is_not(None))).all()}
-        for daten in organisation.personen:
-            person = personen.get(daten.email)
-            if person is None:
-                person = Person(name=daten.name, email=daten.email, organisation=daten.organisation)
-                session.add(person)
-                session.flush()
-                bericht.aenderungen.append(f"Person angelegt: {daten.name}")
-            elif (person.name, person.organisation) != (daten.name, daten.organisation):
-                person.name, person.organisation = daten.name, daten.organisation
-                bericht.aenderungen.append(f"Person geändert: {daten.name}")
-            _rollen_abgleichen(session, person, daten, gremien, bericht)
-        in_datei = {p.email for p in organisation.personen}
-        bericht.nicht_in_datei = sorted(email for email in personen if email not in in_datei)
-        session.commit()
-        vergessen(session)
-    except BaseException:
-        session.rollback()
-        raise
+    personen = {p.email: p for p in db.exec(select(Person).where(Person.email.is_not(None))).all()}
+    for daten in organisation.personen:
+        person = personen.get(daten.email)
+        if person is None:
+            person = Person(name=daten.name, email=daten.email, organisation=daten.organisation)
+            db.add(person)
+            db.flush()
+            bericht.aenderungen.append(f"Person angelegt: {daten.name}")
+        elif (person.name, person.organisation) != (daten.name, daten.organisation):
+            person.name, person.organisation = daten.name, daten.organisation
+            bericht.aenderungen.append(f"Person geändert: {daten.name}")
+        _rollen_abgleichen(db, person, daten, gremien, bericht)
+    in_datei = {p.email for p in organisation.personen}
+    bericht.nicht_in_datei = sorted(email for email in personen if email not in in_datei)
+    db.flush()
+    vergessen(db)
     return bericht
 
 
-def _rollen_abgleichen(session, person, daten: PersonDaten, gremien: dict, bericht: Ladebericht) -> None:
+def _rollen_abgleichen(db, person, daten: PersonDaten, gremien: dict, bericht: Ladebericht) -> None:
     from sqlmodel import select
 
     from modelle.tabellen import Mitgliedschaft
@@ -261,37 +258,34 @@ def _rollen_abgleichen(session, person, daten: PersonDaten, gremien: dict, beric
     id_zu_kuerzel = {g.id: k for k, g in gremien.items()}
     vorhanden = {
         (id_zu_kuerzel.get(m.gremium_id), m.rolle): m
-        for m in session.exec(select(Mitgliedschaft).where(Mitgliedschaft.person_id == person.id)).all()
+        for m in db.exec(select(Mitgliedschaft).where(Mitgliedschaft.person_id == person.id)).all()
     }
     gewuenscht = set(daten.rollen)
     for gremium, rolle in sorted(gewuenscht - set(vorhanden)):
-        session.add(Mitgliedschaft(person_id=person.id, gremium_id=gremien[gremium].id, rolle=rolle))
+        db.add(Mitgliedschaft(person_id=person.id, gremium_id=gremien[gremium].id, rolle=rolle))
         bericht.aenderungen.append(f"Rolle hinzugefügt: {daten.name} – {gremium}:{rolle}")
     for schluessel in sorted(set(vorhanden) - gewuenscht, key=str):
-        session.delete(vorhanden[schluessel])
+        db.delete(vorhanden[schluessel])
         bericht.aenderungen.append(f"Rolle entfernt: {daten.name} – {schluessel[0]}:{schluessel[1]}")
 
 
-def person_entfernen(session, email: str, jetzt: datetime) -> None:
+def person_entfernen(arbeit, email: str) -> None:
     """Entfernt Name, Adresse und Rollen einer Person; Protokoll und Aufgaben behalten ihre Nummer."""
-    from sqlalchemy import delete
+    from sqlalchemy import delete, update
 
-    from modelle.tabellen import Mitgliedschaft
+    from modelle.tabellen import Mitgliedschaft, Outbox
     from prozess.rollen import person_per_email
 
-    from sqlalchemy import update
-
-    from modelle.tabellen import Outbox
-
-    person = person_per_email(session, email)
-    session.execute(delete(Mitgliedschaft).where(Mitgliedschaft.person_id == person.id))
+    db = arbeit.db
+    person = person_per_email(db, email)
+    db.execute(delete(Mitgliedschaft).where(Mitgliedschaft.person_id == person.id))
     # Noch nicht versandte Mails an die Person gehen nicht mehr hinaus; ihre Kopie der Adresse wird gelöscht.
-    session.execute(update(Outbox).where(Outbox.person_id == person.id, Outbox.status.in_(("wartend", "fehler_voruebergehend")))
-                    .values(status="verworfen", empfaenger_email="entfernt@invalid", empfaenger_name="entfernt",
-                            letzter_fehler="Person entfernt"))
+    db.execute(update(Outbox).where(Outbox.person_id == person.id, Outbox.status.in_(("wartend", "fehler_voruebergehend")))
+               .values(status="verworfen", empfaenger_email="entfernt@invalid", empfaenger_name="entfernt",
+                       letzter_fehler="Person entfernt"))
     person.name = f"entfernte Person {person.id}"
     person.email = None
     person.organisation = None
-    person.entfernt_am = jetzt
-    session.commit()
-    vergessen(session)
+    person.entfernt_am = arbeit.jetzt
+    db.flush()
+    vergessen(db)

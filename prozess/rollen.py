@@ -3,10 +3,10 @@
 Eine Rolle heißt ``gremium:rolle`` (``bildungsbuero:bildungsmanagement``,
 ``steuerungsgruppe:vorsitz``); ``gremium:*`` passt auf jede Rolle in diesem Gremium.
 
-Die Antworten werden je ORM-Sitzung zwischengespeichert (``session.info``): ein Schritt
-fragt sonst bei jedem Aufruf dieselben Rollen ab. Eine Sitzung lebt eine Arbeitseinheit
+Die Antworten werden je ORM-Session zwischengespeichert (``db.info``): ein Schritt
+fragt sonst bei jedem Aufruf dieselben Rollen ab. Eine Session lebt eine Arbeitseinheit
 lang (ein CLI-Befehl, ein Takt des Dienstes); ``organisation laden`` und ``person
-entfernen`` leeren den Speicher ihrer Sitzung (``vergessen``).
+entfernen`` leeren den Speicher ihrer Session (``vergessen``).
 """
 
 from __future__ import annotations
@@ -19,26 +19,26 @@ from modelle.tabellen import Gremium, Mitgliedschaft, Person
 _SPEICHER = "prozess.rollen"
 
 
-def speicher(session: Session) -> dict:
-    """Der Zwischenspeicher dieser Sitzung (siehe Modulkopf)."""
-    return session.info.setdefault(_SPEICHER, {})
+def speicher(db: Session) -> dict:
+    """Der Zwischenspeicher dieser Session (siehe Modulkopf)."""
+    return db.info.setdefault(_SPEICHER, {})
 
 
-def vergessen(session: Session) -> None:
-    """Leert den Zwischenspeicher der Sitzung (nach Änderungen an Personen oder Rollen)."""
-    session.info.pop(_SPEICHER, None)
+def vergessen(db: Session) -> None:
+    """Leert den Zwischenspeicher der Session (nach Änderungen an Personen oder Rollen)."""
+    db.info.pop(_SPEICHER, None)
 
 
-def rollen_der_person(session: Session, person_id: int) -> set[str]:
+def rollen_der_person(db: Session, person_id: int) -> set[str]:
     """Alle Rollen der Person als ``gremium:rolle``."""
-    ablage = speicher(session)
+    ablage = speicher(db)
     if ("rollen", person_id) not in ablage:
-        ablage[("rollen", person_id)] = _rollen_laden(session, person_id)
+        ablage[("rollen", person_id)] = _rollen_laden(db, person_id)
     return ablage[("rollen", person_id)]
 
 
-def _rollen_laden(session: Session, person_id: int) -> set[str]:
-    zeilen = session.exec(
+def _rollen_laden(db: Session, person_id: int) -> set[str]:
+    zeilen = db.exec(
         select(Gremium.kuerzel, Mitgliedschaft.rolle)
         .join(Mitgliedschaft, Mitgliedschaft.gremium_id == Gremium.id)
         .where(Mitgliedschaft.person_id == person_id)
@@ -46,11 +46,11 @@ def _rollen_laden(session: Session, person_id: int) -> set[str]:
     return {f"{kuerzel}:{rolle}" for kuerzel, rolle in zeilen}
 
 
-def person_laden(session: Session, person_id: int) -> Person | None:
-    """Die Person mit dieser Nummer, je Sitzung einmal gelesen."""
-    ablage = speicher(session)
+def person_laden(db: Session, person_id: int) -> Person | None:
+    """Die Person mit dieser Nummer, je Session einmal gelesen."""
+    ablage = speicher(db)
     if ("person", person_id) not in ablage:
-        ablage[("person", person_id)] = session.get(Person, person_id)
+        ablage[("person", person_id)] = db.get(Person, person_id)
     return ablage[("person", person_id)]
 
 
@@ -61,15 +61,15 @@ def passt(rollen: set[str], muster: str) -> bool:
     return muster in rollen
 
 
-def zustaendige_person(session: Session, muster: str) -> Person | None:
+def zustaendige_person(db: Session, muster: str) -> Person | None:
     """Die zuerst eingetragene, nicht entfernte Person mit dieser Rolle (``None``, wenn niemand)."""
-    ablage = speicher(session)
+    ablage = speicher(db)
     if ("zustaendig", muster) not in ablage:
-        ablage[("zustaendig", muster)] = _zustaendige_laden(session, muster)
+        ablage[("zustaendig", muster)] = _zustaendige_laden(db, muster)
     return ablage[("zustaendig", muster)]
 
 
-def _zustaendige_laden(session: Session, muster: str) -> Person | None:
+def _zustaendige_laden(db: Session, muster: str) -> Person | None:
     gremium, rolle = muster.split(":", 1)
     abfrage = (
         select(Person)
@@ -81,14 +81,14 @@ def _zustaendige_laden(session: Session, muster: str) -> Person | None:
     )
     if rolle != "*":
         abfrage = abfrage.where(Mitgliedschaft.rolle == rolle)
-    return session.exec(abfrage).first()
+    return db.exec(abfrage).first()
 
 
-def person_per_email(session: Session, email: str) -> Person:
+def person_per_email(db: Session, email: str) -> Person:
     """Die Person mit dieser Adresse; sonst ein Fehler mit Ausweg."""
     from prozess.fehler import NichtGefunden
 
-    person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    person = db.exec(select(Person).where(Person.email == email.strip().lower())).first()
     if person is None:
         raise NichtGefunden(
             f"Keine Person mit der E-Mail-Adresse »{email}«. Tragen Sie sie in die "

@@ -2,15 +2,16 @@
 
 Reihenfolge: Zustand erlaubt den Schritt? Person hat eine der Rollen? Begründung da, wo
 nötig? Alle Wächter erfüllt? Erst dann setzt ``transitions`` den neuen Zustand (nur im
-Speicher, auf einem schlichten ``Feldstand``), und in *einer* Transaktion werden
-geschrieben: der neue Zustand (bedingtes UPDATE auf die gelesene Version), der
+Speicher, auf einem schlichten ``Feldstand``), und in der Transaktion der Arbeitseinheit
+werden geschrieben: der neue Zustand (bedingtes UPDATE auf die gelesene Version), der
 Protokolleintrag, das Schließen der alten und das Anlegen der neuen Aufgaben samt Mail.
-Scheitert irgendetwas, wird zurückgerollt; die Datenbank bleibt, wie sie war.
+Scheitert irgendetwas, rollt die Arbeitseinheit zurück; die Datenbank bleibt, wie sie war.
+Was ein Schritt nebenbei tut (Aufgaben erledigt oder hinfällig, Erinnerungen ruhen oder neu
+geplant), steht in seiner Erklärung in ``prozess.zyklus``.
 
 Zwei Personen, die denselben Schritt gleichzeitig auslösen: die Versionsbedingung lässt
-nur das erste UPDATE zu, die zweite bekommt ``Konflikt``. Geschrieben wird mit SQLAlchemy
-Core statt über die ORM-Einheit der Arbeit: ein Schritt kostet so etwa ein Drittel
-(gemessen in ``bench/schritte.py``).
+nur das erste UPDATE zu, die zweite bekommt ``Konflikt``. Geschrieben wird mit den benannten
+Core-Anweisungen aus ``modelle.anweisungen``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
-from modelle.tabellen import Handlungsfeld, Person, Schrittprotokoll
+from modelle.anweisungen import FELD_LESEN, FELD_SCHREIBEN, PROTOKOLL_SCHREIBEN
+from modelle.tabellen import Handlungsfeld, Person
+from prozess.arbeit import Arbeit
 from prozess.aufgaben import (
     aufgaben_des_zustands_schliessen,
     erinnerungen_ruhen_lassen,
@@ -29,7 +31,6 @@ from prozess.aufgaben import (
     folgeaufgaben_anlegen,
 )
 from prozess.auftragsmails import mails_fuer_neue_aufgaben
-from prozess.einstellungen import Einstellungen
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
 from prozess.rollen import passt, person_laden, rollen_der_person
 from prozess.waechter import WAECHTER, Pruefkontext
@@ -37,7 +38,9 @@ from prozess.zyklus import (
     MASCHINE,
     PROZESS_VERSION,
     ROLLE_BEZEICHNUNG,
+    RUHEN,
     SCHRITT_NACH_NAME,
+    WIEDER_PLANEN,
     ZUSTAND_BEZEICHNUNG,
     Schritt,
     schritte_im_zustand,
@@ -56,8 +59,8 @@ class Bewertung:
         return not self.gruende
 
 
-def feld_laden(session: Session, feld_id: int) -> Handlungsfeld:
-    feld = session.get(Handlungsfeld, feld_id)
+def feld_laden(db: Session, feld_id: int) -> Handlungsfeld:
+    feld = db.get(Handlungsfeld, feld_id)
     if feld is None:
         raise NichtGefunden(
             f"Handlungsfeld {feld_id} gibt es nicht. Die vorhandenen zeigt »bildungsbuero handlungsfeld liste«."
@@ -70,7 +73,7 @@ def _rollen_text(schritt: Schritt) -> str:
 
 
 def _gruende(
-    session: Session,
+    db: Session,
     feld: Handlungsfeld,
     schritt: Schritt,
     rollen: set[str] | None,
@@ -80,18 +83,18 @@ def _gruende(
     if rollen is not None and not any(passt(rollen, r) for r in schritt.rollen):
         gruende.append(f"Diesen Schritt darf nur auslösen: {_rollen_text(schritt)}.")
     for name in schritt.waechter:
-        gruende.extend(WAECHTER[name](session, feld, kontext))
+        gruende.extend(WAECHTER[name](db, feld, kontext))
     return gruende
 
 
-def schritte_bewerten(session: Session, feld: Handlungsfeld, person_id: int | None = None) -> list[Bewertung]:
+def schritte_bewerten(db: Session, feld, person_id: int | None = None) -> list[Bewertung]:
     """Alle im Zustand vorgesehenen Schritte mit den Gründen, die (noch) dagegen sprechen.
 
     Ohne ``person_id`` werden Rollen nicht geprüft (die Antwort gilt für die richtige Rolle).
     """
-    rollen = rollen_der_person(session, person_id) if person_id is not None else None
+    rollen = rollen_der_person(db, person_id) if person_id is not None else None
     return [
-        Bewertung(schritt, _gruende(session, feld, schritt, rollen, Pruefkontext()))
+        Bewertung(schritt, _gruende(db, feld, schritt, rollen, Pruefkontext()))
         for schritt in schritte_im_zustand(feld.zustand)
     ]
 
@@ -150,23 +153,8 @@ class Feldstand:
     zustand_seit: datetime
 
 
-_FELD = Handlungsfeld.__table__
-_PROTOKOLL = Schrittprotokoll.__table__
-# Die Anweisungen des heißen Pfades einmal gebaut (mit Platzhaltern): SQLAlchemy muss sie
-# dann nicht bei jedem Schritt neu zusammensetzen und ihren Cache-Schlüssel neu berechnen.
-_FELD_LESEN = select(_FELD.c.id, _FELD.c.titel, _FELD.c.zustand, _FELD.c.version, _FELD.c.runde,
-                     _FELD.c.zurueckgestellt_aus, _FELD.c.zustand_seit).where(_FELD.c.id == bindparam("feld_id"))
-_FELD_SCHREIBEN = (
-    update(_FELD)
-    .where(_FELD.c.id == bindparam("feld_id"), _FELD.c.version == bindparam("gesehen"))
-    .values(zustand=bindparam("zustand"), zustand_seit=bindparam("jetzt"), version=bindparam("neu"),
-            runde=bindparam("runde"), zurueckgestellt_aus=bindparam("aus"))
-)
-_PROTOKOLL_SCHREIBEN = insert(_PROTOKOLL).returning(_PROTOKOLL.c.id)
-
-
-def _feldstand(session: Session, feld_id: int) -> Feldstand:
-    zeile = session.connection().execute(_FELD_LESEN, {"feld_id": feld_id}).one_or_none()
+def _feldstand(db: Session, feld_id: int) -> Feldstand:
+    zeile = db.connection().execute(FELD_LESEN, {"feld_id": feld_id}).one_or_none()
     if zeile is None:
         raise NichtGefunden(
             f"Handlungsfeld {feld_id} gibt es nicht. Die vorhandenen zeigt »bildungsbuero handlungsfeld liste«."
@@ -175,58 +163,31 @@ def _feldstand(session: Session, feld_id: int) -> Feldstand:
 
 
 def schritt_ausfuehren(
-    session: Session,
+    arbeit: Arbeit,
     feld_id: int,
     schritt_name: str,
     person_id: int,
-    jetzt: datetime,
-    einstellungen: Einstellungen,
-    *,
-    begruendung: str = "",
-    beschluss_id: int | None = None,
-    feld: Handlungsfeld | None = None,
-) -> Schritteintrag:
-    """Löst ``schritt_name`` für das Handlungsfeld aus und schreibt alles in einer Transaktion.
-
-    Wirft ``SchrittNichtMoeglich`` (Zustand, Rolle, Begründung, Wächter), ``NichtGefunden``
-    oder ``Konflikt`` (jemand war schneller); in jedem dieser Fälle ist nichts geschrieben.
-    ``feld`` (optional) ist der Stand, den die handelnde Person gesehen hat: hat sich seine
-    Version inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
-    """
-    try:
-        eintrag = schritt_schreiben(session, feld_id, schritt_name, person_id, jetzt, einstellungen,
-                                    begruendung=begruendung, beschluss_id=beschluss_id,
-                                    gesehene_version=feld.version if feld is not None else None)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    feld_vergessen(session, feld_id)
-    return eintrag
-
-
-def schritt_schreiben(
-    session: Session,
-    feld_id: int,
-    schritt_name: str,
-    person_id: int,
-    jetzt: datetime,
-    einstellungen: Einstellungen,
     *,
     begruendung: str = "",
     beschluss_id: int | None = None,
     gesehene_version: int | None = None,
 ) -> Schritteintrag:
-    """Wie ``schritt_ausfuehren``, aber ohne Commit: für Aufrufer, die mehr in dieselbe
-    Transaktion schreiben (ein Beschluss und der Schritt, den er auslöst)."""
-    stand = _feldstand(session, feld_id)
+    """Löst ``schritt_name`` für das Handlungsfeld aus, alles in der Transaktion von ``arbeit``.
+
+    Wirft ``SchrittNichtMoeglich`` (Zustand, Rolle, Begründung, Wächter), ``NichtGefunden``
+    oder ``Konflikt`` (jemand war schneller); die Arbeitseinheit rollt dann zurück.
+    ``gesehene_version`` (optional) ist der Stand, den die handelnde Person gesehen hat: hat
+    er sich inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
+    """
+    db, jetzt = arbeit.db, arbeit.jetzt
+    stand = _feldstand(db, feld_id)
     gesehene_version = stand.version if gesehene_version is None else gesehene_version
     schritt = SCHRITT_NACH_NAME.get(schritt_name)
     if schritt is None or stand.zustand not in schritt.von:
         if gesehene_version != stand.version:
             raise _konflikt(feld_id, schritt_name)
         raise _nicht_vorgesehen(stand, schritt_name)
-    person = person_laden(session, person_id)
+    person = person_laden(db, person_id)
     if person is None or person.entfernt_am is not None:
         raise NichtGefunden(f"Person {person_id} gibt es nicht (mehr).")
     if schritt.begruendung_noetig and not begruendung.strip():
@@ -235,9 +196,9 @@ def schritt_schreiben(
             "--begruendung \"...\" an."
         )
     if beschluss_id is not None:
-        _beschluss_pruefen(session, beschluss_id, feld_id)
+        _beschluss_pruefen(db, beschluss_id, feld_id)
     kontext = Pruefkontext(beschluss_id=beschluss_id)
-    gruende = _gruende(session, stand, schritt, rollen_der_person(session, person_id), kontext)
+    gruende = _gruende(db, stand, schritt, rollen_der_person(db, person_id), kontext)
     if gruende:
         raise SchrittNichtMoeglich(
             f"Der Schritt »{schritt.name}« für Handlungsfeld {stand.id} »{stand.titel}« ist nicht "
@@ -250,8 +211,8 @@ def schritt_schreiben(
             f"Der Schritt »{schritt.name}« für Handlungsfeld {feld_id} findet kein Ziel: unbekannt, aus welchem "
             "Zustand es zurückgestellt wurde. Bitte wenden Sie sich an die Betreuung der Engine."
         )
-    verbindung = session.connection()
-    geaendert = verbindung.execute(_FELD_SCHREIBEN, dict(
+    verbindung = arbeit.verbindung()
+    geaendert = verbindung.execute(FELD_SCHREIBEN, dict(
         feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
         neu=gesehene_version + 1, runde=stand.runde, aus=stand.zurueckgestellt_aus,
     )).rowcount
@@ -260,29 +221,29 @@ def schritt_schreiben(
     protokoll = dict(handlungsfeld_id=feld_id, schritt=schritt.name, von_zustand=von, nach_zustand=stand.zustand,
                      person_id=person_id, zeitpunkt=jetzt, begruendung=begruendung.strip(),
                      beschluss_id=kontext.beschluss_id, prozess_version=PROZESS_VERSION)
-    protokoll_id = verbindung.execute(_PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
-    aufgaben_des_zustands_schliessen(session, feld_id, von, jetzt, schritt.offene_aufgaben)
-    if schritt.name == "zurueckstellen":
-        erinnerungen_ruhen_lassen(session, feld_id)
-    elif schritt.name == "wiederaufnehmen":
-        erinnerungen_wieder_planen(session, feld_id, jetzt, einstellungen)
-    neue = folgeaufgaben_anlegen(session, stand, jetzt, einstellungen)
-    mails_fuer_neue_aufgaben(session, neue, stand, jetzt, einstellungen,
-                             _schritt_kontext(schritt, von, stand, person, begruendung))
+    protokoll_id = verbindung.execute(PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
+    aufgaben_des_zustands_schliessen(arbeit, feld_id, von, schritt.offene_aufgaben)
+    if schritt.erinnerungen == RUHEN:
+        erinnerungen_ruhen_lassen(arbeit, feld_id)
+    elif schritt.erinnerungen == WIEDER_PLANEN:
+        erinnerungen_wieder_planen(arbeit, feld_id)
+    neue = folgeaufgaben_anlegen(arbeit, stand)
+    mails_fuer_neue_aufgaben(arbeit, neue, stand, _schritt_kontext(schritt, von, stand, person, begruendung))
+    feld_vergessen(db, feld_id)
     return Schritteintrag(id=protokoll_id, **protokoll)
 
 
-def feld_vergessen(session: Session, feld_id: int) -> None:
-    """Eine Zeile des Feldes in der Sitzung ist nach dem Core-UPDATE veraltet: neu laden lassen."""
-    geladen = session.identity_map.get(session.identity_key(Handlungsfeld, feld_id))
+def feld_vergessen(db: Session, feld_id: int) -> None:
+    """Eine Zeile des Feldes in der Session ist nach dem Core-UPDATE veraltet: neu laden lassen."""
+    geladen = db.identity_map.get(db.identity_key(Handlungsfeld, feld_id))
     if geladen is not None:
-        session.expire(geladen)
+        db.expire(geladen)
 
 
-def _beschluss_pruefen(session: Session, beschluss_id: int, feld_id: int) -> None:
+def _beschluss_pruefen(db: Session, beschluss_id: int, feld_id: int) -> None:
     from modelle.tabellen import Beschluss
 
-    beschluss = session.get(Beschluss, beschluss_id)
+    beschluss = db.get(Beschluss, beschluss_id)
     if beschluss is None or beschluss.handlungsfeld_id != feld_id:
         raise SchrittNichtMoeglich(
             f"Beschluss {beschluss_id} gibt es nicht oder er betrifft nicht Handlungsfeld {feld_id}. Nennen Sie "

@@ -12,42 +12,38 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from modelle.anweisungen import einfuegen_ohne_konflikt
 from modelle.tabellen import Beschluss, Gremium, Sitzung, Tagesordnungspunkt
-from prozess.einstellungen import Einstellungen
+from prozess.arbeit import Arbeit
+from prozess.eingaben import titel_pruefen
 from prozess.fehler import Eingabefehler, NichtGefunden
-from prozess.schritte import feld_laden, schritt_schreiben
+from prozess.schritte import feld_laden, schritt_ausfuehren
 from prozess.sitzungstermine import termine
 from prozess.zeit import heute, zeitpunkt_de
 
 
-def gremium_laden(session: Session, kuerzel: str) -> Gremium:
-    gremium = session.exec(select(Gremium).where(Gremium.kuerzel == kuerzel)).first()
+def gremium_laden(db: Session, kuerzel: str) -> Gremium:
+    gremium = db.exec(select(Gremium).where(Gremium.kuerzel == kuerzel)).first()
     if gremium is None:
-        bekannt = ", ".join(session.exec(select(Gremium.kuerzel).order_by(Gremium.kuerzel)).all())
+        bekannt = ", ".join(db.exec(select(Gremium.kuerzel).order_by(Gremium.kuerzel)).all())
         raise NichtGefunden(f"Gremium »{kuerzel}« gibt es nicht. Bekannt: {bekannt or 'keine (Organisation laden)'}.")
     return gremium
 
 
-def sitzung_laden(session: Session, sitzung_id: int) -> Sitzung:
-    sitzung = session.get(Sitzung, sitzung_id)
+def sitzung_laden(db: Session, sitzung_id: int) -> Sitzung:
+    sitzung = db.get(Sitzung, sitzung_id)
     if sitzung is None:
         raise NichtGefunden(f"Sitzung {sitzung_id} gibt es nicht (»bildungsbuero sitzung liste«).")
     return sitzung
 
 
-def sitzungen_planen(session: Session, jetzt: datetime, e: Einstellungen) -> list[Sitzung]:
+def sitzungen_planen(arbeit: Arbeit) -> list[Sitzung]:
     """Legt die Sitzungen aller Gremien mit Rhythmus für die nächsten Monate an (idempotent)."""
-    from benachrichtigungen.outbox import dialekt
-
-    if dialekt(session) == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-
+    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     von = heute(jetzt, e.zeitzone)
     bis = von + timedelta(days=31 * e.sitzungen_vorausplanen_monate)
     zeilen = []
-    for gremium in session.exec(select(Gremium).order_by(Gremium.id)):
+    for gremium in db.exec(select(Gremium).order_by(Gremium.id)):
         if not gremium.rhythmus:  # JSON speichert "kein Rhythmus" als null, nicht als SQL-NULL
             continue
         for termin in termine(gremium.rhythmus, von, bis, e.zeitzone):
@@ -59,35 +55,49 @@ def sitzungen_planen(session: Session, jetzt: datetime, e: Einstellungen) -> lis
                                status="geplant", sequenz=0))
     neu: list[Sitzung] = []
     if zeilen:
-        t = Sitzung.__table__
-        ids = session.connection().execute(
-            insert(t).on_conflict_do_nothing(index_elements=["gremium_id", "geplant_am"]).returning(t.c.id), zeilen
-        ).scalars().all()
-        session.commit()
-        neu = [session.get(Sitzung, i) for i in ids]
+        anweisung = einfuegen_ohne_konflikt(arbeit.dialekt, "sitzung", ("gremium_id", "geplant_am"), "id")
+        ids = arbeit.verbindung().execute(anweisung, zeilen).scalars().all()
+        neu = [db.get(Sitzung, i) for i in ids]
     return neu
 
 
 def sitzung_anlegen(
-    session: Session,
+    arbeit: Arbeit,
     gremium_kuerzel: str,
     beginn: datetime,
     ort: str = "",
     *,
-    jetzt: datetime | None = None,
     kurzfristig: bool = False,
+    nachtragen: bool = False,
     dauer_minuten: int = 120,
 ) -> Sitzung:
-    """Legt eine Sitzung von Hand an; zu spät für die Ladungsfrist nur mit ``kurzfristig``."""
+    """Legt eine Sitzung von Hand an.
+
+    Eine kommende Sitzung innerhalb der Ladungsfrist nur mit ``kurzfristig``; eine vergangene
+    nie, auch nicht kurzfristig – außer sie wird ausdrücklich ``nachgetragen`` (eine Sitzung,
+    die stattfand und deren Beschlüsse erfasst werden sollen).
+    """
     if beginn.tzinfo is None:
         raise Eingabefehler("Der Beginn der Sitzung braucht eine Zeitzone.")
-    gremium = gremium_laden(session, gremium_kuerzel)
-    if jetzt is not None and not kurzfristig:
-        _ladungsfrist_pruefen(gremium, beginn, jetzt)
+    db, jetzt = arbeit.db, arbeit.jetzt
+    ort = titel_pruefen(ort, "Der Ort der Sitzung", leer_erlaubt=True)
+    gremium = gremium_laden(db, gremium_kuerzel)
+    if not nachtragen:
+        _nicht_vergangen(beginn, jetzt)
+        if not kurzfristig:
+            _ladungsfrist_pruefen(gremium, beginn, jetzt)
     sitzung = Sitzung(gremium_id=gremium.id, beginn=beginn, ort=ort, dauer_minuten=dauer_minuten)
-    session.add(sitzung)
-    session.commit()
+    db.add(sitzung)
+    db.flush()
     return sitzung
+
+
+def _nicht_vergangen(beginn: datetime, jetzt: datetime) -> None:
+    if beginn <= jetzt:
+        raise Eingabefehler(
+            f"Der Beginn {zeitpunkt_de(beginn, beginn.tzinfo)} liegt in der Vergangenheit; auch kurzfristig "
+            "lädt niemand in die Vergangenheit ein. Wählen Sie einen kommenden Termin."
+        )
 
 
 def _ladungsfrist_pruefen(gremium: Gremium, beginn: datetime, jetzt: datetime) -> None:
@@ -102,29 +112,32 @@ def _ladungsfrist_pruefen(gremium: Gremium, beginn: datetime, jetzt: datetime) -
 
 
 def sitzung_verschieben(
-    session: Session, sitzung_id: int, beginn: datetime, jetzt: datetime, *, ort: str | None = None,
-    kurzfristig: bool = False,
+    arbeit: Arbeit, sitzung_id: int, beginn: datetime, *, ort: str | None = None, kurzfristig: bool = False,
 ) -> Sitzung:
     """Verschiebt eine Sitzung; die Eingeladenen bekommen eine aktualisierte Einladung."""
-    sitzung = sitzung_laden(session, sitzung_id)
+    db, jetzt = arbeit.db, arbeit.jetzt
+    sitzung = sitzung_laden(db, sitzung_id)
     if sitzung.status != "geplant":
         raise Eingabefehler(f"Sitzung {sitzung_id} ist {sitzung.status} und kann nicht verschoben werden; "
                             "legen Sie eine neue an (»bildungsbuero sitzung anlegen«).")
+    _nicht_vergangen(beginn, jetzt)
     if not kurzfristig:
-        _ladungsfrist_pruefen(session.get(Gremium, sitzung.gremium_id), beginn, jetzt)
+        _ladungsfrist_pruefen(db.get(Gremium, sitzung.gremium_id), beginn, jetzt)
     sitzung_vorher = sitzung.beginn
     sitzung.beginn = beginn
     if ort is not None:
-        sitzung.ort = ort
+        sitzung.ort = titel_pruefen(ort, "Der Ort der Sitzung", leer_erlaubt=True)
     sitzung.sequenz += 1
     sitzung.hinweis = f"verschoben vom {zeitpunkt_de(sitzung_vorher, beginn.tzinfo)}"
-    session.commit()
+    db.flush()
     return sitzung
 
 
-def sitzung_absagen(session: Session, sitzung_id: int, jetzt: datetime, grund: str = "") -> Sitzung:
+def sitzung_absagen(arbeit: Arbeit, sitzung_id: int, grund: str = "") -> Sitzung:
     """Sagt eine Sitzung ab; wer eingeladen war, bekommt eine Absage (METHOD:CANCEL)."""
-    sitzung = sitzung_laden(session, sitzung_id)
+    db, jetzt = arbeit.db, arbeit.jetzt
+    grund = titel_pruefen(grund, "Der Grund der Absage", leer_erlaubt=True, laenge=300)
+    sitzung = sitzung_laden(db, sitzung_id)
     if sitzung.status != "geplant" or sitzung.beginn <= jetzt:
         raise Eingabefehler(
             f"Sitzung {sitzung_id} kann nicht abgesagt werden: sie ist {'vorbei' if sitzung.beginn <= jetzt else sitzung.status}. "
@@ -132,62 +145,53 @@ def sitzung_absagen(session: Session, sitzung_id: int, jetzt: datetime, grund: s
         )
     sitzung.status = "abgesagt"
     sitzung.sequenz += 1
-    sitzung.hinweis = (grund or "abgesagt")[:300]
-    session.commit()
+    sitzung.hinweis = grund or "abgesagt"
+    db.flush()
     return sitzung
 
 
 def beschluss_erfassen(
-    session: Session,
+    arbeit: Arbeit,
     sitzung_id: int,
     text: str,
-    gefasst_am: datetime,
     handlungsfeld_id: int | None = None,
     *,
     tagesordnungspunkt_id: int | None = None,
     schritt: str | None = None,
     person_id: int | None = None,
-    einstellungen: Einstellungen | None = None,
 ):
-    """Hält einen Beschluss fest; mit ``schritt`` löst er diesen Schritt aus – beides oder nichts.
+    """Hält einen Beschluss fest; mit ``schritt`` löst er diesen Schritt aus – in derselben Arbeit.
 
     Der Schritt prüft seine Wächter wie sonst auch; der neue Beschluss ist dann der, auf den
-    er sich stützt. Gibt ``(beschluss, schritteintrag_oder_None)`` zurück.
+    er sich stützt. Gibt ``(beschluss, schritteintrag_oder_None)`` zurück. Scheitert der
+    Schritt, rollt die Arbeitseinheit beides zurück.
     """
-    sitzung = sitzung_laden(session, sitzung_id)
+    db, gefasst_am = arbeit.db, arbeit.jetzt
+    sitzung = sitzung_laden(db, sitzung_id)
     if sitzung.status == "abgesagt":
         raise Eingabefehler(f"Sitzung {sitzung_id} wurde abgesagt; ein Beschluss braucht eine Sitzung, die "
                             "stattfand. Legen Sie die Sitzung an, in der beschlossen wurde.")
     if handlungsfeld_id is not None:
-        feld_laden(session, handlungsfeld_id)
-    if not text.strip():
-        raise Eingabefehler("Der Text des Beschlusses ist leer; halten Sie fest, was beschlossen wurde.")
+        feld_laden(db, handlungsfeld_id)
+    text = titel_pruefen(text, "Der Text des Beschlusses", beispiel="Die Maßnahmen werden beschlossen.",
+                         mehrzeilig=True, laenge=4000)
     if tagesordnungspunkt_id is not None:
-        top = session.get(Tagesordnungspunkt, tagesordnungspunkt_id)
+        top = db.get(Tagesordnungspunkt, tagesordnungspunkt_id)
         if top is None or top.sitzung_id != sitzung.id:
             raise Eingabefehler(f"Tagesordnungspunkt {tagesordnungspunkt_id} gehört nicht zu Sitzung {sitzung_id}.")
         handlungsfeld_id = handlungsfeld_id or top.handlungsfeld_id
-    if schritt is not None and (handlungsfeld_id is None or person_id is None or einstellungen is None):
+    if schritt is not None and (handlungsfeld_id is None or person_id is None):
         raise Eingabefehler("Ein Beschluss, der einen Schritt auslöst, braucht ein Handlungsfeld und die Person, "
                             "die ihn festhält (--als).")
+    beschluss = Beschluss(sitzung_id=sitzung_id, tagesordnungspunkt_id=tagesordnungspunkt_id,
+                          handlungsfeld_id=handlungsfeld_id, text=text, gefasst_am=gefasst_am)
+    db.add(beschluss)
+    db.flush()
     eintrag = None
-    try:
-        beschluss = Beschluss(sitzung_id=sitzung_id, tagesordnungspunkt_id=tagesordnungspunkt_id,
-                              handlungsfeld_id=handlungsfeld_id, text=text.strip(), gefasst_am=gefasst_am)
-        session.add(beschluss)
-        session.flush()
-        if schritt is not None:
-            eintrag = schritt_schreiben(session, handlungsfeld_id, schritt, person_id, gefasst_am, einstellungen,
-                                        begruendung=f"Beschluss {beschluss.id}: {text.strip()}"[:500],
-                                        beschluss_id=beschluss.id)
-        if sitzung.status == "geplant" and sitzung.beginn <= gefasst_am:
-            sitzung.status = "stattgefunden"
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    if eintrag is not None:
-        from prozess.schritte import feld_vergessen
-
-        feld_vergessen(session, handlungsfeld_id)
+    if schritt is not None:
+        eintrag = schritt_ausfuehren(arbeit, handlungsfeld_id, schritt, person_id,
+                                     begruendung=f"Beschluss {beschluss.id}: {text}"[:500], beschluss_id=beschluss.id)
+    if sitzung.status == "geplant" and sitzung.beginn <= gefasst_am:
+        sitzung.status = "stattgefunden"
+    db.flush()
     return beschluss, eintrag

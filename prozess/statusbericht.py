@@ -19,20 +19,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from benachrichtigungen.kontexte import grundkontext
 from benachrichtigungen.outbox import Mail, schluessel, vormerken
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Person, Schrittprotokoll, Sitzung, Statusbericht
+from prozess.arbeit import Arbeit
 from prozess.einladungen import einladungszeitpunkt, mitglieder
-from prozess.einstellungen import Einstellungen
+from prozess.grundkontext import grundkontext
 from prozess.zeit import datum_de, heute, zeitpunkt_de
-from prozess.zyklus import SCHRITT_NACH_NAME, ZUSTAND_BEZEICHNUNG
-
-ENTSCHEIDUNG = {
-    "steuerungspruefung": "Steuerungsgruppe: Maßnahmen beschließen oder weitere Daten anfordern",
-    "berichterstattung": "Bildungsmanagement, nach Beratung im Bildungsbeirat: abschließen oder neue Runde",
-}
+from prozess.zyklus import SCHRITT_NACH_NAME, ZUSTAND_BEZEICHNUNG, ZUSTAND_NACH_NAME
 
 
 def _stelle(person: Person) -> str:
@@ -44,16 +39,17 @@ def _stelle(person: Person) -> str:
     return person.organisation or person.name
 
 
-def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: datetime | None) -> dict:
+def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
     """Alle Zahlen und Listen des Berichts, berechnet aus der Datenbank."""
+    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     tag = heute(jetzt, e.zeitzone)
-    felder = session.exec(select(Handlungsfeld).where(
+    felder = db.exec(select(Handlungsfeld).where(
         (Handlungsfeld.zustand != "abgeschlossen") | (Handlungsfeld.zustand_seit >= (seit or jetzt))
     ).order_by(Handlungsfeld.id)).all()
     ids = [f.id for f in felder]
 
     nicht_erledigt = Massnahme.status.in_(("geplant", "laufend"))
-    zahlen = session.exec(
+    zahlen = db.exec(
         select(Massnahme.handlungsfeld_id, func.count(),
                func.sum(case((Massnahme.status == "erledigt", 1), else_=0)),
                func.sum(case((nicht_erledigt & (Massnahme.frist < tag), 1), else_=0)))
@@ -67,7 +63,7 @@ def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: dat
                .where(Schrittprotokoll.handlungsfeld_id.in_(ids)).order_by(Schrittprotokoll.id))
     if seit is not None:
         abfrage = abfrage.where(Schrittprotokoll.zeitpunkt > seit)
-    for eintrag, person in session.exec(abfrage):
+    for eintrag, person in db.exec(abfrage):
         bezeichnung = SCHRITT_NACH_NAME[eintrag.schritt].bezeichnung if eintrag.schritt in SCHRITT_NACH_NAME \
             else "Angelegt"
         aenderungen[eintrag.handlungsfeld_id].append(
@@ -75,7 +71,7 @@ def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: dat
             f"→ {ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]} ({_stelle(person)})")
 
     ueberfaellig: dict[int, list[str]] = defaultdict(list)
-    for aufgabe, person in session.exec(
+    for aufgabe, person in db.exec(
         select(Aufgabe, Person).join(Person, Person.id == Aufgabe.verantwortlich_id)
         .where(Aufgabe.handlungsfeld_id.in_(ids), Aufgabe.status == "offen", Aufgabe.frist < tag)
         .order_by(Aufgabe.frist)
@@ -97,9 +93,9 @@ def bericht_daten(session: Session, jetzt: datetime, e: Einstellungen, seit: dat
             "fortschritt": round(100 * erledigt / gesamt) if gesamt else None,
             "aenderungen": aenderungen.get(f.id, []),
             "ueberfaellig": ueberfaellig.get(f.id, []),
-            "entscheidung": ENTSCHEIDUNG.get(f.zustand, ""),
+            "entscheidung": ZUSTAND_NACH_NAME[f.zustand].entscheidung,
         })
-    sitzungen = session.exec(
+    sitzungen = db.exec(
         select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
         .where(Sitzung.status == "geplant", Sitzung.beginn > jetzt, Sitzung.beginn <= jetzt + timedelta(days=92))
         .order_by(Sitzung.beginn)
@@ -130,48 +126,49 @@ def bericht_darstellen(daten: dict, grund: dict, gremium_name: str):
     )
 
 
-def statusbericht_erstellen(session: Session, gremium: Gremium, jetzt: datetime, e: Einstellungen, *,
-                            schluessel_text: str, anlass: str, sitzung_id: int | None = None) -> Statusbericht | None:
+def statusbericht_erstellen(arbeit: Arbeit, gremium: Gremium, *, schluessel_text: str, anlass: str,
+                            sitzung_id: int | None = None) -> Statusbericht | None:
     """Erstellt, speichert und versendet einen Bericht; ``None``, wenn es ihn schon gibt."""
-    if session.exec(select(Statusbericht.id).where(Statusbericht.schluessel == schluessel_text)).first():
+    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
+    if db.exec(select(Statusbericht.id).where(Statusbericht.schluessel == schluessel_text)).first():
         return None
-    letzter = session.exec(select(Statusbericht.erstellt_am).where(Statusbericht.gremium_id == gremium.id)
+    letzter = db.exec(select(Statusbericht.erstellt_am).where(Statusbericht.gremium_id == gremium.id)
                            .order_by(Statusbericht.erstellt_am.desc()).limit(1)).first()
-    grund = grundkontext(session)
-    dargestellt = bericht_darstellen(bericht_daten(session, jetzt, e, letzter), grund, gremium.name)
+    grund = grundkontext(db)
+    dargestellt = bericht_darstellen(bericht_daten(arbeit, letzter), grund, gremium.name)
     bericht = Statusbericht(schluessel=schluessel_text, gremium_id=gremium.id, sitzung_id=sitzung_id, anlass=anlass,
                             erstellt_am=jetzt, seit=letzter, betreff=dargestellt.betreff, text=dargestellt.text,
                             html=dargestellt.html)
     try:
-        with session.begin_nested():
-            session.add(bericht)
+        with db.begin_nested():
+            db.add(bericht)
     except IntegrityError:
         return None  # ein anderer Dienst war schneller; sein Bericht gilt
     mails = [Mail(schluessel("statusbericht", p.id, f"bericht{bericht.id}", jetzt.date()), "statusbericht",
                   "statusbericht", {}, p.email, p.name, p.id, extra={"statusbericht_id": bericht.id})
-             for p in mitglieder(session, gremium.id)]
-    vormerken(session, mails, jetzt, e.absender.split("@", 1)[1])
-    session.commit()
+             for p in mitglieder(db, gremium.id)]
+    vormerken(arbeit.verbindung(), mails, jetzt, e.absender.split("@", 1)[1])
     return bericht
 
 
-def statusberichte_versenden(session: Session, jetzt: datetime, e: Einstellungen) -> list[Statusbericht]:
+def statusberichte_versenden(arbeit: Arbeit) -> list[Statusbericht]:
     """Erstellt die fälligen Berichte: vor der nächsten Sitzung und nach dem festen Rhythmus."""
-    gremium = session.exec(select(Gremium).where(Gremium.kuerzel == e.statusbericht_gremium)).first()
+    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
+    gremium = db.exec(select(Gremium).where(Gremium.kuerzel == e.statusbericht_gremium)).first()
     if gremium is None:
         return []
     erstellt = []
-    naechste = session.exec(select(Sitzung).where(Sitzung.gremium_id == gremium.id, Sitzung.status == "geplant",
+    naechste = db.exec(select(Sitzung).where(Sitzung.gremium_id == gremium.id, Sitzung.status == "geplant",
                                                   Sitzung.beginn > jetzt).order_by(Sitzung.beginn).limit(1)).first()
     if naechste is not None and jetzt >= einladungszeitpunkt(naechste, gremium, e):
-        b = statusbericht_erstellen(session, gremium, jetzt, e, schluessel_text=f"sitzung:{naechste.id}",
+        b = statusbericht_erstellen(arbeit, gremium, schluessel_text=f"sitzung:{naechste.id}",
                                     anlass=f"vor der Sitzung am {zeitpunkt_de(naechste.beginn, e.zeitzone)}",
                                     sitzung_id=naechste.id)
         erstellt += [b] if b else []
     if e.statusbericht_rhythmus_monate:
         lokal = jetzt.astimezone(e.zeitzone)
         if (lokal.month - 1) % e.statusbericht_rhythmus_monate == 0 and lokal.hour >= 7:
-            b = statusbericht_erstellen(session, gremium, jetzt, e, schluessel_text=f"rhythmus:{lokal:%Y-%m}",
+            b = statusbericht_erstellen(arbeit, gremium, schluessel_text=f"rhythmus:{lokal:%Y-%m}",
                                         anlass=f"regelmäßiger Bericht {lokal:%m/%Y}")
             erstellt += [b] if b else []
     return erstellt

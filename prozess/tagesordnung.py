@@ -1,60 +1,61 @@
 """Die Tagesordnung einer Sitzung, gebaut aus dem Stand der Handlungsfelder.
 
-Was ein Gremium entscheiden oder wissen muss, steht auf seiner Tagesordnung:
+Was auf die Tagesordnung welches Gremiums kommt, erklärt ``prozess.zyklus.TAGESORDNUNG``
+(je Zustand und Gremium). Dazu bei jedem Gremium Eröffnung, als ständiger Punkt die offenen
+Entscheidungen und Aufgaben seiner Mitglieder mit zuständiger Person und Frist, und
+Verschiedenes.
 
-- Steuerungsgruppe: jedes Handlungsfeld in der Steuerungsprüfung (Maßnahmen beschließen
-  oder weitere Daten anfordern).
-- Bildungsbeirat: neue Handlungsfelder (strategisches Ziel festlegen) und Berichte
-  (abschließen oder neue Runde).
-- Schulausschuss: Berichte zur Kenntnis und der Statusbericht des Bildungsbüros.
-- Bildungskonferenz: alle laufenden Handlungsfelder im Überblick.
-
-Dazu bei jedem Gremium als ständiger Punkt die offenen Entscheidungen und Aufgaben seiner
-Mitglieder mit zuständiger Person und Frist. Gebaut wird einmal, mit der ersten Einladung.
+``tagesordnung_entwerfen`` schreibt nichts (die Vorschau vor der Einladung);
+``tagesordnung_festschreiben`` legt sie einmal an, mit der ersten Einladung.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Mitgliedschaft, Person, Sitzung, Tagesordnungspunkt
 from prozess.zeit import datum_de
-from prozess.zyklus import AKTIVE_ZUSTAENDE, ZUSTAND_BEZEICHNUNG
+from prozess.zyklus import TAGESORDNUNG, ZUSTAND_BEZEICHNUNG
 
 
-def _felder(session: Session, *zustaende: str) -> list[Handlungsfeld]:
-    return list(session.exec(select(Handlungsfeld).where(Handlungsfeld.zustand.in_(zustaende))
-                             .order_by(Handlungsfeld.id)).all())
+@dataclass(frozen=True)
+class Punkt:
+    """Ein Tagesordnungspunkt; ``id`` ist gesetzt, sobald er gespeichert ist (für »--top«)."""
+
+    nummer: int
+    titel: str
+    beschreibung: str
+    handlungsfeld_id: int | None = None
+    id: int | None = None
 
 
-def _punkte_aus_dem_prozess(session: Session, kuerzel: str) -> list[tuple[str, str, int | None]]:
+def _felder(db: Session, zustaende: tuple[str, ...]) -> list[Handlungsfeld]:
+    return list(db.exec(select(Handlungsfeld).where(Handlungsfeld.zustand.in_(zustaende))
+                        .order_by(Handlungsfeld.id)).all())
+
+
+def _punkte_aus_dem_prozess(db: Session, kuerzel: str) -> list[tuple[str, str, int | None]]:
     punkte: list[tuple[str, str, int | None]] = []
-    if kuerzel == "steuerungsgruppe":
-        for f in _felder(session, "steuerungspruefung"):
-            punkte.append((f"Steuerungsprüfung: {f.titel}",
-                           "Maßnahmen beschließen (massnahmen_beschliessen) oder weitere Daten anfordern "
-                           "(daten_nachfordern).", f.id))
-    elif kuerzel == "bildungsbeirat":
-        for f in _felder(session, "definiert"):
-            if f.runde == 1:
-                punkte.append((f"Neues Handlungsfeld: {f.titel}", "Strategisches Ziel festlegen.", f.id))
-        for f in _felder(session, "berichterstattung"):
-            punkte.append((f"Bericht: {f.titel}", "Abschließen oder eine neue Runde beginnen.", f.id))
-    elif kuerzel == "schulausschuss":
-        punkte.append(("Statusbericht des Bildungsbüros", "Zur Kenntnis; der Bericht liegt der Einladung bei bzw. "
-                       "ging vorab per Mail.", None))
-        for f in _felder(session, "berichterstattung"):
-            punkte.append((f"Bericht zur Kenntnis: {f.titel}", "", f.id))
-    elif kuerzel == "bildungskonferenz":
-        for f in _felder(session, *AKTIVE_ZUSTAENDE):
-            punkte.append((f"Handlungsfeld {f.titel}", f"Stand: {ZUSTAND_BEZEICHNUNG[f.zustand]}.", f.id))
+    for beratung in TAGESORDNUNG:
+        if beratung.gremium != kuerzel:
+            continue
+        if not beratung.zustaende:
+            punkte.append((beratung.titel, beratung.beschreibung, None))
+            continue
+        for f in _felder(db, beratung.zustaende):
+            if beratung.nur_erste_runde and f.runde != 1:
+                continue
+            werte = {"titel": f.titel, "zustand": ZUSTAND_BEZEICHNUNG[f.zustand]}
+            punkte.append((beratung.titel.format(**werte), beratung.beschreibung.format(**werte), f.id))
     return punkte
 
 
-def offene_entscheidungen(session: Session, gremium_id: int) -> list[str]:
+def offene_entscheidungen(db: Session, gremium_id: int) -> list[str]:
     """Offene Aufgaben der Mitglieder dieses Gremiums: »Titel – Person, Frist TT.MM.JJJJ«."""
     mitglieder = select(Mitgliedschaft.person_id).where(Mitgliedschaft.gremium_id == gremium_id)
-    zeilen = session.exec(
+    zeilen = db.exec(
         select(Aufgabe, Person).join(Person, Person.id == Aufgabe.verantwortlich_id)
         .where(Aufgabe.status == "offen", Aufgabe.verantwortlich_id.in_(mitglieder))
         .order_by(Aufgabe.frist, Aufgabe.id)
@@ -62,31 +63,41 @@ def offene_entscheidungen(session: Session, gremium_id: int) -> list[str]:
     return [f"{a.titel} – {p.name}, Frist {datum_de(a.frist)}" for a, p in zeilen]
 
 
-def tagesordnung_bauen(session: Session, sitzung: Sitzung) -> list[Tagesordnungspunkt]:
-    """Legt die Tagesordnung an, falls es noch keine gibt, und gibt sie zurück (ohne Commit)."""
-    vorhanden = list(session.exec(select(Tagesordnungspunkt).where(Tagesordnungspunkt.sitzung_id == sitzung.id)
-                                  .order_by(Tagesordnungspunkt.nummer)).all())
-    if vorhanden:
-        return vorhanden
-    gremium = session.get(Gremium, sitzung.gremium_id)
+def gespeicherte_tagesordnung(db: Session, sitzung_id: int) -> list[Punkt]:
+    """Die mit der Einladung gespeicherte Tagesordnung (leer, wenn noch nicht eingeladen)."""
+    tops = db.exec(select(Tagesordnungspunkt).where(Tagesordnungspunkt.sitzung_id == sitzung_id)
+                   .order_by(Tagesordnungspunkt.nummer)).all()
+    return [Punkt(t.nummer, t.titel, t.beschreibung, t.handlungsfeld_id, t.id) for t in tops]
+
+
+def tagesordnung_entwerfen(db: Session, sitzung: Sitzung) -> list[Punkt]:
+    """Die Tagesordnung nach heutigem Stand, ohne etwas zu schreiben."""
+    gremium = db.get(Gremium, sitzung.gremium_id)
     punkte = [("Eröffnung und Feststellung der Tagesordnung", "", None)]
-    punkte += _punkte_aus_dem_prozess(session, gremium.kuerzel)
-    offen = offene_entscheidungen(session, gremium.id)
+    punkte += _punkte_aus_dem_prozess(db, gremium.kuerzel)
+    offen = offene_entscheidungen(db, gremium.id)
     punkte.append(("Offene Entscheidungen und Aufgaben", "\n".join(offen) if offen else "keine", None))
     punkte.append(("Verschiedenes", "", None))
-    tops = [Tagesordnungspunkt(sitzung_id=sitzung.id, nummer=i, titel=titel, beschreibung=beschreibung,
-                               handlungsfeld_id=feld_id)
-            for i, (titel, beschreibung, feld_id) in enumerate(punkte, 1)]
-    session.add_all(tops)
-    session.flush()
-    return tops
+    return [Punkt(i, titel, beschreibung, feld_id) for i, (titel, beschreibung, feld_id) in enumerate(punkte, 1)]
 
 
-def als_text(tops: list[Tagesordnungspunkt], mit_nummern: bool = False) -> str:
+def tagesordnung_festschreiben(db: Session, sitzung: Sitzung) -> list[Punkt]:
+    """Legt die Tagesordnung an, falls es noch keine gibt, und gibt sie zurück (in der laufenden Arbeit)."""
+    vorhanden = gespeicherte_tagesordnung(db, sitzung.id)
+    if vorhanden:
+        return vorhanden
+    entwurf = tagesordnung_entwerfen(db, sitzung)
+    tops = [Tagesordnungspunkt(sitzung_id=sitzung.id, nummer=p.nummer, titel=p.titel, beschreibung=p.beschreibung,
+                               handlungsfeld_id=p.handlungsfeld_id) for p in entwurf]
+    db.add_all(tops)
+    db.flush()
+    return [Punkt(t.nummer, t.titel, t.beschreibung, t.handlungsfeld_id, t.id) for t in tops]
+
+
+def als_text(punkte: list[Punkt], mit_nummern: bool = False) -> str:
     """Die Tagesordnung als Text; ``mit_nummern`` zeigt die Zeilennummer für »--top«."""
     zeilen = []
-    for top in tops:
-        zeilen.append(f"TOP {top.nummer}: {top.titel}" + (f"   [{top.id}]" if mit_nummern else ""))
-        zeilen += [f"    {z}" for z in top.beschreibung.splitlines() if z]
+    for p in punkte:
+        zeilen.append(f"TOP {p.nummer}: {p.titel}" + (f"   [{p.id}]" if mit_nummern and p.id else ""))
+        zeilen += [f"    {z}" for z in p.beschreibung.splitlines() if z]
     return "\n".join(zeilen)
-

@@ -31,18 +31,19 @@ class Taktbericht:
 
 
 def takt(umgebung, jetzt: datetime) -> Taktbericht:
-    """Schreibt alles Fällige in die Outbox (ohne zu senden).
+    """Schreibt alles Fällige zu ``jetzt`` in die Outbox (ohne zu senden).
 
-    Jeder Teil läuft in seiner eigenen Sitzung: scheitert einer (etwa eine Vorlage des
-    Statusberichts), laufen die anderen trotzdem; der erste Fehler wird danach geworfen.
+    Jeder Teil läuft in seiner eigenen Arbeitseinheit: scheitert einer (etwa eine Vorlage des
+    Statusberichts), laufen die anderen trotzdem; der erste Fehler wird danach geworfen. Die
+    Erinnerungen laufen in Stapeln, je Stapel eine Arbeitseinheit.
     """
-    e = umgebung.einstellungen
+    uhr = _feste_uhr(jetzt)  # ein Takt, ein Zeitpunkt: so bleibt jeder Schlüssel stabil
     fehler: list[Exception] = []
 
     def teil(funktion, ersatz):
         try:
-            with umgebung.sitzung() as s:
-                return funktion(s, jetzt, e)
+            with umgebung.arbeit(uhr) as arbeit:
+                return funktion(arbeit)
         except Exception as f:
             log.exception("Takt: %s fehlgeschlagen", funktion.__name__)
             fehler.append(f)
@@ -51,17 +52,26 @@ def takt(umgebung, jetzt: datetime) -> Taktbericht:
     bericht = Taktbericht(
         einladungen=teil(einladungen_versenden, Einladungsbericht()),
         statusberichte=len(teil(statusberichte_versenden, [])),
-        erinnerungen=teil(erinnerungen_versenden, Erinnerungsbericht()),
+        erinnerungen=Erinnerungsbericht(),
     )
+    while True:
+        stapel = teil(erinnerungen_versenden, Erinnerungsbericht())
+        bericht.erinnerungen.dazu(stapel)
+        if not stapel.mehr:
+            break
     if fehler:
         raise fehler[0]
     return bericht
 
 
+def _feste_uhr(jetzt: datetime):
+    return lambda: jetzt
+
+
 def planen(umgebung, jetzt: datetime) -> int:
     """Der Planer: legt die Sitzungen aus dem Rhythmus der Gremien an; Zahl der neuen."""
-    with umgebung.sitzung() as s:
-        return len(sitzungen_planen(s, jetzt, umgebung.einstellungen))
+    with umgebung.arbeit(_feste_uhr(jetzt)) as arbeit:
+        return len(sitzungen_planen(arbeit))
 
 
 async def outbox_leeren(umgebung, jetzt: datetime, transport=None, uhr=None) -> Versandbericht:

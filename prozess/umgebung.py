@@ -1,21 +1,34 @@
-"""Die Verdrahtung an einer Stelle: Einstellungen → Engine → Sitzungen.
+"""Die Verdrahtung an einer Stelle: Einstellungen → Engine → Arbeitseinheiten.
 
-CLI, Dienst und Demo bauen sich hier ihre ``Umgebung``; Tests bauen sie mit eigenen
-Einstellungen (einer Test-Datenbank). Nichts hier liest zur Importzeit Dateien oder Netz.
+CLI, Dienst, Demo und Webseiten bauen sich hier ihre ``Umgebung``; Tests bauen sie mit
+eigenen Einstellungen (einer Test-Datenbank) und einer simulierten Uhr. Nichts hier liest
+zur Importzeit Dateien oder Netz.
+
+    with umgebung.arbeit() as arbeit:      # schreibt: Commit am Ende, Rollback bei Fehler
+        schritt_ausfuehren(arbeit, ...)
+    with umgebung.lesen() as arbeit:       # liest nur
+        handlungsfeld_ansicht(arbeit, 1)
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterator
 
+from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
 from prozess.fehler import Fachfehler
+from prozess.zeit import systemzeit
 
 
 @dataclass
 class Umgebung:
     einstellungen: Einstellungen
     _engine: object = field(default=None, repr=False)
+    uhr: Callable[[], datetime] = systemzeit
+    _schema_geprueft: bool = field(default=False, repr=False)
 
     @property
     def engine(self):
@@ -33,17 +46,43 @@ class Umgebung:
         migrieren(self.engine)
         return vorher, schema_stand(self.engine)
 
-    def sitzung(self):
-        """Eine ORM-Sitzung; vorher wird geprüft, dass das Schema auf dem neuesten Stand ist."""
-        from modelle.datenbank import neueste_revision, schema_stand, sitzung
+    def schema_pruefen(self) -> None:
+        """Wirft ``Fachfehler``, wenn die Datenbank nicht auf dem Stand des Codes ist (ohne Alembic)."""
+        if self._schema_geprueft:
+            return
+        from modelle.schema import SCHEMA_KOPF, gespeicherter_stand
 
-        stand, erwartet = schema_stand(self.engine), neueste_revision()
-        if stand != erwartet:
+        with self.engine.connect() as verbindung:
+            stand = gespeicherter_stand(verbindung)
+        if stand != SCHEMA_KOPF:
             raise Fachfehler(
                 f"Die Datenbank ist nicht eingerichtet oder veraltet (Stand: {stand or 'leer'}, "
-                f"erwartet: {erwartet}). Führen Sie zuerst »bildungsbuero init« aus."
+                f"erwartet: {SCHEMA_KOPF}). Führen Sie zuerst »bildungsbuero init« aus."
             )
-        return sitzung(self.engine)
+        self._schema_geprueft = True
+
+    def db_session(self):
+        """Eine neue ORM-Session auf dieser Datenbank (nach der Schemaprüfung)."""
+        from modelle.datenbank import orm_session
+
+        self.schema_pruefen()
+        return orm_session(self.engine)
+
+    @contextmanager
+    def arbeit(self, uhr: Callable[[], datetime] | None = None) -> Iterator[Arbeit]:
+        """Eine schreibende Arbeitseinheit: Commit beim sauberen Ende, Rollback bei jedem Fehler."""
+        from prozess.arbeit import arbeitseinheit
+
+        with self.db_session() as db, arbeitseinheit(db, uhr or self.uhr, self.einstellungen) as arbeit:
+            yield arbeit
+
+    @contextmanager
+    def lesen(self, uhr: Callable[[], datetime] | None = None) -> Iterator[Arbeit]:
+        """Eine lesende Arbeitseinheit: sie schreibt nie."""
+        from prozess.arbeit import nur_lesen
+
+        with self.db_session() as db, nur_lesen(db, uhr or self.uhr, self.einstellungen) as arbeit:
+            yield arbeit
 
     def schliessen(self) -> None:
         if self._engine is not None:

@@ -16,9 +16,9 @@ from sqlmodel import Session, func, select
 from modelle.tabellen import Beschluss, Datengrundlage, Gremium, Handlungsfeld, Massnahme, Sitzung
 
 
-def _sql(session: Session):
-    """Spaltenabfragen direkt auf der Verbindung der Sitzung (ohne ORM-Aufwand)."""
-    return session.connection()
+def _sql(db: Session):
+    """Spaltenabfragen direkt auf der Verbindung der Session (ohne ORM-Aufwand)."""
+    return db.connection()
 
 
 @dataclass
@@ -31,8 +31,8 @@ class Pruefkontext:
 _DATENGRUNDLAGE = select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == bindparam("feld_id")).limit(1)
 
 
-def datengrundlage_vorhanden(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
-    vorhanden = _sql(session).execute(_DATENGRUNDLAGE, {"feld_id": feld.id}).first()
+def datengrundlage_vorhanden(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+    vorhanden = _sql(db).execute(_DATENGRUNDLAGE, {"feld_id": feld.id}).first()
     if vorhanden is not None:
         return []
     return [
@@ -41,7 +41,7 @@ def datengrundlage_vorhanden(session: Session, feld: Handlungsfeld, kontext: Pru
     ]
 
 
-def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+def beschluss_der_steuerungsgruppe(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
     """Ein Beschluss der Steuerungsgruppe zu diesem Feld, aus einer Sitzung seit Beginn der Prüfung.
 
     Maßgeblich ist der Beginn der Sitzung, nicht der Zeitpunkt der Erfassung: ein Beschluss
@@ -58,7 +58,7 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
         )
     )
     if kontext.beschluss_id is not None:
-        gefunden = _sql(session).execute(abfrage.where(Beschluss.id == kontext.beschluss_id)).scalar()
+        gefunden = _sql(db).execute(abfrage.where(Beschluss.id == kontext.beschluss_id)).scalar()
         if gefunden is None:
             return [
                 f"Beschluss {kontext.beschluss_id} ist kein Beschluss der Steuerungsgruppe zu "
@@ -66,7 +66,7 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
                 "Beschluss oder erfassen Sie ihn mit »bildungsbuero beschluss erfassen«."
             ]
         return []
-    gefunden = _sql(session).execute(abfrage.order_by(Beschluss.gefasst_am.desc()).limit(1)).scalar()
+    gefunden = _sql(db).execute(abfrage.order_by(Beschluss.gefasst_am.desc()).limit(1)).scalar()
     if gefunden is None:
         return [
             "Es liegt kein Beschluss der Steuerungsgruppe zu diesem Handlungsfeld vor, gefasst "
@@ -77,10 +77,10 @@ def beschluss_der_steuerungsgruppe(session: Session, feld: Handlungsfeld, kontex
     return []
 
 
-def massnahmen_vollstaendig(session: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+def massnahmen_vollstaendig(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
     """Mindestens eine Maßnahme, und jede hat eine zuständige Person und eine Frist."""
     aktiv = Massnahme.status != "abgebrochen"
-    anzahl = _sql(session).execute(
+    anzahl = _sql(db).execute(
         select(func.count()).select_from(Massnahme).where(Massnahme.handlungsfeld_id == feld.id, aktiv)
     ).scalar_one()
     if anzahl == 0:
@@ -88,7 +88,7 @@ def massnahmen_vollstaendig(session: Session, feld: Handlungsfeld, kontext: Prue
             "Es ist noch keine Maßnahme erfasst. Legen Sie eine an mit »bildungsbuero massnahme "
             "anlegen --arbeitspaket ID TITEL --verantwortlich EMAIL --frist JJJJ-MM-TT«."
         ]
-    unvollstaendig = _sql(session).execute(
+    unvollstaendig = _sql(db).execute(
         select(Massnahme.id, Massnahme.titel)
         .where(
             Massnahme.handlungsfeld_id == feld.id,

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from benachrichtigungen.deutsch import WOCHENTAGE, datum_de, heute, zeitpunkt_de
+
 UTC = timezone.utc
+__all__ = ["WOCHENTAGE", "datum_de", "heute", "zeitpunkt_de"]  # die Formate wohnen in benachrichtigungen.deutsch
 
 
 def systemzeit() -> datetime:
@@ -25,27 +28,18 @@ class SimulierteUhr:
 
     jetzt: datetime
 
+    def __call__(self) -> datetime:
+        """Die Uhr als Funktion, wie ``systemzeit``: so nimmt sie jede Arbeitseinheit."""
+        return self.jetzt
+
     def vorstellen(self, **dauer) -> datetime:
         self.jetzt = self.jetzt + timedelta(**dauer)
         return self.jetzt
 
 
-def heute(jetzt: datetime, zone: ZoneInfo) -> date:
-    """Das Kalenderdatum von ``jetzt`` im Landkreis."""
-    return jetzt.astimezone(zone).date()
-
-
 def frist_nach_tagen(jetzt: datetime, tage: int, zone: ZoneInfo) -> date:
     """Die Frist ``tage`` Kalendertage nach dem heutigen Datum im Landkreis."""
     return heute(jetzt, zone) + timedelta(days=tage)
-
-
-def datum_de(tag: date) -> str:
-    return tag.strftime("%d.%m.%Y")
-
-
-def zeitpunkt_de(zeitpunkt: datetime, zone: ZoneInfo) -> str:
-    return zeitpunkt.astimezone(zone).strftime("%d.%m.%Y, %H:%M Uhr")
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

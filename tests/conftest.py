@@ -123,16 +123,17 @@ def organisation(umgebung):
     """Die Organisation des Landkreises Cloppenburg, geladen."""
     from prozess.organisation import datei_lesen, organisation_laden
 
-    with umgebung.sitzung() as s:
-        organisation_laden(s, datei_lesen(ORGANISATION))
+    with umgebung.arbeit() as arbeit:
+        organisation_laden(arbeit, datei_lesen(ORGANISATION))
     return umgebung
 
 
 @pytest.fixture
 def s(organisation):
-    """Eine Sitzung auf der Datenbank mit geladener Organisation."""
-    with organisation.sitzung() as sitzung:
-        yield sitzung
+    """Eine Datenbank-Session mit geladener Organisation; ``tests.hilfen.tun`` öffnet darauf Arbeitseinheiten."""
+    with organisation.db_session() as db:
+        db.info["test_einstellungen"] = organisation.einstellungen
+        yield db
 
 
 @pytest.fixture

@@ -32,15 +32,14 @@ def leeren(umgebung, jetzt=JETZT, engine=None):
 
 
 def auftraege(umgebung, anzahl: int, email: str = SCHULLEITUNG) -> None:
-    with umgebung.sitzung() as s:
-        person = person_per_email(s, email)
+    with umgebung.arbeit(lambda: JETZT) as arbeit:
+        person = person_per_email(arbeit.db, email)
         for i in range(anzahl):
-            aufgabe_anlegen(s, titel=f"Fehlzeiten melden ({i + 1})", verantwortlich=person,
-                            frist=date(2027, 3, 20), jetzt=JETZT, einstellungen=umgebung.einstellungen)
+            aufgabe_anlegen(arbeit, titel=f"Fehlzeiten melden ({i + 1})", verantwortlich=person, frist=date(2027, 3, 20))
 
 
 def status(umgebung) -> list[str]:
-    with umgebung.sitzung() as s:
+    with umgebung.db_session() as s:
         return [z.status for z in s.exec(select(Outbox).order_by(Outbox.id))]
 
 
@@ -54,7 +53,7 @@ def test_eine_aufgabe_kommt_als_gueltige_mail_an(smtp_umgebung, smtp_server):
     assert mail["Reply-To"].addresses[0].addr_spec == "bildungsbuero@lkclp.example"
     assert mail["From"].addresses[0].display_name == "Bildungsbüro des Landkreises Cloppenburg"
     assert mail["Auto-Submitted"] == "auto-generated"
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         assert mail["Message-ID"] == s.exec(select(Outbox.message_id)).one()
     assert smtp_server.postfach.umschlaege == [("bildungsbuero@lkclp.example", [SCHULLEITUNG])]
 
@@ -83,7 +82,7 @@ def test_ein_550_ist_dauerhaft_und_wird_dem_bildungsmanagement_einmal_gemeldet(s
     meldung = smtp_server.postfach.mails[0]
     assert meldung["Subject"].startswith("Zustellung fehlgeschlagen: Neue Aufgabe: Fehlzeiten melden (1)")
     assert "550 5.1.1 Postfach unbekannt" in meldung.get_body(("plain",)).get_content()
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         gescheitert = s.exec(select(Outbox).where(Outbox.status == "fehler_dauerhaft")).one()
     assert gescheitert.letzter_fehler == "550 5.1.1 Postfach unbekannt"
     assert gescheitert.versuche == 1
@@ -112,7 +111,7 @@ def test_ein_zweiter_versand_sendet_nichts_doppelt(smtp_umgebung, smtp_server):
 
 def test_vorgemerkte_mail_mit_demselben_schluessel_entsteht_nur_einmal(smtp_umgebung):
     mail = Mail(schluessel("test", 1, "x", "2027-03-01"), "test", "aufgabe_zugewiesen", {}, SCHULLEITUNG, "T")
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         vormerken(s, [mail], JETZT, "lkclp.example")
         vormerken(s, [mail], JETZT, "lkclp.example")
         s.commit()
@@ -130,7 +129,7 @@ def test_aufgegeben_wird_erst_nach_der_eingestellten_zeit(smtp_umgebung, smtp_se
         jetzt += timedelta(hours=4, minutes=1)
     assert bericht.dauerhaft == 1
     assert timedelta(hours=116) <= jetzt - JETZT <= timedelta(hours=125)
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         fehler = s.exec(select(Outbox.letzter_fehler).where(Outbox.anlass == "aufgabe_zugewiesen")).one()
     assert fehler.startswith("aufgegeben nach ")
 
@@ -141,9 +140,10 @@ def test_eine_erinnerung_zu_einer_erledigten_aufgabe_wird_verworfen(smtp_umgebun
 
     auftraege(smtp_umgebung, 1)
     leeren(smtp_umgebung)
-    with smtp_umgebung.sitzung() as s:
-        erinnerungen_versenden(s, datetime(2027, 3, 13, 8, tzinfo=BERLIN), smtp_umgebung.einstellungen)
-        aufgabe_erledigen(s, 1, datetime(2027, 3, 13, 9, tzinfo=BERLIN))
+    with smtp_umgebung.arbeit(lambda: datetime(2027, 3, 13, 8, tzinfo=BERLIN)) as arbeit:
+        erinnerungen_versenden(arbeit)
+    with smtp_umgebung.arbeit(lambda: datetime(2027, 3, 13, 9, tzinfo=BERLIN)) as arbeit:
+        aufgabe_erledigen(arbeit, 1)
     bericht = leeren(smtp_umgebung, datetime(2027, 3, 13, 10, tzinfo=BERLIN))
     assert (bericht.gesendet, bericht.verworfen) == (0, 1)
     assert len(smtp_server.postfach.mails) == 1
@@ -187,7 +187,7 @@ def test_jede_vorlage_wird_ueber_smtp_zugestellt_und_ist_lesbar(smtp_umgebung, s
 
     mails = [Mail(schluessel(v, 1, "vorlagentest", "2027-03-01"), v, v, beispielkontext(v), SCHULLEITUNG, "Thomas Ostendorf")
              for v in VORLAGEN]
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         vormerken(s, mails, JETZT, "lkclp.example")
         s.commit()
     assert leeren(smtp_umgebung).gesendet == len(VORLAGEN)
@@ -203,7 +203,7 @@ def test_jede_vorlage_wird_ueber_smtp_zugestellt_und_ist_lesbar(smtp_umgebung, s
 def test_eine_kaputte_vorlage_haelt_die_anderen_mails_nicht_auf(smtp_umgebung, smtp_server):
     auftraege(smtp_umgebung, 1)
     kaputt = Mail(schluessel("test", 1, "kaputt", "2027-03-01"), "test", "erinnerung", {"aufgabe": {}}, SCHULLEITUNG, "T")
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         vormerken(s, [kaputt], JETZT, "lkclp.example")
         s.commit()
     bericht = leeren(smtp_umgebung)

@@ -77,18 +77,18 @@ def test_sqlite_laeuft_mit_wal_und_fremdschluesseln(tmp_path):
 
 
 def test_zeitpunkte_werden_in_utc_gespeichert_und_zonenbewusst_gelesen(db_url):
-    from modelle.datenbank import sitzung
+    from modelle.datenbank import orm_session
     from modelle.tabellen import Gremium, Sitzung
 
     engine = engine_erstellen(db_url)
     berlin = timezone(timedelta(hours=2))
-    with sitzung(engine) as s:
+    with orm_session(engine) as s:
         g = Gremium(kuerzel="beirat", name="Beirat")
         s.add(g)
         s.flush()
         s.add(Sitzung(gremium_id=g.id, beginn=datetime(2027, 6, 9, 17, 0, tzinfo=berlin)))
         s.commit()
-    with sitzung(engine) as s:
+    with orm_session(engine) as s:
         gelesen = s.exec(select(Sitzung)).one().beginn
     engine.dispose()
     assert gelesen == datetime(2027, 6, 9, 15, 0, tzinfo=timezone.utc)
@@ -98,11 +98,11 @@ def test_zeitpunkte_werden_in_utc_gespeichert_und_zonenbewusst_gelesen(db_url):
 def test_ein_naiver_zeitpunkt_wird_abgewiesen(db_url):
     from sqlalchemy.exc import StatementError
 
-    from modelle.datenbank import sitzung
+    from modelle.datenbank import orm_session
     from modelle.tabellen import Gremium, Sitzung
 
     engine = engine_erstellen(db_url)
-    with sitzung(engine) as s:
+    with orm_session(engine) as s:
         g = Gremium(kuerzel="beirat", name="Beirat")
         s.add(g)
         s.flush()
@@ -132,3 +132,10 @@ def test_eine_datenbank_mit_daten_laesst_sich_anheben(leere_db):
         assert v.execute(text("SELECT count(*) FROM beschluss")).scalar() == 1
         if v.dialect.name == "sqlite":
             assert v.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_der_schemakopf_im_code_ist_die_neueste_migration():
+    from modelle.datenbank import neueste_revision
+    from modelle.schema import SCHEMA_KOPF
+
+    assert SCHEMA_KOPF == neueste_revision()

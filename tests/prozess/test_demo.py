@@ -10,7 +10,7 @@ from prozess.fehler import Eingabefehler
 
 
 def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(tmp_path):
-    from modelle.datenbank import engine_erstellen, sitzung
+    from modelle.datenbank import engine_erstellen, orm_session
     from modelle.tabellen import Handlungsfeld, Schrittprotokoll
 
     zeilen: list[str] = []
@@ -19,7 +19,7 @@ def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(tmp_path):
     assert "abgewiesen:" in text and "noch keine Datengrundlage erfasst" in text
     assert "abschliessen – in Berichterstattung → abgeschlossen" in text
     engine = engine_erstellen(f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
-    with sitzung(engine) as s:
+    with orm_session(engine) as s:
         feld = s.exec(select(Handlungsfeld)).one()
         schritte = [e.schritt for e in s.exec(select(Schrittprotokoll).order_by(Schrittprotokoll.id))]
     engine.dispose()

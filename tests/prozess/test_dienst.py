@@ -49,11 +49,10 @@ def test_der_takt_laeuft_nie_zwischen_zwei_und_drei_uhr_und_holt_verpasstes_zusa
 
 
 def _auftraege(umgebung, jetzt: datetime, anzahl: int) -> None:
-    with umgebung.sitzung() as s:
+    with umgebung.arbeit(lambda: jetzt) as arbeit:
         for i in range(anzahl):
-            aufgabe_anlegen(s, titel=f"Bericht {i + 1}", verantwortlich=person_per_email(s, SCHULEN[i % 3]),
-                            frist=jetzt.date() + timedelta(days=10 + 9 * i), jetzt=jetzt,
-                            einstellungen=umgebung.einstellungen)
+            aufgabe_anlegen(arbeit, titel=f"Bericht {i + 1}", verantwortlich=person_per_email(arbeit.db, SCHULEN[i % 3]),
+                            frist=jetzt.date() + timedelta(days=10 + 9 * i))
 
 
 def _lauf(umgebung, jetzt):
@@ -111,7 +110,7 @@ def test_zwei_dienste_auf_postgresql_senden_ueber_ein_jahr_nichts_doppelt(smtp_u
         tag += timedelta(days=2)
     zweiter.schliessen()
     assert not fehler, fehler
-    with smtp_umgebung.sitzung() as s:
+    with smtp_umgebung.db_session() as s:
         zeilen = s.exec(select(Outbox)).all()
     assert {z.status for z in zeilen} == {"gesendet"}
     ids = smtp_server.postfach.message_ids()

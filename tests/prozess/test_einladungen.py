@@ -13,7 +13,7 @@ from prozess.einladungen import einladungen_versenden
 from prozess.fehler import Eingabefehler
 from prozess.sitzungen import sitzung_absagen, sitzung_anlegen, sitzung_verschieben, sitzungen_planen
 from tests.conftest import BERLIN
-from tests.hilfen import feld_im_zustand
+from tests.hilfen import tun, feld_im_zustand
 
 NEUJAHR = datetime(2027, 1, 4, 8, 0, tzinfo=BERLIN)
 
@@ -33,30 +33,30 @@ def kalender(zeile: Outbox):
 
 
 def test_der_planer_legt_zwoelf_monate_an_und_nichts_doppelt(s, einstellungen):
-    neu = sitzungen_planen(s, NEUJAHR, einstellungen)
+    neu = tun(s, NEUJAHR, sitzungen_planen)
     assert len(neu) == 4 + 2 + 5 + 1  # Steuerungsgruppe, Beirat, Schulausschuss, Konferenz bis Januar 2028
-    assert sitzungen_planen(s, NEUJAHR, einstellungen) == []
-    assert sitzungen_planen(s, NEUJAHR + timedelta(days=40), einstellungen)  # ein Monat mehr Vorlauf
+    assert tun(s, NEUJAHR, sitzungen_planen) == []
+    assert tun(s, NEUJAHR + timedelta(days=40), sitzungen_planen)  # ein Monat mehr Vorlauf
 
 
 def test_eingeladen_wird_zur_ladungsfrist_plus_vorlauf_nicht_frueher(s, einstellungen):
-    sitzungen_planen(s, NEUJAHR, einstellungen)
+    tun(s, NEUJAHR, sitzungen_planen)
     sitzung = sg_mai(s)
     # Ladungsfrist der Steuerungsgruppe 7 Tage, Vorlauf 7 Tage: am 20. April um 10 Uhr.
-    assert einladungen_versenden(s, datetime(2027, 4, 20, 9, 0, tzinfo=BERLIN), einstellungen).sitzungen == []
-    bericht = einladungen_versenden(s, datetime(2027, 4, 20, 10, 5, tzinfo=BERLIN), einstellungen)
+    assert tun(s, datetime(2027, 4, 20, 9, 0, tzinfo=BERLIN), einladungen_versenden).sitzungen == []
+    bericht = tun(s, datetime(2027, 4, 20, 10, 5, tzinfo=BERLIN), einladungen_versenden)
     assert sitzung.id in bericht.sitzungen
     an = sorted(z.empfaenger_email for z in einladungen(s) if z.kontext["sitzung"]["id"] == sitzung.id)
     assert an == sorted(["anna.meyer@lkclp.example", "hiltrud.schraeder@lkclp.example",
                          "bernd.wuebbolding@lkclp.example", "sabine.lueken@lkclp.example"])
     vorher = len(einladungen(s))
-    einladungen_versenden(s, datetime(2027, 4, 21, 10, 5, tzinfo=BERLIN), einstellungen)
+    tun(s, datetime(2027, 4, 21, 10, 5, tzinfo=BERLIN), einladungen_versenden)
     assert len(einladungen(s)) == vorher
 
 
 def test_die_einladung_traegt_eine_kalendereinladung_mit_zeitzone(s, einstellungen):
-    sitzungen_planen(s, NEUJAHR, einstellungen)
-    einladungen_versenden(s, datetime(2027, 4, 20, 11, tzinfo=BERLIN), einstellungen)
+    tun(s, NEUJAHR, sitzungen_planen)
+    tun(s, datetime(2027, 4, 20, 11, tzinfo=BERLIN), einladungen_versenden)
     zeile = next(z for z in einladungen(s) if z.kontext["sitzung"]["id"] == sg_mai(s).id)
     assert b"\r\n" in zeile.kalender.encode() and zeile.kalender_methode == "REQUEST"
     cal, ereignis = kalender(zeile)
@@ -72,12 +72,12 @@ def test_die_einladung_traegt_eine_kalendereinladung_mit_zeitzone(s, einstellung
 
 
 def test_verschieben_laedt_mit_hoeherer_sequenz_neu_ein_absagen_schickt_cancel(s, einstellungen):
-    sitzungen_planen(s, NEUJAHR, einstellungen)
+    tun(s, NEUJAHR, sitzungen_planen)
     sitzung = sg_mai(s)
-    einladungen_versenden(s, datetime(2027, 4, 20, 11, tzinfo=BERLIN), einstellungen)
+    tun(s, datetime(2027, 4, 20, 11, tzinfo=BERLIN), einladungen_versenden)
     jetzt = datetime(2027, 4, 22, 9, tzinfo=BERLIN)
-    sitzung_verschieben(s, sitzung.id, datetime(2027, 5, 11, 10, 0, tzinfo=BERLIN), jetzt, ort="Raum 310")
-    einladungen_versenden(s, jetzt + timedelta(minutes=5), einstellungen)
+    tun(s, jetzt, sitzung_verschieben, sitzung.id, datetime(2027, 5, 11, 10, 0, tzinfo=BERLIN), ort="Raum 310")
+    tun(s, jetzt + timedelta(minutes=5), einladungen_versenden)
     neu = [z for z in einladungen(s) if z.kontext["sitzung"]["id"] == sitzung.id and z.kontext["sitzung"]["aktualisiert"]]
     assert len(neu) == 4
     cal, ereignis = kalender(neu[0])
@@ -85,8 +85,8 @@ def test_verschieben_laedt_mit_hoeherer_sequenz_neu_ein_absagen_schickt_cancel(s
     assert ereignis.decoded("DTSTART") == datetime(2027, 5, 11, 10, 0, tzinfo=BERLIN)
     assert str(ereignis["UID"]) == f"sitzung-{sitzung.id}@localhost.localdomain"
 
-    sitzung_absagen(s, sitzung.id, jetzt + timedelta(days=1), "Beschlussunfähig")
-    einladungen_versenden(s, jetzt + timedelta(days=1, minutes=5), einstellungen)
+    tun(s, jetzt + timedelta(days=1), sitzung_absagen, sitzung.id, "Beschlussunfähig")
+    tun(s, jetzt + timedelta(days=1, minutes=5), einladungen_versenden)
     absagen = einladungen(s, "absage")
     assert len(absagen) == 4
     cal, ereignis = kalender(absagen[0])
@@ -95,16 +95,16 @@ def test_verschieben_laedt_mit_hoeherer_sequenz_neu_ein_absagen_schickt_cancel(s
 
 
 def test_eine_nie_eingeladene_sitzung_wird_still_abgesagt(s, einstellungen):
-    sitzungen_planen(s, NEUJAHR, einstellungen)
-    sitzung_absagen(s, sg_mai(s).id, NEUJAHR)
-    einladungen_versenden(s, datetime(2027, 4, 30, tzinfo=BERLIN), einstellungen)
+    tun(s, NEUJAHR, sitzungen_planen)
+    tun(s, NEUJAHR, sitzung_absagen, sg_mai(s).id)
+    tun(s, datetime(2027, 4, 30, tzinfo=BERLIN), einladungen_versenden)
     assert einladungen(s, "absage") == []
 
 
 def test_die_tagesordnung_kommt_aus_dem_prozess(s, einstellungen, uhr):
     feld_id = feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")
-    sitzungen_planen(s, NEUJAHR, einstellungen)
-    einladungen_versenden(s, datetime(2027, 1, 19, 11, tzinfo=BERLIN), einstellungen)  # für den 2. Februar
+    tun(s, NEUJAHR, sitzungen_planen)
+    tun(s, datetime(2027, 1, 19, 11, tzinfo=BERLIN), einladungen_versenden)  # für den 2. Februar
     februar = s.exec(select(Sitzung).where(Sitzung.beginn == datetime(2027, 2, 2, 10, tzinfo=BERLIN))).one()
     tops = s.exec(select(Tagesordnungspunkt).where(Tagesordnungspunkt.sitzung_id == februar.id)
                   .order_by(Tagesordnungspunkt.nummer)).all()
@@ -117,8 +117,8 @@ def test_die_tagesordnung_kommt_aus_dem_prozess(s, einstellungen, uhr):
 def test_eine_sitzung_innerhalb_der_ladungsfrist_wird_abgewiesen_oder_bewusst_kurzfristig(s, einstellungen):
     jetzt = datetime(2027, 3, 1, 9, tzinfo=BERLIN)
     with pytest.raises(Eingabefehler, match="innerhalb der Ladungsfrist von 14 Tagen.*--kurzfristig"):
-        sitzung_anlegen(s, "bildungsbeirat", jetzt + timedelta(days=10), jetzt=jetzt)
-    sitzung = sitzung_anlegen(s, "bildungsbeirat", jetzt + timedelta(days=10), jetzt=jetzt, kurzfristig=True)
-    bericht = einladungen_versenden(s, jetzt, einstellungen)
+        tun(s, jetzt, sitzung_anlegen, "bildungsbeirat", jetzt + timedelta(days=10))
+    sitzung = tun(s, jetzt, sitzung_anlegen, "bildungsbeirat", jetzt + timedelta(days=10), kurzfristig=True)
+    bericht = tun(s, jetzt, einladungen_versenden)
     assert bericht.zu_spaet == [sitzung.id]
     assert all(z.kontext["ladungsfrist_unterschritten"] for z in einladungen(s))

@@ -14,7 +14,7 @@ from prozess.aufgaben import aufgabe_anlegen, aufgabe_erledigen, aufgabe_verschi
 from prozess.erinnerungen import Regeln, dringendste_erinnerung, erinnerungen_versenden, naechster_zeitpunkt
 from prozess.rollen import person_per_email
 from tests.conftest import BERLIN
-from tests.hilfen import MANAGEMENT, SCHULLEITUNG, SG_VORSITZ
+from tests.hilfen import tun, MANAGEMENT, SCHULLEITUNG, SG_VORSITZ
 
 SAMSTAG_SCHULE = date(2027, 3, 20)
 
@@ -31,8 +31,8 @@ def mails(s, art: str | None = None) -> list[Outbox]:
 
 
 def aufgabe(s, einstellungen, jetzt: datetime, frist: date, email: str = SCHULLEITUNG) -> Aufgabe:
-    return aufgabe_anlegen(s, titel="Fehlzeiten melden", verantwortlich=person_per_email(s, email), frist=frist,
-                           jetzt=jetzt, einstellungen=einstellungen)
+    return tun(s, jetzt, aufgabe_anlegen, titel="Fehlzeiten melden", verantwortlich=person_per_email(s, email),
+               frist=frist)
 
 
 def test_eine_neue_aufgabe_bekommt_sofort_ihre_mail(s, einstellungen):
@@ -48,7 +48,7 @@ def test_erinnert_sieben_tage_und_einen_tag_vor_der_frist_und_am_tag_selbst(s, e
     gesehen = []
     for tag in range(1, 22):
         jetzt = um(date(2027, 3, tag))
-        erinnerungen_versenden(s, jetzt, einstellungen)
+        tun(s, jetzt, erinnerungen_versenden)
         gesehen += [(m.anlass, m.kontext["aufgabe"]["tage_bis_frist"], tag) for m in mails(s)
                     if m.erstellt_am == jetzt and m.anlass != "aufgabe_zugewiesen"]
     assert gesehen == [("erinnerung", 7, 13), ("erinnerung", 1, 19), ("heute_faellig", 0, 20)]
@@ -56,16 +56,16 @@ def test_erinnert_sieben_tage_und_einen_tag_vor_der_frist_und_am_tag_selbst(s, e
 
 def test_ein_zweiter_takt_zum_selben_zeitpunkt_schreibt_nichts(s, einstellungen):
     aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
-    erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
+    tun(s, um(date(2027, 3, 13)), erinnerungen_versenden)
     vorher = len(mails(s))
-    bericht = erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
+    bericht = tun(s, um(date(2027, 3, 13)), erinnerungen_versenden)
     assert (bericht.aufgaben, len(mails(s))) == (0, vorher)
 
 
 def test_nach_einer_pause_geht_nur_die_dringendste_erinnerung_hinaus(s, einstellungen):
     aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
     # Der Dienst lief vom 12. bis zum 21. März nicht: 7-Tage-, 1-Tag- und Fristtag-Erinnerung sind verpasst.
-    erinnerungen_versenden(s, um(date(2027, 3, 21)), einstellungen)
+    tun(s, um(date(2027, 3, 21)), erinnerungen_versenden)
     erinnerungen = [m for m in mails(s) if m.anlass != "aufgabe_zugewiesen"]
     # Dringendster Anlass war der Fristtag (20.03.); heute ist die Frist aber schon vorbei: die Mail sagt das.
     assert [(m.anlass, m.kontext["aufgabe"]["tage_bis_frist"]) for m in erinnerungen] == [("ueberfaellig", -1)]
@@ -75,7 +75,7 @@ def test_nach_einer_pause_geht_nur_die_dringendste_erinnerung_hinaus(s, einstell
 def test_ueberfaellige_aufgaben_werden_woechentlich_erinnert_und_einmal_eskaliert(s, einstellungen):
     a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
     for tag in range(0, 40):
-        erinnerungen_versenden(s, um(SAMSTAG_SCHULE + timedelta(days=tag)), einstellungen)
+        tun(s, um(SAMSTAG_SCHULE + timedelta(days=tag)), erinnerungen_versenden)
     ueberfaellig = [m.kontext["aufgabe"]["tage_ueberfaellig"] for m in mails(s, "ueberfaellig")]
     assert ueberfaellig == [7, 14, 21, 28, 35]
     eskalation = mails(s, "eskalation")
@@ -89,10 +89,10 @@ def test_ueberfaellige_aufgaben_werden_woechentlich_erinnert_und_einmal_eskalier
 
 def test_erledigen_beendet_die_erinnerungen(s, einstellungen):
     a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
-    erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
-    aufgabe_erledigen(s, a.id, um(date(2027, 3, 14)))
+    tun(s, um(date(2027, 3, 13)), erinnerungen_versenden)
+    tun(s, um(date(2027, 3, 14)), aufgabe_erledigen, a.id)
     for tag in range(14, 31):
-        erinnerungen_versenden(s, um(date(2027, 3, tag)), einstellungen)
+        tun(s, um(date(2027, 3, tag)), erinnerungen_versenden)
     assert [m.anlass for m in mails(s)] == ["aufgabe_zugewiesen", "erinnerung"]
     s.expire_all()
     assert s.get(Aufgabe, a.id).naechste_erinnerung_am is None
@@ -100,13 +100,13 @@ def test_erledigen_beendet_die_erinnerungen(s, einstellungen):
 
 def test_eine_neue_frist_plant_die_erinnerungen_neu(s, einstellungen):
     a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
-    erinnerungen_versenden(s, um(date(2027, 3, 13)), einstellungen)
-    aufgabe_verschieben(s, a.id, date(2027, 4, 30), um(date(2027, 3, 14)), einstellungen)
+    tun(s, um(date(2027, 3, 13)), erinnerungen_versenden)
+    tun(s, um(date(2027, 3, 14)), aufgabe_verschieben, a.id, date(2027, 4, 30))
     for tag in range(14, 32):
-        erinnerungen_versenden(s, um(date(2027, 3, tag)), einstellungen)
+        tun(s, um(date(2027, 3, tag)), erinnerungen_versenden)
     assert [m.anlass for m in mails(s)] == ["aufgabe_zugewiesen", "erinnerung", "frist_geaendert"]
     assert mails(s)[-1].kontext["alte_frist"] == "20.03.2027"
-    erinnerungen_versenden(s, um(date(2027, 4, 23)), einstellungen)
+    tun(s, um(date(2027, 4, 23)), erinnerungen_versenden)
     assert mails(s)[-1].kontext["aufgabe"]["frist"] == "30.04.2027"
     assert mails(s)[-1].kontext["aufgabe"]["tage_bis_frist"] == 7
 
@@ -154,9 +154,9 @@ def test_ein_simuliertes_jahr_ueber_200_aufgaben_ergibt_genau_die_erwarteten_mai
             erledigen_am.setdefault(erledigt, []).append(aid)
     tag = start
     while tag <= ende:
-        erinnerungen_versenden(s, um(tag, 8), einstellungen)
+        tun(s, um(tag, 8), erinnerungen_versenden)
         for aid in erledigen_am.get(tag, []):
-            aufgabe_erledigen(s, aid, um(tag, 12))
+            tun(s, um(tag, 12), aufgabe_erledigen, aid)
         tag += timedelta(days=1)
     erwartet = Counter()
     for _, frist, erledigt in plan:
@@ -185,6 +185,6 @@ def test_eine_frist_in_der_vergangenheit_wird_abgewiesen(s, einstellungen):
 
     a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE)
     with pytest.raises(Eingabefehler, match="liegt in der Vergangenheit"):
-        aufgabe_verschieben(s, a.id, date(2027, 2, 27), um(date(2027, 3, 1)), einstellungen)
+        tun(s, um(date(2027, 3, 1)), aufgabe_verschieben, a.id, date(2027, 2, 27))
     s.expire_all()
     assert s.get(Aufgabe, a.id).frist == SAMSTAG_SCHULE

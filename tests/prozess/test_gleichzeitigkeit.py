@@ -6,7 +6,8 @@ import threading
 
 from sqlmodel import select
 
-from modelle.datenbank import sitzung
+from modelle.datenbank import orm_session
+from prozess.arbeit import arbeitseinheit
 from modelle.tabellen import Handlungsfeld, Schrittprotokoll
 from prozess.fehler import Konflikt
 from prozess.schritte import feld_laden, schritt_ausfuehren
@@ -22,11 +23,12 @@ def test_von_zwei_gleichzeitigen_schritten_gewinnt_genau_einer(s, organisation, 
 
     def ausloesen() -> None:
         # Jede Person in ihrer eigenen Verbindung: laden, warten bis beide geladen haben, schreiben.
-        with sitzung(organisation.engine) as eigene:
-            feld = feld_laden(eigene, feld_id)
+        with orm_session(organisation.engine) as eigene:
+            gesehen = feld_laden(eigene, feld_id).version
             beide_geladen.wait()
             try:
-                schritt_ausfuehren(eigene, feld_id, "zur_pruefung_vorlegen", person, uhr.jetzt, einstellungen, feld=feld)
+                with arbeitseinheit(eigene, uhr, einstellungen) as arbeit:
+                    schritt_ausfuehren(arbeit, feld_id, "zur_pruefung_vorlegen", person, gesehene_version=gesehen)
                 ergebnisse.append("gewonnen")
             except Konflikt as fehler:
                 ergebnisse.append(str(fehler))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+
+from prozess.arbeit import arbeitseinheit
 from sqlmodel import func, select
 
 from modelle.tabellen import Gremium, Mitgliedschaft, Person, Schrittprotokoll
 from prozess.fehler import Eingabefehler
 from prozess.organisation import datei_lesen, organisation_laden, person_entfernen
 from tests.conftest import ORGANISATION
-from tests.hilfen import abbild, feld_anlegen
+from tests.hilfen import tun, abbild, feld_anlegen
 
 
 def test_die_cloppenburger_organisation_hat_alle_gremien_und_rollen_des_konzepts():
@@ -23,9 +25,10 @@ def test_die_cloppenburger_organisation_hat_alle_gremien_und_rollen_des_konzepts
 
 
 def test_zweites_laden_aendert_nichts_und_sagt_das(organisation):
-    with organisation.sitzung() as s:
+    with organisation.db_session() as s:
         vorher = abbild(s)
-        bericht = organisation_laden(s, datei_lesen(ORGANISATION))
+        with arbeitseinheit(s, organisation.uhr, organisation.einstellungen) as arbeit:
+            bericht = organisation_laden(arbeit, datei_lesen(ORGANISATION))
         assert bericht.aenderungen == []
         assert abbild(s) == vorher
 
@@ -36,8 +39,8 @@ def test_geaenderte_datei_meldet_jede_aenderung(organisation, tmp_path):
     text = text.replace('rollen = ["bildungskonferenz:mitglied"]', 'rollen = ["bildungsbeirat:mitglied"]')
     datei = tmp_path / "org.toml"
     datei.write_text(text, encoding="utf-8")
-    with organisation.sitzung() as s:
-        bericht = organisation_laden(s, datei_lesen(datei))
+    with organisation.arbeit() as arbeit:
+        bericht = organisation_laden(arbeit, datei_lesen(datei))
         assert sorted(bericht.aenderungen) == sorted([
             "Person geändert: Jörg Többen-Meyer",
             "Rolle hinzugefügt: Frank Deeken – bildungsbeirat:mitglied",
@@ -62,10 +65,10 @@ def test_ein_fehler_in_der_datei_nennt_die_stelle_und_schreibt_nichts(organisati
     }[ersetzen]
     datei = tmp_path / "org.toml"
     datei.write_text(ORGANISATION.read_text(encoding="utf-8").replace(ersetzen, falsch, 1), encoding="utf-8")
-    with organisation.sitzung() as s:
+    with organisation.db_session() as s:
         vorher = abbild(s)
-        with pytest.raises(Eingabefehler) as info:
-            organisation_laden(s, datei_lesen(datei))
+        with pytest.raises(Eingabefehler) as info, arbeitseinheit(s, organisation.uhr, organisation.einstellungen) as a:
+            organisation_laden(a, datei_lesen(datei))
         assert meldung in str(info.value)
         assert str(datei) in str(info.value)
         assert abbild(s) == vorher
@@ -73,7 +76,7 @@ def test_ein_fehler_in_der_datei_nennt_die_stelle_und_schreibt_nichts(organisati
 
 def test_eine_entfernte_person_verliert_name_adresse_und_rollen_das_protokoll_bleibt(s, einstellungen, uhr):
     feld_anlegen(s, einstellungen, uhr)
-    person_entfernen(s, "anna.meyer@lkclp.example", uhr.jetzt)
+    tun(s, uhr.jetzt, person_entfernen, "anna.meyer@lkclp.example")
     s.expire_all()
     anna = s.exec(select(Person).join(Schrittprotokoll, Schrittprotokoll.person_id == Person.id)).one()
     assert (anna.email, anna.organisation, anna.name) == (None, None, f"entfernte Person {anna.id}")

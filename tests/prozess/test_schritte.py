@@ -9,6 +9,7 @@ from modelle.tabellen import Aufgabe, Handlungsfeld, Schrittprotokoll
 from prozess.fehler import SchrittNichtMoeglich
 from prozess.zyklus import AKTIVE_ZUSTAENDE, SCHRITTE, ZUSTAENDE, schritte_im_zustand
 from tests.hilfen import (
+    tun,
     MANAGEMENT,
     MONITORING,
     SG_MITGLIED,
@@ -94,13 +95,13 @@ def test_daten_zusammenstellen_braucht_eine_datengrundlage(s, einstellungen, uhr
     with pytest.raises(SchrittNichtMoeglich, match="noch keine Datengrundlage erfasst"):
         schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING)
     assert abbild(s) == vorher
-    datengrundlage_anlegen(s, feld_id, "Fehlzeiten", "Schulamt", uhr.jetzt)
+    tun(s, uhr.jetzt, datengrundlage_anlegen, feld_id, "Fehlzeiten", "Schulamt")
     assert schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING).nach_zustand == "daten_zusammengestellt"
 
 
 def test_nur_das_bildungsmonitoring_meldet_die_daten_als_zusammengestellt(s, einstellungen, uhr):
     feld_id = feld_anlegen(s, einstellungen, uhr)
-    datengrundlage_anlegen(s, feld_id, "Fehlzeiten", "Schulamt", uhr.jetzt)
+    tun(s, uhr.jetzt, datengrundlage_anlegen, feld_id, "Fehlzeiten", "Schulamt")
     with pytest.raises(SchrittNichtMoeglich, match="Diesen Schritt darf nur auslösen: Bildungsmonitoring"):
         schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MANAGEMENT)
 
@@ -145,7 +146,7 @@ def test_massnahmen_beschliessen_braucht_zustaendigkeit_und_frist_jeder_massnahm
 
     feld_id = feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")
     paket = s.exec(select(Massnahme.arbeitspaket_id).where(Massnahme.handlungsfeld_id == feld_id)).first()
-    offen = massnahme_anlegen(s, paket, "Beratungskette vereinbaren")
+    offen = tun(s, uhr.jetzt, massnahme_anlegen, paket, "Beratungskette vereinbaren")
     beschluss_der_steuerungsgruppe(s, uhr, feld_id)
     vorher = abbild(s)
     with pytest.raises(SchrittNichtMoeglich) as info:
@@ -156,7 +157,7 @@ def test_massnahmen_beschliessen_braucht_zustaendigkeit_und_frist_jeder_massnahm
 
 def test_massnahmen_beschliessen_braucht_mindestens_eine_massnahme(s, einstellungen, uhr):
     feld_id = feld_anlegen(s, einstellungen, uhr)
-    datengrundlage_anlegen(s, feld_id, "Fehlzeiten", "Schulamt", uhr.jetzt)
+    tun(s, uhr.jetzt, datengrundlage_anlegen, feld_id, "Fehlzeiten", "Schulamt")
     schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING)
     schritt(s, einstellungen, uhr, feld_id, "zur_pruefung_vorlegen", MANAGEMENT)
     beschluss_der_steuerungsgruppe(s, uhr, feld_id)

@@ -12,19 +12,19 @@ from prozess.statusbericht import bericht_daten, statusberichte_versenden
 from prozess.ziele import massnahme_anlegen, massnahme_erledigen
 from prozess.rollen import person_per_email
 from tests.conftest import BERLIN
-from tests.hilfen import SCHULLEITUNG, feld_anlegen, feld_im_zustand
+from tests.hilfen import tun, SCHULLEITUNG, feld_anlegen, feld_im_zustand
 
 
 def test_die_zahlen_des_berichts_kommen_aus_der_datenbank(s, einstellungen, uhr):
     feld_id = feld_im_zustand(s, einstellungen, uhr, "massnahmen_beschlossen")
     paket = s.exec(select(Massnahme.arbeitspaket_id).where(Massnahme.handlungsfeld_id == feld_id)).first()
     schule = person_per_email(s, SCHULLEITUNG)
-    m2 = massnahme_anlegen(s, paket, "Elternabende", schule, date(2027, 2, 1))
-    massnahme_anlegen(s, paket, "Schulsozialarbeit", schule, date(2027, 12, 1))
-    massnahme_erledigen(s, m2.id, uhr.jetzt)
+    m2 = tun(s, uhr.jetzt, massnahme_anlegen, paket, "Elternabende", schule, date(2027, 2, 1))
+    tun(s, uhr.jetzt, massnahme_anlegen, paket, "Schulsozialarbeit", schule, date(2027, 12, 1))
+    tun(s, uhr.jetzt, massnahme_erledigen, m2.id)
     feld_anlegen(s, einstellungen, uhr, "Übergang Schule–Beruf")
     jetzt = datetime(2027, 10, 15, 8, tzinfo=BERLIN)
-    daten = bericht_daten(s, jetzt, einstellungen, seit=None)
+    daten = tun(s, jetzt, bericht_daten, seit=None)
     erstes = next(f for f in daten["felder"] if f["titel"] == "Schulabsentismus")
     assert (erstes["massnahmen_gesamt"], erstes["massnahmen_erledigt"], erstes["massnahmen_verspaetet"]) == (3, 1, 1)
     assert erstes["fortschritt"] == 33
@@ -46,18 +46,18 @@ def test_die_zahlen_des_berichts_kommen_aus_der_datenbank(s, einstellungen, uhr)
     assert daten["summe"] == {"felder": 2, "massnahmen": 3, "erledigt": 1, "ueberfaellige_aufgaben": 3}
 
     seit = datetime(2027, 1, 12, 12, 0, tzinfo=BERLIN)  # nach »Daten zusammengestellt« (12.01., 9 Uhr)
-    nur_neu = bericht_daten(s, jetzt, einstellungen, seit=seit)
+    nur_neu = tun(s, jetzt, bericht_daten, seit=seit)
     erstes = next(f for f in nur_neu["felder"] if f["titel"] == "Schulabsentismus")
     assert len(erstes["aenderungen"]) == 2
 
 
 def test_der_bericht_geht_mit_der_einladung_an_den_schulausschuss_und_bleibt_als_zeile(s, einstellungen, uhr):
     feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")
-    sitzungen_planen(s, datetime(2027, 1, 4, 8, tzinfo=BERLIN), einstellungen)
+    tun(s, datetime(2027, 1, 4, 8, tzinfo=BERLIN), sitzungen_planen)
     # Schulausschuss am 18.02.2027 16:00, Ladungsfrist 7 + Vorlauf 7 Tage: ab dem 4. Februar 16:00.
-    assert statusberichte_versenden(s, datetime(2027, 2, 4, 15, tzinfo=BERLIN), einstellungen) == []
-    (bericht,) = statusberichte_versenden(s, datetime(2027, 2, 4, 16, 5, tzinfo=BERLIN), einstellungen)
-    assert statusberichte_versenden(s, datetime(2027, 2, 5, 16, 5, tzinfo=BERLIN), einstellungen) == []
+    assert tun(s, datetime(2027, 2, 4, 15, tzinfo=BERLIN), statusberichte_versenden) == []
+    (bericht,) = tun(s, datetime(2027, 2, 4, 16, 5, tzinfo=BERLIN), statusberichte_versenden)
+    assert tun(s, datetime(2027, 2, 5, 16, 5, tzinfo=BERLIN), statusberichte_versenden) == []
     gespeichert = s.exec(select(Statusbericht)).one()
     assert gespeichert.text == bericht.text and "Schulabsentismus" in gespeichert.text
     assert "Fällige Entscheidung: Steuerungsgruppe: Maßnahmen beschließen" in gespeichert.text
@@ -71,7 +71,7 @@ def test_der_bericht_geht_mit_der_einladung_an_den_schulausschuss_und_bleibt_als
 
 
 def test_ein_fester_rhythmus_ergibt_zusaetzliche_berichte(s, einstellungen):
-    e = einstellungen.mit(statusbericht_rhythmus_monate=3)
-    assert statusberichte_versenden(s, datetime(2027, 2, 1, 8, tzinfo=BERLIN), e) == []
-    assert len(statusberichte_versenden(s, datetime(2027, 4, 1, 8, tzinfo=BERLIN), e)) == 1
-    assert statusberichte_versenden(s, datetime(2027, 4, 2, 8, tzinfo=BERLIN), e) == []
+    s.info["test_einstellungen"] = einstellungen.mit(statusbericht_rhythmus_monate=3)
+    assert tun(s, datetime(2027, 2, 1, 8, tzinfo=BERLIN), statusberichte_versenden) == []
+    assert len(tun(s, datetime(2027, 4, 1, 8, tzinfo=BERLIN), statusberichte_versenden)) == 1
+    assert tun(s, datetime(2027, 4, 2, 8, tzinfo=BERLIN), statusberichte_versenden) == []

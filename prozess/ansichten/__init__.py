@@ -1,0 +1,38 @@
+"""Ansichten: was die Front-Türen (CLI, Webseiten) zeigen, als schlichte Daten.
+
+Jede Funktion hier liest in einer Arbeitseinheit und gibt Dataclasses zurück – keine
+ORM-Zeilen, nichts, was nach dem Ende der Arbeit noch die Datenbank bräuchte. Die CLI und
+die Webseiten formatieren nur; Regeln (was »eskaliert« heißt, welche Bezeichnung ein Status
+hat) stehen hier. Listen sind seitenweise (``Seite``): standardmäßig 50 Einträge, mit der
+Gesamtzahl, damit keine Ansicht mit der Datenbank wächst.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+STANDARD_GRENZE = 50
+
+
+@dataclass(frozen=True)
+class Seite(Generic[T]):
+    """Ein Ausschnitt einer Liste: ``eintraege`` ab ``versatz``, von ``gesamt``."""
+
+    eintraege: list[T]
+    gesamt: int
+    versatz: int = 0
+
+    @property
+    def weitere(self) -> int:
+        """Wie viele Einträge nach dieser Seite noch folgen."""
+        return max(0, self.gesamt - self.versatz - len(self.eintraege))
+
+
+def begrenzen(abfrage, grenze: int | None, versatz: int):
+    """Hängt LIMIT/OFFSET an; ``grenze=None`` heißt: alle."""
+    if versatz:
+        abfrage = abfrage.offset(versatz)
+    return abfrage.limit(grenze) if grenze is not None else abfrage

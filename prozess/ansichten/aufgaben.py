@@ -1,0 +1,81 @@
+"""Aufgaben lesen: mit Frist, zuständiger Person und dem Stand ihrer Erinnerungen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from modelle.tabellen import Aufgabe, Person
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.arbeit import Arbeit
+from prozess.zeit import zeitpunkt_de
+
+STATUS_BEZEICHNUNG = {"offen": "offen", "erledigt": "erledigt", "hinfaellig": "hinfällig"}
+
+
+@dataclass(frozen=True)
+class Erinnerungsstand:
+    """Was mit den Erinnerungen einer Aufgabe war und ist.
+
+    ``eskaliert``: für die *jetzige* Frist ging schon eine Eskalation hinaus (eine neue
+    Frist beginnt von vorn). ``naechste_am`` ist ``None``, wenn nichts geplant ist: bei einer
+    offenen Aufgabe heißt das, ihr Feld ruht (zurückgestellt); sonst ist sie beendet.
+    """
+
+    letzte: str | None
+    letzte_am: datetime | None
+    eskaliert: bool
+    naechste_am: datetime | None
+    offen: bool
+
+
+@dataclass(frozen=True)
+class AufgabeZeile:
+    id: int
+    titel: str
+    status: str
+    status_bezeichnung: str
+    frist: date
+    person: str
+    handlungsfeld_id: int | None
+    erinnerungen: Erinnerungsstand
+
+
+def erinnerungsstand_text(stand: Erinnerungsstand, zone: ZoneInfo) -> str:
+    """Der Stand in einem Satz, z. B. »zuletzt erinnerung am …; eskaliert; nächste am …«."""
+    teile = []
+    if stand.letzte:
+        teile.append(f"zuletzt {stand.letzte} am {zeitpunkt_de(stand.letzte_am, zone)}")
+    if stand.eskaliert:
+        teile.append("eskaliert")
+    if stand.naechste_am:
+        teile.append(f"nächste am {zeitpunkt_de(stand.naechste_am, zone)}")
+    else:
+        teile.append("keine geplant" if stand.offen else "beendet")
+    return "; ".join(teile)
+
+
+def aufgaben_liste(arbeit: Arbeit, *, handlungsfeld_id: int | None = None, nur_offene: bool = True,
+                   grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Seite[AufgabeZeile]:
+    """Aufgaben nach Frist, mit zuständiger Person und Erinnerungsstand."""
+    bedingungen = []
+    if handlungsfeld_id is not None:
+        bedingungen.append(Aufgabe.handlungsfeld_id == handlungsfeld_id)
+    if nur_offene:
+        bedingungen.append(Aufgabe.status == "offen")
+    db = arbeit.db
+    gesamt = db.execute(select(func.count()).select_from(Aufgabe).where(*bedingungen)).scalar_one()
+    abfrage = (select(Aufgabe.id, Aufgabe.titel, Aufgabe.status, Aufgabe.frist, Person.name, Aufgabe.handlungsfeld_id,
+                      Aufgabe.letzte_erinnerung, Aufgabe.letzte_erinnerung_am, Aufgabe.eskaliert_fuer_frist,
+                      Aufgabe.naechste_erinnerung_am)
+               .join(Person, Person.id == Aufgabe.verantwortlich_id).where(*bedingungen)
+               .order_by(Aufgabe.frist, Aufgabe.id))
+    zeilen = db.execute(begrenzen(abfrage, grenze, versatz)).all()
+    return Seite([
+        AufgabeZeile(i, t, s, STATUS_BEZEICHNUNG.get(s, s), f, p, fid,
+                     Erinnerungsstand(le, le_am, esk == f, na, s == "offen"))
+        for i, t, s, f, p, fid, le, le_am, esk, na in zeilen
+    ], gesamt, versatz)

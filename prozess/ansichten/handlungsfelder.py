@@ -1,0 +1,119 @@
+"""Handlungsfelder lesen: die Liste und die ganze Ansicht eines Feldes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Person, Schrittprotokoll
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.ansichten.aufgaben import AufgabeZeile, aufgaben_liste
+from prozess.arbeit import Arbeit
+from prozess.schritte import feld_laden, schritte_bewerten
+from prozess.zyklus import ROLLE_BEZEICHNUNG, ZUSTAND_BEZEICHNUNG
+
+
+@dataclass(frozen=True)
+class FeldZeile:
+    id: int
+    titel: str
+    zustand: str
+    zustand_bezeichnung: str
+    offene_aufgaben: int
+
+
+@dataclass(frozen=True)
+class SchrittMoeglichkeit:
+    """Ein im Zustand vorgesehener Schritt: wer ihn darf und was ihm (noch) fehlt."""
+
+    name: str
+    bezeichnung: str
+    rollen: str
+    begruendung_noetig: bool
+    gruende: tuple[str, ...]
+
+    @property
+    def moeglich(self) -> bool:
+        return not self.gruende
+
+
+@dataclass(frozen=True)
+class Verlaufseintrag:
+    zeitpunkt: datetime
+    schritt: str
+    von: str | None
+    nach: str
+    person: str
+    begruendung: str
+
+
+@dataclass(frozen=True)
+class DatengrundlageZeile:
+    id: int
+    titel: str
+    quelle: str
+
+
+@dataclass(frozen=True)
+class FeldAnsicht:
+    id: int
+    titel: str
+    beschreibung: str
+    zustand: str
+    zustand_bezeichnung: str
+    zustand_seit: datetime
+    runde: int
+    version: int
+    schritte: list[SchrittMoeglichkeit]
+    verlauf: list[Verlaufseintrag]
+    offene_aufgaben: Seite[AufgabeZeile]
+    datengrundlagen: list[DatengrundlageZeile]
+
+
+def handlungsfelder_liste(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Seite[FeldZeile]:
+    """Die Handlungsfelder nach Nummer, mit der Zahl ihrer offenen Aufgaben."""
+    db = arbeit.db
+    gesamt = db.execute(select(func.count()).select_from(Handlungsfeld)).scalar_one()
+    felder = begrenzen(select(Handlungsfeld.id, Handlungsfeld.titel, Handlungsfeld.zustand)
+                       .order_by(Handlungsfeld.id), grenze, versatz).subquery()
+    offene = (select(Aufgabe.handlungsfeld_id, func.count().label("n"))
+              .where(Aufgabe.status == "offen", Aufgabe.handlungsfeld_id.in_(select(felder.c.id)))
+              .group_by(Aufgabe.handlungsfeld_id).subquery())
+    zeilen = db.execute(
+        select(felder.c.id, felder.c.titel, felder.c.zustand, func.coalesce(offene.c.n, 0))
+        .outerjoin(offene, offene.c.handlungsfeld_id == felder.c.id).order_by(felder.c.id)
+    ).all()
+    return Seite([FeldZeile(i, t, z, ZUSTAND_BEZEICHNUNG[z], n) for i, t, z, n in zeilen], gesamt, versatz)
+
+
+def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None = None) -> FeldAnsicht:
+    """Zustand, mögliche Schritte mit Gründen, Verlauf, offene Aufgaben, Datengrundlagen.
+
+    Mit ``person_id`` sagen die Gründe auch, ob diese Person den Schritt darf.
+    """
+    db = arbeit.db
+    feld = feld_laden(db, feld_id)
+    verlauf = db.execute(
+        select(Schrittprotokoll.zeitpunkt, Schrittprotokoll.schritt, Schrittprotokoll.von_zustand,
+               Schrittprotokoll.nach_zustand, Person.name, Schrittprotokoll.begruendung)
+        .join(Person, Person.id == Schrittprotokoll.person_id)
+        .where(Schrittprotokoll.handlungsfeld_id == feld_id)
+        .order_by(Schrittprotokoll.id)
+    ).all()
+    daten = db.execute(select(Datengrundlage.id, Datengrundlage.titel, Datengrundlage.quelle)
+                       .where(Datengrundlage.handlungsfeld_id == feld_id).order_by(Datengrundlage.id)).all()
+    return FeldAnsicht(
+        id=feld.id, titel=feld.titel, beschreibung=feld.beschreibung, zustand=feld.zustand,
+        zustand_bezeichnung=ZUSTAND_BEZEICHNUNG[feld.zustand], zustand_seit=feld.zustand_seit, runde=feld.runde,
+        version=feld.version,
+        schritte=[SchrittMoeglichkeit(b.schritt.name, b.schritt.bezeichnung,
+                                      " oder ".join(ROLLE_BEZEICHNUNG.get(r, r) for r in b.schritt.rollen),
+                                      b.schritt.begruendung_noetig, tuple(b.gruende))
+                  for b in schritte_bewerten(db, feld, person_id)],
+        verlauf=[Verlaufseintrag(z, s, ZUSTAND_BEZEICHNUNG.get(v) if v else None, ZUSTAND_BEZEICHNUNG[n], p, b or "")
+                 for z, s, v, n, p, b in verlauf],
+        offene_aufgaben=aufgaben_liste(arbeit, handlungsfeld_id=feld_id, grenze=None),
+        datengrundlagen=[DatengrundlageZeile(i, t, q or "") for i, t, q in daten],
+    )

@@ -1,0 +1,66 @@
+"""Sitzungen lesen: die Liste der (kommenden) Sitzungen und ihre Tagesordnung."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from modelle.tabellen import Gremium, Sitzung
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.arbeit import Arbeit
+from prozess.sitzungen import sitzung_laden
+from prozess.tagesordnung import Punkt, gespeicherte_tagesordnung, tagesordnung_entwerfen
+
+STATUS_BEZEICHNUNG = {"geplant": "geplant", "abgesagt": "abgesagt", "stattgefunden": "stattgefunden"}
+
+
+@dataclass(frozen=True)
+class SitzungZeile:
+    id: int
+    beginn: datetime
+    gremium: str
+    status: str
+    status_bezeichnung: str
+    ort: str
+    eingeladen: bool
+    hinweis: str
+
+
+@dataclass(frozen=True)
+class TagesordnungAnsicht:
+    """Die Tagesordnung; ``vorschau``: noch nicht eingeladen, also nach heutigem Stand und ohne Nummern."""
+
+    sitzung_id: int
+    gremium: str
+    beginn: datetime
+    vorschau: bool
+    punkte: list[Punkt]
+
+
+def sitzungen_liste(arbeit: Arbeit, *, alle: bool = False, grenze: int | None = STANDARD_GRENZE,
+                    versatz: int = 0) -> Seite[SitzungZeile]:
+    """Die kommenden geplanten Sitzungen nach Beginn; mit ``alle`` auch vergangene und abgesagte."""
+    bedingungen = [] if alle else [Sitzung.beginn >= arbeit.jetzt, Sitzung.status == "geplant"]
+    db = arbeit.db
+    gesamt = db.execute(select(func.count()).select_from(Sitzung).where(*bedingungen)).scalar_one()
+    abfrage = (select(Sitzung.id, Sitzung.beginn, Gremium.name, Sitzung.status, Sitzung.ort,
+                      Sitzung.eingeladen_sequenz == Sitzung.sequenz, Sitzung.hinweis)
+               .join(Gremium, Gremium.id == Sitzung.gremium_id).where(*bedingungen)
+               .order_by(Sitzung.beginn, Sitzung.id))
+    zeilen = db.execute(begrenzen(abfrage, grenze, versatz)).all()
+    return Seite([SitzungZeile(i, b, g, s, STATUS_BEZEICHNUNG.get(s, s), o or "", bool(e), h or "")
+                  for i, b, g, s, o, e, h in zeilen], gesamt, versatz)
+
+
+def tagesordnung_ansicht(arbeit: Arbeit, sitzung_id: int) -> TagesordnungAnsicht:
+    """Die gespeicherte Tagesordnung, oder vor der Einladung ein Entwurf nach heutigem Stand (schreibt nichts)."""
+    db = arbeit.db
+    sitzung = sitzung_laden(db, sitzung_id)
+    gremium = db.get(Gremium, sitzung.gremium_id)
+    punkte = gespeicherte_tagesordnung(db, sitzung_id)
+    vorschau = sitzung.eingeladen_sequenz is None or not punkte
+    if vorschau:
+        punkte = tagesordnung_entwerfen(db, sitzung)
+    return TagesordnungAnsicht(sitzung.id, gremium.name, sitzung.beginn, vorschau, punkte)

@@ -1,0 +1,63 @@
+"""Die Outbox lesen: Zahlen je Status mit lesbaren Namen und die gescheiterten Mails mit Grund."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from modelle.tabellen import Outbox
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.arbeit import Arbeit
+
+STATUS_BEZEICHNUNG = {
+    "wartend": "wartend",
+    "in_versand": "im Versand",
+    "gesendet": "gesendet",
+    "fehler_voruebergehend": "vorübergehend gescheitert",
+    "fehler_dauerhaft": "dauerhaft gescheitert",
+    "verworfen": "verworfen",
+}
+GESCHEITERT = ("fehler_dauerhaft", "fehler_voruebergehend")
+
+
+@dataclass(frozen=True)
+class Statuszahl:
+    status: str
+    bezeichnung: str
+    anzahl: int
+
+
+@dataclass(frozen=True)
+class GescheiterteMail:
+    id: int
+    anlass: str
+    empfaenger: str
+    fehler: str
+    versuche: int
+    dauerhaft: bool
+    naechster_versuch: datetime | None
+
+
+@dataclass(frozen=True)
+class Versanduebersicht:
+    zahlen: list[Statuszahl]
+    gescheitert: Seite[GescheiterteMail]
+
+
+def versand_uebersicht(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Versanduebersicht:
+    """Je Status die Zahl der Mails (alle Status, auch mit 0) und die gescheiterten, älteste zuerst."""
+    t = Outbox.__table__.c
+    db = arbeit.db
+    gezaehlt = dict(db.execute(select(t.status, func.count()).group_by(t.status)).all())
+    gesamt = sum(gezaehlt.get(s, 0) for s in GESCHEITERT)
+    zeilen = db.execute(begrenzen(
+        select(t.id, t.anlass, t.empfaenger_email, t.letzter_fehler, t.versuche, t.status, t.naechster_versuch)
+        .where(t.status.in_(GESCHEITERT)).order_by(t.id), grenze, versatz)).all()
+    return Versanduebersicht(
+        zahlen=[Statuszahl(s, b, gezaehlt.get(s, 0)) for s, b in STATUS_BEZEICHNUNG.items()],
+        gescheitert=Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft",
+                                            None if s == "fehler_dauerhaft" else n)
+                           for i, a, e, f, v, s, n in zeilen], gesamt, versatz),
+    )

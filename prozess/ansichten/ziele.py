@@ -1,0 +1,85 @@
+"""Der Zielbaum und die Maßnahmen eines Handlungsfeldes lesen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from modelle.tabellen import Massnahme, Person, Ziel
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.arbeit import Arbeit
+from prozess.schritte import feld_laden
+from prozess.ziele import EBENE_BEZEICHNUNG
+
+MASSNAHME_STATUS_BEZEICHNUNG = {"geplant": "geplant", "laufend": "laufend", "erledigt": "erledigt",
+                                "abgebrochen": "abgebrochen"}
+
+
+@dataclass(frozen=True)
+class MassnahmeZeile:
+    id: int
+    titel: str
+    status: str
+    status_bezeichnung: str
+    frist: date | None
+    verantwortlich: str | None
+
+
+@dataclass(frozen=True)
+class Zielknoten:
+    """Ein Knoten in Lesereihenfolge: ein Ziel (``massnahme`` ist ``None``) oder eine Maßnahme."""
+
+    tiefe: int
+    id: int
+    titel: str
+    ebene_bezeichnung: str
+    massnahme: MassnahmeZeile | None = None
+
+
+def _massnahmen(arbeit: Arbeit, feld_id: int, grenze: int | None = None, versatz: int = 0):
+    abfrage = (select(Massnahme.id, Massnahme.titel, Massnahme.status, Massnahme.frist, Person.name,
+                      Massnahme.arbeitspaket_id)
+               .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
+               .where(Massnahme.handlungsfeld_id == feld_id).order_by(Massnahme.id))
+    return arbeit.db.execute(begrenzen(abfrage, grenze, versatz)).all()
+
+
+def _zeile(i, t, s, f, p) -> MassnahmeZeile:
+    return MassnahmeZeile(i, t, s, MASSNAHME_STATUS_BEZEICHNUNG.get(s, s), f, p)
+
+
+def massnahmen_liste(arbeit: Arbeit, feld_id: int, *, grenze: int | None = STANDARD_GRENZE,
+                     versatz: int = 0) -> Seite[MassnahmeZeile]:
+    """Die Maßnahmen eines Feldes nach Nummer, mit zuständiger Person und Frist."""
+    feld_laden(arbeit.db, feld_id)
+    gesamt = arbeit.db.execute(select(func.count()).select_from(Massnahme)
+                               .where(Massnahme.handlungsfeld_id == feld_id)).scalar_one()
+    return Seite([_zeile(i, t, s, f, p) for i, t, s, f, p, _ in _massnahmen(arbeit, feld_id, grenze, versatz)],
+                 gesamt, versatz)
+
+
+def zielbaum(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
+    """Der Baum in Lesereihenfolge; Maßnahmen unter ihrem Arbeitspaket."""
+    feld_laden(arbeit.db, feld_id)
+    ziele = arbeit.db.execute(select(Ziel.id, Ziel.ueber_id, Ziel.ebene, Ziel.titel)
+                              .where(Ziel.handlungsfeld_id == feld_id).order_by(Ziel.id)).all()
+    kinder: dict[int | None, list] = {}
+    for ziel in ziele:
+        kinder.setdefault(ziel.ueber_id, []).append(ziel)
+    je_paket: dict[int, list[MassnahmeZeile]] = {}
+    for i, t, s, f, p, paket in _massnahmen(arbeit, feld_id):
+        je_paket.setdefault(paket, []).append(_zeile(i, t, s, f, p))
+    ergebnis: list[Zielknoten] = []
+
+    def besuchen(ziel, tiefe: int) -> None:
+        ergebnis.append(Zielknoten(tiefe, ziel.id, ziel.titel, EBENE_BEZEICHNUNG[ziel.ebene]))
+        for kind in kinder.get(ziel.id, []):
+            besuchen(kind, tiefe + 1)
+        for m in je_paket.get(ziel.id, []):
+            ergebnis.append(Zielknoten(tiefe + 1, m.id, m.titel, "Maßnahme", m))
+
+    for wurzel in kinder.get(None, []):
+        besuchen(wurzel, 0)
+    return ergebnis

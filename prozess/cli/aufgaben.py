@@ -1,0 +1,83 @@
+"""Befehle zu Aufgaben."""
+
+from __future__ import annotations
+
+import click
+
+from prozess.cli._basis import NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, person, seitenoptionen, tun, umgebung, zone
+
+
+@click.group()
+def aufgabe():
+    """Aufgaben mit Frist und zuständiger Person."""
+
+
+@aufgabe.command("anlegen")
+@click.argument("titel")
+@click.option("--verantwortlich", metavar="EMAIL", required=True, help="Zuständige Person.")
+@click.option("--frist", metavar="DATUM", required=True, help="Frist als JJJJ-MM-TT oder TT.MM.JJJJ.")
+@click.option("--handlungsfeld", "feld_id", type=NUMMER, default=None, help="Zugehöriges Handlungsfeld.")
+@click.option("--massnahme", "massnahme_id", type=NUMMER, default=None, help="Zugehörige Maßnahme.")
+@fachlich
+def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
+    """Legt eine Aufgabe von Hand an; die zuständige Person bekommt eine Mail.
+
+    Beispiel: bildungsbuero aufgabe anlegen "Schulen zur Fehlzeitenerhebung anschreiben" --verantwortlich joerg.toebben@lkclp.example --frist 2099-01-15 --handlungsfeld 1
+    """
+    from prozess.aufgaben import aufgabe_anlegen as anlegen
+
+    with umgebung().arbeit() as arbeit:
+        a = anlegen(arbeit, titel=titel, verantwortlich=person(arbeit.db, verantwortlich),
+                    frist=datum(frist, "--frist"), handlungsfeld_id=feld_id, massnahme_id=massnahme_id)
+    click.echo(f"Aufgabe {a.id} »{a.titel}« angelegt.")
+
+
+@aufgabe.command("liste")
+@click.option("--handlungsfeld", "feld_id", type=NUMMER, default=None, help="Nur Aufgaben dieses Handlungsfeldes.")
+@click.option("--erledigte", is_flag=True, help="Auch erledigte und hinfällige Aufgaben.")
+@seitenoptionen
+@fachlich
+def aufgabe_liste(feld_id, erledigte, alle_zeilen, versatz):
+    """Offene Aufgaben nach Frist, mit dem Stand ihrer Erinnerungen (50 je Seite).
+
+    Beispiel: bildungsbuero aufgabe liste --handlungsfeld 1
+    """
+    from prozess.ansichten.aufgaben import aufgaben_liste, erinnerungsstand_text
+    from prozess.zeit import datum_de
+
+    seite = lesen(aufgaben_liste, handlungsfeld_id=feld_id, nur_offene=not erledigte, grenze=grenze(alle_zeilen),
+                  versatz=versatz)
+    liste_ausgeben(seite, lambda a: [f"{a.id:>5}  {datum_de(a.frist)}  {a.status_bezeichnung:<10} {a.titel} – {a.person}",
+                                     f"       Erinnerungen: {erinnerungsstand_text(a.erinnerungen, zone())}"],
+                   "Keine Aufgaben.", "bildungsbuero aufgabe liste")
+
+
+@aufgabe.command("verschieben")
+@click.argument("aufgabe_id", type=NUMMER, metavar="ID")
+@click.argument("frist", metavar="DATUM")
+@fachlich
+def aufgabe_verschieben(aufgabe_id, frist):
+    """Setzt eine neue Frist; die Erinnerungen werden neu geplant.
+
+    Beispiel: bildungsbuero aufgabe verschieben 3 2099-03-31
+    """
+    from prozess.aufgaben import aufgabe_verschieben as verschieben
+    from prozess.zeit import datum_de, zeitpunkt_de
+
+    a = tun(verschieben, aufgabe_id, datum(frist, "DATUM"))
+    click.echo(f"Aufgabe {a.id}: neue Frist {datum_de(a.frist)}; nächste Erinnerung "
+               f"{zeitpunkt_de(a.naechste_erinnerung_am, zone())}.")
+
+
+@aufgabe.command("erledigt")
+@click.argument("aufgabe_id", type=NUMMER, metavar="ID")
+@fachlich
+def aufgabe_erledigt(aufgabe_id):
+    """Markiert eine Aufgabe als erledigt.
+
+    Beispiel: bildungsbuero aufgabe erledigt 3
+    """
+    from prozess.aufgaben import aufgabe_erledigen
+
+    a = tun(aufgabe_erledigen, aufgabe_id)
+    click.echo(f"Aufgabe {a.id} »{a.titel}« erledigt.")

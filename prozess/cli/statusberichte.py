@@ -1,0 +1,45 @@
+"""Befehle zu den Statusberichten an den Schulausschuss."""
+
+from __future__ import annotations
+
+import click
+
+from prozess.cli._basis import NUMMER, fachlich, grenze, lesen, liste_ausgeben, seitenoptionen, zone
+
+
+@click.group()
+def statusbericht():
+    """Statusberichte an den Schulausschuss."""
+
+
+@statusbericht.command("liste")
+@seitenoptionen
+@fachlich
+def statusbericht_liste(alle_zeilen, versatz):
+    """Die versandten Statusberichte (50 je Seite).
+
+    Beispiel: bildungsbuero statusbericht liste
+    """
+    from prozess.ansichten.statusberichte import statusberichte_liste
+    from prozess.zeit import zeitpunkt_de
+
+    liste_ausgeben(lesen(statusberichte_liste, grenze=grenze(alle_zeilen), versatz=versatz),
+                   lambda b: [f"{b.id:>4}  {zeitpunkt_de(b.erstellt_am, zone())}  {b.anlass}"],
+                   "Noch keine Statusberichte; sie entstehen mit dem Takt vor den Sitzungen des Schulausschusses.",
+                   "bildungsbuero statusbericht liste")
+
+
+@statusbericht.command("zeige")
+@click.argument("bericht_id", type=NUMMER, metavar="ID")
+@fachlich
+def statusbericht_zeige(bericht_id):
+    """Zeigt genau den Text, der versandt wurde.
+
+    Beispiel: bildungsbuero statusbericht zeige 1
+    """
+    from prozess.ansichten.statusberichte import statusbericht_ansicht
+
+    b = lesen(statusbericht_ansicht, bericht_id)
+    click.echo(b.betreff)
+    click.echo()
+    click.echo(b.text)

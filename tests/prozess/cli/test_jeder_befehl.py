@@ -1,0 +1,170 @@
+"""Jeder Befehl läuft, als echter Prozess, genau mit dem Beispiel aus seiner Hilfe.
+
+Die Beispiele bauen aufeinander auf wie ein kleiner Arbeitstag im Bildungsbüro: einrichten,
+ein Feld anlegen und bewegen, Ziele und Maßnahmen, Aufgaben, eine Sitzung mit Beschluss, Takt
+und Versand ins Maildir, ein Statusbericht. Wo ein Beispiel etwas voraussetzt, das kein
+anderes Beispiel anlegt (ein strategisches Ziel über dem Mittlerziel), steht es als
+Vorbereitung davor. Ein neuer Befehl ohne Eintrag hier lässt ``test_jeder_befehl_ist_abgedeckt``
+scheitern.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+import pytest
+
+from prozess.cli import hauptbefehl
+
+WURZEL = Path(__file__).resolve().parents[3]
+BEFEHL = Path(sys.executable).parent / "bildungsbuero"
+
+
+def _alle_befehle(gruppe=hauptbefehl, pfad=()):
+    for name, befehl in gruppe.commands.items():
+        if isinstance(befehl, click.Group):
+            yield from _alle_befehle(befehl, pfad + (name,))
+        else:
+            yield pfad + (name,), befehl
+
+
+BEFEHLE = dict(_alle_befehle())
+
+
+def beispiel(pfad: tuple[str, ...]) -> str:
+    zeilen = [z.strip() for z in BEFEHLE[pfad].help.splitlines() if z.strip().startswith("Beispiel:")]
+    return zeilen[0].removeprefix("Beispiel:").strip()
+
+
+def _in_drei_tagen() -> str:
+    return (date.today() + timedelta(days=3)).isoformat()
+
+
+# (Befehl, was die Ausgabe zeigen muss); davor je Zeile die Vorbereitungen als Argumentlisten.
+ABLAUF: list[tuple[tuple[str, ...], str, list[list[str]]]] = [
+    (("init",), "Datenbank eingerichtet", []),
+    (("einstellungen",), "takt_minuten = 10   (BILDUNGSBUERO_TAKT_MINUTEN)", []),
+    (("organisation", "laden"), "Landkreis Cloppenburg:", []),
+    (("handlungsfeld", "anlegen"), "Handlungsfeld 1 »Schulabsentismus« angelegt", []),
+    (("handlungsfeld", "liste"), "Schulabsentismus", []),
+    (("handlungsfeld", "diagramm"), "stateDiagram-v2", []),
+    (("datengrundlage", "anlegen"), "Datengrundlage 1 »Fehlzeitenquote 2025/26« angelegt", []),
+    (("handlungsfeld", "schritt"), "definiert → Daten zusammengestellt", []),
+    (("handlungsfeld", "zeige"), "Zustand: Daten zusammengestellt", []),
+    (("ziel", "anlegen"), "Ziel 2 (mittlerziel) »Fehlzeiten früh erkennen« angelegt",
+     [["ziel", "anlegen", "1", "strategisches_ziel", "Jedes Kind erfüllt seine Schulpflicht"]]),
+    (("massnahme", "anlegen"), "Maßnahme 1 »Frühwarnsystem« angelegt",
+     [["ziel", "anlegen", "1", "arbeitspaket", "Fehlzeiten-Ampel", "--ueber", "2"]]),
+    (("ziel", "liste"), "[M1] Maßnahme: Frühwarnsystem (geplant, 30.06.2099)", []),
+    (("massnahme", "aendern"), "Maßnahme 1 geändert.", []),
+    (("massnahme", "liste"), "30.09.2099", []),
+    (("aufgabe", "anlegen"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« angelegt", []),
+    (("aufgabe", "liste"), "Erinnerungen: nächste am", []),
+    (("aufgabe", "verschieben"), "Aufgabe 3: neue Frist 31.03.2099", []),
+    (("aufgabe", "erledigt"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« erledigt.", []),
+    (("sitzung", "anlegen"), "Sitzung 1 angelegt.", []),
+    (("sitzung", "tagesordnung"), "Vorschau (noch nicht eingeladen", []),
+    (("sitzung", "verschieben"), "Sitzung 1 verschoben", []),
+    (("beschluss", "erfassen"), "in Prüfung der Steuerungsgruppe → Maßnahmen beschlossen.",
+     [["handlungsfeld", "schritt", "1", "zur_pruefung_vorlegen", "--als", "anna.meyer@lkclp.example"]]),
+    (("massnahme", "erledigt"), "Maßnahme 1 »Frühwarnsystem« erledigt.", []),
+    (("sitzung", "absagen"), "Sitzung 1 abgesagt.", []),
+    (("sitzung", "liste"), "abgesagt", []),
+    (("sitzung", "planen"), "Sitzungen neu angelegt.", []),
+    (("takt",), "Versand:", [["sitzung", "anlegen", "schulausschuss", f"{_in_drei_tagen()} 16:00", "--kurzfristig"]]),
+    (("versand", "senden"), "Versand: 0 gesendet", []),
+    (("versand", "status"), "gesendet", []),
+    (("statusbericht", "liste"), "vor der Sitzung am", []),
+    (("statusbericht", "zeige"), "Statusbericht", []),
+    (("person", "entfernen"), "Person entfernt", []),
+]
+BESONDERS = {("dienst",), ("demo",)}  # laufen unten mit eigenem Ablauf
+
+
+def _umgebung(db: Path, zusatz: dict[str, str]) -> dict[str, str]:
+    umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
+    umgebung["BILDUNGSBUERO_DATENBANK_URL"] = f"sqlite:///{db}"
+    umgebung["BILDUNGSBUERO_MAILDIR_PFAD"] = str(db.parent / "maildir")
+    umgebung.update(zusatz)
+    return umgebung
+
+
+def _zerlegen(text: str) -> tuple[dict[str, str], list[str]]:
+    """Trennt »VAR=wert … bildungsbuero args« in Umgebung und Argumente."""
+    teile = shlex.split(text)
+    umgebung = {}
+    while "=" in teile[0]:
+        name, wert = teile.pop(0).split("=", 1)
+        umgebung[name] = wert
+    assert teile[0] == "bildungsbuero", text
+    return umgebung, teile[1:]
+
+
+def _lauf(db: Path, argumente: list[str], zusatz: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BEFEHL), *argumente], capture_output=True, text=True, cwd=WURZEL,
+                          env=_umgebung(db, zusatz or {}), timeout=120)
+
+
+@pytest.fixture(scope="module")
+def ergebnisse(tmp_path_factory) -> dict[tuple[str, ...], subprocess.CompletedProcess]:
+    db = tmp_path_factory.mktemp("jeder_befehl") / "bb.db"
+    gesehen = {}
+    for pfad, _, vorbereitungen in ABLAUF:
+        for argumente in vorbereitungen:
+            vorbereitet = _lauf(db, argumente)
+            assert vorbereitet.returncode == 0, (argumente, vorbereitet.stderr)
+        zusatz, argumente = _zerlegen(beispiel(pfad))
+        gesehen[pfad] = _lauf(db, argumente, zusatz)
+        if gesehen[pfad].returncode != 0:
+            break  # die folgenden Beispiele bauen darauf auf; der Test nennt das erste, das scheiterte
+    return gesehen
+
+
+def test_jeder_befehl_ist_abgedeckt():
+    assert {pfad for pfad, _, _ in ABLAUF} | BESONDERS == set(BEFEHLE)
+
+
+@pytest.mark.parametrize("pfad,erwartet", [(p, e) for p, e, _ in ABLAUF], ids=[" ".join(p) for p, _, _ in ABLAUF])
+def test_das_beispiel_aus_der_hilfe_laeuft(ergebnisse, pfad, erwartet):
+    assert pfad in ergebnisse, "ein früheres Beispiel ist gescheitert"
+    ergebnis = ergebnisse[pfad]
+    assert ergebnis.returncode == 0, ergebnis.stderr
+    assert erwartet in ergebnis.stdout
+    assert "Traceback" not in ergebnis.stderr
+
+
+def test_das_beispiel_des_dienstes_laeuft_und_endet_auf_sigterm(tmp_path):
+    db = tmp_path / "bb.db"
+    assert _lauf(db, ["init"]).returncode == 0
+    zusatz, argumente = _zerlegen(beispiel(("dienst",)))
+    prozess = subprocess.Popen([str(BEFEHL), *argumente], cwd=WURZEL, env=_umgebung(db, zusatz),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        gelesen = []
+        while not any("Dienst läuft" in z for z in gelesen):  # readline blockiert bis zur nächsten Zeile
+            zeile = prozess.stdout.readline()
+            assert zeile, "".join(gelesen)
+            gelesen.append(zeile)
+        prozess.send_signal(signal.SIGTERM)
+        assert prozess.wait(timeout=60) == 0
+    finally:
+        if prozess.poll() is None:
+            prozess.kill()
+    rest = prozess.stdout.read()
+    assert "Traceback" not in rest
+
+
+def test_das_beispiel_der_demo_laeuft(tmp_path):
+    zusatz, argumente = _zerlegen(beispiel(("demo",)))
+    argumente = [str(tmp_path / "demo") if a == "/tmp/demo" else a for a in argumente]  # nicht ins echte /tmp
+    ergebnis = _lauf(tmp_path / "unbenutzt.db", argumente, zusatz)
+    assert ergebnis.returncode == 0, ergebnis.stderr
+    assert "Maildir:" in ergebnis.stdout and (tmp_path / "demo" / "maildir" / "new").is_dir()
