@@ -59,39 +59,43 @@ def zahl(x: float) -> str:
 
 def datenbank_anlegen(pfad: Path):
     """Migrierte SQLite-Datei (WAL) mit der Organisation Cloppenburg; gibt (engine, einstellungen)."""
-    from modelle.datenbank import engine_erstellen, migrieren, sitzung
+    from modelle.datenbank import engine_erstellen, migrieren, orm_session
+    from prozess.arbeit import arbeitseinheit
     from prozess.einstellungen import laden
     from prozess.organisation import datei_lesen, organisation_laden
+    from prozess.zeit import systemzeit
 
     url = f"sqlite:///{pfad}"
     e = laden(umgebung={}, arbeitsverzeichnis=pfad.parent).mit(datenbank_url=url)
     engine = engine_erstellen(url)
     migrieren(engine)
-    with sitzung(engine) as s:
-        organisation_laden(s, datei_lesen(ORGANISATION))
+    with orm_session(engine) as db, arbeitseinheit(db, systemzeit, e) as arbeit:
+        organisation_laden(arbeit, datei_lesen(ORGANISATION))
     return engine, e
 
 
 def personen(engine) -> dict[str, int]:
-    from modelle.datenbank import sitzung
+    from modelle.datenbank import orm_session
     from prozess.rollen import person_per_email
 
-    with sitzung(engine) as s:
+    with orm_session(engine) as s:
         return {m: person_per_email(s, m).id for m in {MANAGEMENT, MONITORING, SG_MITGLIED, *AUFGABE_FUER.values()}}
 
 
 def felder_orm(engine, e, uhr, anzahl: int, name: str = "Feld") -> list[int]:
     """Legt ``anzahl`` Felder über die Bibliothek an, jedes mit einer Datengrundlage."""
-    from modelle.datenbank import sitzung
+    from modelle.datenbank import orm_session
+    from prozess.arbeit import arbeitseinheit
     from prozess.handlungsfelder import datengrundlage_anlegen, handlungsfeld_anlegen
 
     ids = []
-    with sitzung(engine) as s:
+    with orm_session(engine) as db:
         anna = personen(engine)[MANAGEMENT]
         for i in range(anzahl):
             uhr.vorstellen(seconds=1)
-            feld = handlungsfeld_anlegen(s, f"{name} {i}", anna, uhr.jetzt, e)
-            datengrundlage_anlegen(s, feld.id, "Fehlzeitenquote 2025/26", "Schulamt", uhr.jetzt)
+            with arbeitseinheit(db, uhr, e) as arbeit:
+                feld = handlungsfeld_anlegen(arbeit, f"{name} {i}", anna)
+                datengrundlage_anlegen(arbeit, feld.id, "Fehlzeitenquote 2025/26", "Schulamt")
             ids.append(feld.id)
     return ids
 
@@ -179,19 +183,22 @@ class _Lauf:
 
 
 class EngineLauf(_Lauf):
-    """Die Engine: ``schritt_ausfuehren`` je Schritt, in einer langlebigen Sitzung wie ein Dienst."""
+    """Die Engine: ``schritt_ausfuehren`` je Schritt, in einer langlebigen Session wie ein Dienst."""
 
     def __init__(self, engine, e, uhr, feld_ids):
-        from modelle.datenbank import sitzung
+        from modelle.datenbank import orm_session
+        from prozess.arbeit import arbeitseinheit
         from prozess.schritte import schritt_ausfuehren
 
         super().__init__(engine, e, uhr, feld_ids)
-        self.session = sitzung(engine)
+        self.session = orm_session(engine)
+        self.arbeitseinheit = arbeitseinheit
         self.ausfuehren = schritt_ausfuehren
 
     def schritt(self, feld_id, name, person, begruendung, _nach) -> None:
-        jetzt = self.uhr.vorstellen(seconds=20)
-        self.ausfuehren(self.session, feld_id, name, self.pid[person], jetzt, self.e, begruendung=begruendung)
+        self.uhr.vorstellen(seconds=20)
+        with self.arbeitseinheit(self.session, self.uhr, self.e) as arbeit:  # je Schritt eine Arbeit, wie die CLI
+            self.ausfuehren(arbeit, feld_id, name, self.pid[person], begruendung=begruendung)
 
     def pruefen(self, offene_aufgaben: bool = True) -> None:
         super().pruefen(offene_aufgaben)

@@ -24,18 +24,19 @@ BERLIN = ZoneInfo("Europe/Berlin")
 JETZT = datetime(2027, 10, 15, 8, 0, tzinfo=BERLIN)
 
 
-def fuellen(s, e) -> None:
+def fuellen(arbeit) -> None:
     from sqlalchemy import insert
 
     from modelle.tabellen import Aufgabe, Massnahme, Schrittprotokoll, Ziel
     from prozess.handlungsfelder import handlungsfeld_anlegen
     from prozess.rollen import person_per_email
 
+    s = arbeit.db
     anna = person_per_email(s, "anna.meyer@lkclp.example").id
     schule = person_per_email(s, "schulleitung@obs-loeningen.example").id
     start = JETZT - timedelta(days=200)
     for i in range(50):
-        feld = handlungsfeld_anlegen(s, f"Handlungsfeld {i + 1}", anna, start, e)
+        feld = handlungsfeld_anlegen(arbeit, f"Handlungsfeld {i + 1}", anna)
         ziel = Ziel(handlungsfeld_id=feld.id, ebene="arbeitspaket", titel="Arbeitspaket")
         s.add(ziel)
         s.flush()
@@ -56,8 +57,9 @@ def fuellen(s, e) -> None:
 def main() -> int:
     from sqlalchemy import select
 
-    from benachrichtigungen.kontexte import grundkontext
-    from modelle.datenbank import engine_erstellen, migrieren, sitzung
+    from modelle.datenbank import engine_erstellen, migrieren, orm_session
+    from prozess.arbeit import arbeitseinheit, nur_lesen
+    from prozess.grundkontext import grundkontext
     from modelle.tabellen import Handlungsfeld, Massnahme
     from prozess.einstellungen import laden
     from prozess.organisation import datei_lesen, organisation_laden
@@ -67,21 +69,23 @@ def main() -> int:
         e = laden(umgebung={}).mit(datenbank_url=f"sqlite:///{Path(tmp) / 'bericht.db'}")
         engine = engine_erstellen(e.datenbank_url)
         migrieren(engine)
-        with sitzung(engine) as s:
-            organisation_laden(s, datei_lesen(WURZEL / "organisationen" / "landkreis-cloppenburg.toml"))
-            fuellen(s, e)
+        with orm_session(engine) as s:
+            with arbeitseinheit(s, lambda: JETZT - timedelta(days=200), e) as arbeit:
+                organisation_laden(arbeit, datei_lesen(WURZEL / "organisationen" / "landkreis-cloppenburg.toml"))
+                fuellen(arbeit)
             grund = grundkontext(s)
-            bericht, basis = [], []
-            for _ in range(25):
-                start = time.perf_counter()
-                daten = bericht_daten(s, JETZT, e, seit=JETZT - timedelta(days=198))
-                dargestellt = bericht_darstellen(daten, grund, "Ausschuss für Schule und Bildung")
-                bericht.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                with engine.connect() as v:
-                    v.execute(select(Handlungsfeld.__table__)).all()
-                    v.execute(select(Massnahme.__table__)).all()
-                basis.append(time.perf_counter() - start)
+            with nur_lesen(s, lambda: JETZT, e) as lesend:
+                bericht, basis = [], []
+                for _ in range(25):
+                    start = time.perf_counter()
+                    daten = bericht_daten(lesend, seit=JETZT - timedelta(days=198))
+                    dargestellt = bericht_darstellen(daten, grund, "Ausschuss für Schule und Bildung")
+                    bericht.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    with engine.connect() as v:
+                        v.execute(select(Handlungsfeld.__table__)).all()
+                        v.execute(select(Massnahme.__table__)).all()
+                    basis.append(time.perf_counter() - start)
         engine.dispose()
     b, g = statistics.median(bericht), statistics.median(basis)
     print(f"Statusbericht: {daten['summe']['felder']} Felder, {daten['summe']['massnahmen']} Maßnahmen, "

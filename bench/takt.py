@@ -78,7 +78,8 @@ def grundlinie(engine) -> tuple[float, int]:
 def main() -> int:
     aufgaben = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     faellig = int(sys.argv[2]) if len(sys.argv) > 2 else 4_000
-    from modelle.datenbank import engine_erstellen, migrieren, sitzung
+    from modelle.datenbank import engine_erstellen, migrieren, orm_session
+    from prozess.arbeit import arbeitseinheit
     from prozess.einstellungen import laden
     from prozess.erinnerungen import erinnerungen_versenden
 
@@ -91,12 +92,14 @@ def main() -> int:
         print(f"{aufgaben:,} offene Aufgaben angelegt in {time.perf_counter() - t:.1f} s".replace(",", "."))
         basis, n_basis = grundlinie(engine)
         e = laden(umgebung={}).mit(datenbank_url=f"sqlite:///{pfad}")
-        with sitzung(engine) as s:
+        with orm_session(engine) as s:
             start = time.perf_counter()
-            bericht = erinnerungen_versenden(s, JETZT, e)
+            with arbeitseinheit(s, lambda: JETZT, e) as arbeit:
+                bericht = erinnerungen_versenden(arbeit, stapel=faellig + 1)
             dauer = time.perf_counter() - start
             start = time.perf_counter()
-            zweiter = erinnerungen_versenden(s, JETZT, e)
+            with arbeitseinheit(s, lambda: JETZT, e) as arbeit:
+                zweiter = erinnerungen_versenden(arbeit, stapel=faellig + 1)
             leer = time.perf_counter() - start
         engine.dispose()
     mails = sum(bericht.mails.values())

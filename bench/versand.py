@@ -50,7 +50,8 @@ def freier_port() -> int:
 
 
 def vorbereiten(anzahl: int, pfad: Path, port: int):
-    from modelle.datenbank import engine_erstellen, migrieren, sitzung
+    from modelle.datenbank import engine_erstellen, migrieren, orm_session
+    from prozess.arbeit import arbeitseinheit
     from prozess.aufgaben import aufgabe_anlegen
     from prozess.einstellungen import laden
     from prozess.organisation import datei_lesen, organisation_laden
@@ -60,12 +61,11 @@ def vorbereiten(anzahl: int, pfad: Path, port: int):
                                smtp_port=port, smtp_tls="keine", absender="bildungsbuero@lkclp.example")
     engine = engine_erstellen(e.datenbank_url)
     migrieren(engine)
-    with sitzung(engine) as s:
-        organisation_laden(s, datei_lesen(WURZEL / "organisationen" / "landkreis-cloppenburg.toml"))
+    with orm_session(engine) as s, arbeitseinheit(s, lambda: JETZT, e) as arbeit:
+        organisation_laden(arbeit, datei_lesen(WURZEL / "organisationen" / "landkreis-cloppenburg.toml"))
         person = person_per_email(s, "schulleitung@obs-loeningen.example")
         for i in range(anzahl):
-            aufgabe_anlegen(s, titel=f"Fehlzeiten melden ({i})", verantwortlich=person, frist=date(2027, 3, 20),
-                            jetzt=JETZT, einstellungen=e)
+            aufgabe_anlegen(arbeit, titel=f"Fehlzeiten melden ({i})", verantwortlich=person, frist=date(2027, 3, 20))
     return engine, e
 
 

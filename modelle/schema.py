@@ -12,9 +12,16 @@ SCHEMA_KOPF = "0003"
 
 
 def gespeicherter_stand(verbindung) -> str | None:
-    """Die Revision in ``alembic_version``; ``None`` bei einer leeren Datenbank."""
-    from sqlalchemy import inspect, text
+    """Die Revision in ``alembic_version``; ``None`` bei einer leeren Datenbank.
 
-    if not inspect(verbindung).has_table("alembic_version"):
+    Gefragt wird direkt (ohne Inspector, der eigene Katalogabfragen kostet); fehlt die Tabelle,
+    antwortet die Datenbank mit einem Fehler, und die Verbindung rollt ihre Lese-Transaktion zurück.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        return verbindung.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        verbindung.rollback()
         return None
-    return verbindung.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -11,7 +11,6 @@ from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Person, Sch
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
 from prozess.ansichten.aufgaben import AufgabeZeile, aufgaben_liste
 from prozess.arbeit import Arbeit
-from prozess.schritte import feld_laden, schritte_bewerten
 from prozess.zyklus import ROLLE_BEZEICHNUNG, ZUSTAND_BEZEICHNUNG
 
 
@@ -93,6 +92,8 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
 
     Mit ``person_id`` sagen die Gründe auch, ob diese Person den Schritt darf.
     """
+    from prozess.schritte import feld_laden, schritte_bewerten  # die Wächter braucht nur diese Ansicht
+
     db = arbeit.db
     feld = feld_laden(db, feld_id)
     verlauf = db.execute(
