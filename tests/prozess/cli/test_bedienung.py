@@ -190,3 +190,35 @@ def test_bedienfehler_werden_auf_deutsch_erklaert(db, argumente, meldung):
     assert ergebnis.returncode == 2
     assert meldung in ergebnis.stderr
     assert "Hilfe: bildungsbuero" in ergebnis.stderr and "--help" in ergebnis.stderr
+
+
+@pytest.mark.parametrize("nummer,meldung", [
+    ("-1", "»-1« ist keine gültige Nummer; eine Nummer ist positiv"),
+    ("0", "»0« ist keine gültige Nummer; eine Nummer ist positiv"),
+    ("99999999999999999999999", "ist zu groß für eine Nummer"),
+])
+def test_eine_unsinnige_nummer_bekommt_eine_deutsche_meldung_ohne_traceback(db, nummer, meldung):
+    ergebnis = bb("handlungsfeld", "zeige", nummer, db=db, pruefen=False)
+    assert ergebnis.returncode == 2
+    assert meldung in ergebnis.stderr and "Traceback" not in ergebnis.stderr
+
+
+def test_eine_sitzung_in_der_vergangenheit_wird_auch_kurzfristig_abgewiesen(db):
+    ergebnis = bb("sitzung", "anlegen", "bildungsbeirat", "2020-03-03 10:00", "--kurzfristig", db=db, pruefen=False)
+    assert ergebnis.returncode == 1
+    assert "liegt in der Vergangenheit" in ergebnis.stderr
+    assert "Sitzung 1 angelegt." in bb("sitzung", "anlegen", "bildungsbeirat", "2020-03-03 10:00", "--nachtragen", db=db).stdout
+
+
+def test_nur_init_laedt_alembic(db):
+    code = (
+        "import sys\n"
+        "from prozess.cli import hauptbefehl\n"
+        "try:\n    hauptbefehl(['handlungsfeld', 'liste'], prog_name='bildungsbuero')\nexcept SystemExit:\n    pass\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
+    umgebung["BILDUNGSBUERO_DATENBANK_URL"] = f"sqlite:///{db}"
+    ausgabe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=umgebung, cwd=db.parent)
+    assert "Schulabsentismus" in ausgabe.stdout or "Noch keine Handlungsfelder" in ausgabe.stdout, ausgabe.stderr
+    assert ausgabe.stdout.strip().splitlines()[-1] == "False", ausgabe.stderr
