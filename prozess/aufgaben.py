@@ -23,7 +23,8 @@ from modelle.anweisungen import (
 from modelle.tabellen import Aufgabe, Handlungsfeld, Massnahme, Person
 from prozess.arbeit import Arbeit
 from prozess.eingaben import titel_pruefen
-from prozess.fehler import Eingabefehler, NichtGefunden, SchrittNichtMoeglich
+from prozess.fehler import Eingabefehler, SchrittNichtMoeglich
+from prozess.laden import laden
 from prozess.erinnerungen import Regeln, erster_zeitpunkt, naechster_zeitpunkt, planen
 from prozess.rollen import zustaendige_person
 from prozess.zeit import datum_de, frist_nach_tagen, heute
@@ -149,15 +150,9 @@ def aufgabe_anlegen(
     frist_pruefen(frist, jetzt, e.zeitzone)
     massnahme = None
     if massnahme_id is not None:
-        massnahme = db.get(Massnahme, massnahme_id)
-        if massnahme is None:
-            raise NichtGefunden(f"Maßnahme {massnahme_id} gibt es nicht (»bildungsbuero massnahme liste«).")
+        massnahme = laden(db, Massnahme, massnahme_id)
         handlungsfeld_id = handlungsfeld_id or massnahme.handlungsfeld_id
-    feld = db.get(Handlungsfeld, handlungsfeld_id) if handlungsfeld_id is not None else None
-    if handlungsfeld_id is not None and feld is None:
-        raise NichtGefunden(
-            f"Handlungsfeld {handlungsfeld_id} gibt es nicht (»bildungsbuero handlungsfeld liste«)."
-        )
+    feld = laden(db, Handlungsfeld, handlungsfeld_id) if handlungsfeld_id is not None else None
     aufgabe = Aufgabe(titel=titel, beschreibung=beschreibung, handlungsfeld_id=handlungsfeld_id,
                       massnahme_id=massnahme_id, verantwortlich_id=verantwortlich.id, frist=frist, angelegt_am=jetzt)
     planen(aufgabe, jetzt, Regeln.aus(e))
@@ -203,9 +198,7 @@ def aufgabe_verschieben(arbeit: Arbeit, aufgabe_id: int, frist: date) -> Aufgabe
 
 
 def _offene_aufgabe(db: Session, aufgabe_id: int) -> Aufgabe:
-    aufgabe = db.get(Aufgabe, aufgabe_id)
-    if aufgabe is None:
-        raise NichtGefunden(f"Aufgabe {aufgabe_id} gibt es nicht (»bildungsbuero aufgabe liste«).")
+    aufgabe = laden(db, Aufgabe, aufgabe_id)
     if aufgabe.status != OFFEN:
         raise Eingabefehler(
             f"Aufgabe {aufgabe_id} ist nicht mehr offen (Status: {aufgabe.status}); daran ist nichts mehr zu tun."

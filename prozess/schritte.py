@@ -31,6 +31,7 @@ from prozess.aufgaben import (
     folgeaufgaben_anlegen,
 )
 from prozess.auftragsmails import mails_fuer_neue_aufgaben
+from prozess.laden import laden
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
 from prozess.rollen import passt, person_laden, rollen_der_person
 from prozess.waechter import WAECHTER, Pruefkontext
@@ -60,12 +61,7 @@ class Bewertung:
 
 
 def feld_laden(db: Session, feld_id: int) -> Handlungsfeld:
-    feld = db.get(Handlungsfeld, feld_id)
-    if feld is None:
-        raise NichtGefunden(
-            f"Handlungsfeld {feld_id} gibt es nicht. Die vorhandenen zeigt »bildungsbuero handlungsfeld liste«."
-        )
-    return feld
+    return laden(db, Handlungsfeld, feld_id)
 
 
 def _rollen_text(schritt: Schritt) -> str:

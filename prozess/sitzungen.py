@@ -17,6 +17,7 @@ from modelle.tabellen import Beschluss, Gremium, Sitzung, Tagesordnungspunkt
 from prozess.arbeit import Arbeit
 from prozess.eingaben import titel_pruefen
 from prozess.fehler import Eingabefehler, NichtGefunden
+from prozess.laden import laden
 from prozess.schritte import feld_laden, schritt_ausfuehren
 from prozess.sitzungstermine import termine
 from prozess.zeit import heute, zeitpunkt_de
@@ -31,10 +32,7 @@ def gremium_laden(db: Session, kuerzel: str) -> Gremium:
 
 
 def sitzung_laden(db: Session, sitzung_id: int) -> Sitzung:
-    sitzung = db.get(Sitzung, sitzung_id)
-    if sitzung is None:
-        raise NichtGefunden(f"Sitzung {sitzung_id} gibt es nicht (»bildungsbuero sitzung liste«).")
-    return sitzung
+    return laden(db, Sitzung, sitzung_id)
 
 
 def sitzungen_planen(arbeit: Arbeit) -> list[Sitzung]:

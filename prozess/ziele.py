@@ -12,7 +12,8 @@ from prozess.arbeit import Arbeit
 from prozess.eingaben import titel_pruefen
 from prozess.aufgaben import frist_pruefen
 from prozess.erinnerungen import Regeln, planen
-from prozess.fehler import Eingabefehler, NichtGefunden
+from prozess.fehler import Eingabefehler
+from prozess.laden import laden
 from prozess.schritte import feld_laden
 
 EBENEN = ("strategisches_ziel", "mittlerziel", "arbeitspaket")
@@ -77,10 +78,7 @@ def massnahme_anlegen(
 
 
 def massnahme_laden(db: Session, massnahme_id: int) -> Massnahme:
-    massnahme = db.get(Massnahme, massnahme_id)
-    if massnahme is None:
-        raise NichtGefunden(f"Maßnahme {massnahme_id} gibt es nicht (»bildungsbuero massnahme liste FELD«).")
-    return massnahme
+    return laden(db, Massnahme, massnahme_id)
 
 
 def massnahme_aendern(

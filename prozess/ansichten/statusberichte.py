@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from modelle.tabellen import Statusbericht
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
 from prozess.arbeit import Arbeit
-from prozess.fehler import NichtGefunden
+from prozess.laden import laden
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,5 @@ def statusberichte_liste(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE
 
 def statusbericht_ansicht(arbeit: Arbeit, bericht_id: int) -> StatusberichtAnsicht:
     """Der Bericht, wie er versandt wurde."""
-    b = arbeit.db.get(Statusbericht, bericht_id)
-    if b is None:
-        raise NichtGefunden(f"Statusbericht {bericht_id} gibt es nicht (»bildungsbuero statusbericht liste«).")
+    b = laden(arbeit.db, Statusbericht, bericht_id)
     return StatusberichtAnsicht(b.id, b.erstellt_am, b.anlass, b.betreff, b.text, b.html)

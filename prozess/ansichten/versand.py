@@ -24,6 +24,8 @@ GESCHEITERT = ("fehler_dauerhaft", "fehler_voruebergehend")
 
 @dataclass(frozen=True)
 class Statuszahl:
+    """Wie viele Mails in einem Status sind; ``bezeichnung`` ist der Name für Menschen."""
+
     status: str
     bezeichnung: str
     anzahl: int

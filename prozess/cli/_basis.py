@@ -184,3 +184,21 @@ def liste_ausgeben(seite, zeilen, leer: str, befehl: str) -> None:
     if not seite.gesamt:
         click.echo(leer)
     seitenfuss(seite, befehl)
+
+
+def listenbefehl(gruppe, name: str = "liste"):
+    """Ein Befehl, der eine Liste seitenweise zeigt: mit ``--alle`` und ``--ab``, Fehler übersetzt."""
+
+    def anwenden(funktion):
+        return gruppe.command(name)(seitenoptionen(fachlich(funktion)))
+
+    return anwenden
+
+
+def nummernbefehl(gruppe, name: str, parameter: str, metavar: str = "ID"):
+    """Ein Befehl über ein Objekt, das seine Nummer nennt (``zeige 1``, ``erledigt 7``), Fehler übersetzt."""
+
+    def anwenden(funktion):
+        return gruppe.command(name)(click.argument(parameter, type=NUMMER, metavar=metavar)(fachlich(funktion)))
+
+    return anwenden

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from prozess.cli._basis import NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, person, seitenoptionen, tun, umgebung, zone
+from prozess.cli._basis import (
+    NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
+)
 
 
 @click.group()
@@ -32,11 +34,9 @@ def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
     click.echo(f"Aufgabe {a.id} »{a.titel}« angelegt.")
 
 
-@aufgabe.command("liste")
+@listenbefehl(aufgabe)
 @click.option("--handlungsfeld", "feld_id", type=NUMMER, default=None, help="Nur Aufgaben dieses Handlungsfeldes.")
 @click.option("--erledigte", is_flag=True, help="Auch erledigte und hinfällige Aufgaben.")
-@seitenoptionen
-@fachlich
 def aufgabe_liste(feld_id, erledigte, alle_zeilen, versatz):
     """Offene Aufgaben nach Frist, mit dem Stand ihrer Erinnerungen (50 je Seite).
 
@@ -69,9 +69,7 @@ def aufgabe_verschieben(aufgabe_id, frist):
                f"{zeitpunkt_de(a.naechste_erinnerung_am, zone())}.")
 
 
-@aufgabe.command("erledigt")
-@click.argument("aufgabe_id", type=NUMMER, metavar="ID")
-@fachlich
+@nummernbefehl(aufgabe, "erledigt", "aufgabe_id")
 def aufgabe_erledigt(aufgabe_id):
     """Markiert eine Aufgabe als erledigt.
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from prozess.cli._basis import NUMMER, fachlich, grenze, lesen, liste_ausgeben, person, seitenoptionen, tun, umgebung, zone
+from prozess.cli._basis import (
+    NUMMER, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
+)
 
 
 @click.group()
@@ -29,9 +31,7 @@ def handlungsfeld_anlegen(titel, als, beschreibung):
     click.echo(f"Handlungsfeld {feld.id} »{feld.titel}« angelegt (definiert).")
 
 
-@handlungsfeld.command("liste")
-@seitenoptionen
-@fachlich
+@listenbefehl(handlungsfeld)
 def handlungsfeld_liste(alle_zeilen, versatz):
     """Die Handlungsfelder mit Zustand und Zahl offener Aufgaben (50 je Seite).
 
@@ -45,9 +45,7 @@ def handlungsfeld_liste(alle_zeilen, versatz):
                    "bildungsbuero handlungsfeld liste")
 
 
-@handlungsfeld.command("zeige")
-@click.argument("feld_id", type=NUMMER, metavar="ID")
-@fachlich
+@nummernbefehl(handlungsfeld, "zeige", "feld_id")
 def handlungsfeld_zeige(feld_id):
     """Zustand, mögliche Schritte (und warum andere nicht), Verlauf, offene Aufgaben.
 

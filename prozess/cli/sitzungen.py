@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, fachlich, grenze, lesen, liste_ausgeben, lokalzeit, person, seitenoptionen, tun, umgebung, zone,
+    NUMMER, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, lokalzeit, nummernbefehl, person, tun, umgebung, zone,
 )
 
 
@@ -47,10 +47,8 @@ def sitzung_planen():
     click.echo(f"{planen(u, u.uhr())} Sitzungen neu angelegt.")
 
 
-@sitzung.command("liste")
+@listenbefehl(sitzung)
 @click.option("--vergangene", is_flag=True, help="Auch vergangene und abgesagte Sitzungen.")
-@seitenoptionen
-@fachlich
 def sitzung_liste(vergangene, alle_zeilen, versatz):
     """Die kommenden Sitzungen mit Gremium, Einladungsstand und Hinweisen (50 je Seite).
 
@@ -101,9 +99,7 @@ def sitzung_absagen(sitzung_id, grund):
     click.echo(f"Sitzung {sitzung_id} abgesagt.")
 
 
-@sitzung.command("tagesordnung")
-@click.argument("sitzung_id", type=NUMMER, metavar="ID")
-@fachlich
+@nummernbefehl(sitzung, "tagesordnung", "sitzung_id")
 def sitzung_tagesordnung(sitzung_id):
     """Zeigt die Tagesordnung einer Sitzung; vor der Einladung als Vorschau nach heutigem Stand.
 

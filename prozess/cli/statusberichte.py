@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from prozess.cli._basis import NUMMER, fachlich, grenze, lesen, liste_ausgeben, seitenoptionen, zone
+from prozess.cli._basis import grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, zone
 
 
 @click.group()
@@ -12,9 +12,21 @@ def statusbericht():
     """Statusberichte an den Schulausschuss."""
 
 
-@statusbericht.command("liste")
-@seitenoptionen
-@fachlich
+@nummernbefehl(statusbericht, "zeige", "bericht_id")
+def statusbericht_zeige(bericht_id):
+    """Zeigt genau den Text, der versandt wurde.
+
+    Beispiel: bildungsbuero statusbericht zeige 1
+    """
+    from prozess.ansichten.statusberichte import statusbericht_ansicht
+
+    b = lesen(statusbericht_ansicht, bericht_id)
+    click.echo(b.betreff)
+    click.echo()
+    click.echo(b.text)
+
+
+@listenbefehl(statusbericht)
 def statusbericht_liste(alle_zeilen, versatz):
     """Die versandten Statusberichte (50 je Seite).
 
@@ -27,19 +39,3 @@ def statusbericht_liste(alle_zeilen, versatz):
                    lambda b: [f"{b.id:>4}  {zeitpunkt_de(b.erstellt_am, zone())}  {b.anlass}"],
                    "Noch keine Statusberichte; sie entstehen mit dem Takt vor den Sitzungen des Schulausschusses.",
                    "bildungsbuero statusbericht liste")
-
-
-@statusbericht.command("zeige")
-@click.argument("bericht_id", type=NUMMER, metavar="ID")
-@fachlich
-def statusbericht_zeige(bericht_id):
-    """Zeigt genau den Text, der versandt wurde.
-
-    Beispiel: bildungsbuero statusbericht zeige 1
-    """
-    from prozess.ansichten.statusberichte import statusbericht_ansicht
-
-    b = lesen(statusbericht_ansicht, bericht_id)
-    click.echo(b.betreff)
-    click.echo()
-    click.echo(b.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from prozess.cli._basis import fachlich, grenze, lesen, liste_ausgeben, seitenoptionen, umgebung, zone
+from prozess.cli._basis import fachlich, grenze, lesen, liste_ausgeben, listenbefehl, umgebung, zone
 
 
 @click.group()
@@ -12,9 +12,7 @@ def versand():
     """Die Outbox: was versandt ist, was wartet, was scheiterte."""
 
 
-@versand.command("status")
-@seitenoptionen
-@fachlich
+@listenbefehl(versand, "status")
 def versand_status(alle_zeilen, versatz):
     """Zeigt die Outbox nach Status und die gescheiterten Mails mit Grund (50 je Seite).
 

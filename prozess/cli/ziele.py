@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from prozess.cli._basis import NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, person, seitenoptionen, tun, umgebung
+from prozess.cli._basis import (
+    NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung,
+)
 
 
 def _frist_text(frist) -> str:
@@ -35,9 +37,7 @@ def ziel_anlegen(feld_id, ebene, titel, ueber_id):
     click.echo(f"Ziel {z.id} ({z.ebene}) »{z.titel}« angelegt.")
 
 
-@ziel.command("liste")
-@click.argument("feld_id", type=NUMMER, metavar="HANDLUNGSFELD")
-@fachlich
+@nummernbefehl(ziel, "liste", "feld_id", "HANDLUNGSFELD")
 def ziel_liste(feld_id):
     """Zeigt den Zielbaum mit den Maßnahmen.
 
@@ -100,10 +100,8 @@ def massnahme_aendern(massnahme_id, verantwortlich, frist, status):
     click.echo(f"Maßnahme {m.id} geändert.")
 
 
-@massnahme.command("liste")
+@listenbefehl(massnahme)
 @click.argument("feld_id", type=NUMMER, metavar="HANDLUNGSFELD")
-@seitenoptionen
-@fachlich
 def massnahme_liste(feld_id, alle_zeilen, versatz):
     """Die Maßnahmen eines Handlungsfeldes (50 je Seite).
 
@@ -117,9 +115,7 @@ def massnahme_liste(feld_id, alle_zeilen, versatz):
                    "Keine Maßnahmen.", f"bildungsbuero massnahme liste {feld_id}")
 
 
-@massnahme.command("erledigt")
-@click.argument("massnahme_id", type=NUMMER, metavar="ID")
-@fachlich
+@nummernbefehl(massnahme, "erledigt", "massnahme_id")
 def massnahme_erledigt(massnahme_id):
     """Markiert eine Maßnahme als erledigt; ihre offenen Aufgaben werden geschlossen.
 

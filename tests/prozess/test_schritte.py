@@ -19,7 +19,6 @@ from tests.hilfen import (
     feld_anlegen,
     feld_im_zustand,
     schritt,
-    vollstaendige_massnahme,
 )
 from prozess.handlungsfelder import datengrundlage_anlegen
 
