@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
@@ -127,23 +128,36 @@ class Erinnerungsbericht:
         self.mails[art] = self.mails.get(art, 0) + 1
 
 
-def _eskalationsempfaenger(db, verantwortlich_id: int) -> list[Person]:
-    """Bildungsmanagement und der Vorsitz jedes Gremiums der zuständigen Person (ohne sie selbst)."""
-    gremien = select(Mitgliedschaft.gremium_id).where(Mitgliedschaft.person_id == verantwortlich_id)
-    vorsitz = db.exec(
-        select(Person)
-        .join(Mitgliedschaft, Mitgliedschaft.person_id == Person.id)
+def _eskalationsempfaenger(db, verantwortliche: set[int]) -> dict[int, list[Person]]:
+    """Je zuständiger Person: Bildungsmanagement und der Vorsitz jedes ihrer Gremien (ohne sie selbst).
+
+    Eine Abfrage für alle Eskalationen eines Stapels, nicht eine je Aufgabe: an einem Montag nach
+    den Ferien eskalieren leicht Tausende Aufgaben zugleich (``bench/takt.py``).
+    """
+    if not verantwortliche:
+        return {}
+    eigene = aliased(Mitgliedschaft)
+    zeilen = db.exec(
+        select(eigene.person_id, Person)
+        .join(Mitgliedschaft, Mitgliedschaft.gremium_id == eigene.gremium_id)
+        .join(Person, Person.id == Mitgliedschaft.person_id)
         .join(Gremium, Gremium.id == Mitgliedschaft.gremium_id)
-        .where(Mitgliedschaft.gremium_id.in_(gremien), Mitgliedschaft.rolle == "vorsitz",
+        .where(eigene.person_id.in_(verantwortliche), Mitgliedschaft.rolle == "vorsitz",
                Gremium.kuerzel != "bildungsbuero", Person.entfernt_am.is_(None))
-        .order_by(Person.id)
+        .order_by(eigene.person_id, Person.id)
     ).all()
+    vorsitz: dict[int, list[Person]] = {}
+    for verantwortlich_id, person in zeilen:
+        vorsitz.setdefault(verantwortlich_id, []).append(person)
     management = zustaendige_person(db, MANAGEMENT)
-    empfaenger: dict[int, Person] = {}
-    for person in ([management] if management else []) + list(vorsitz):
-        if person.id != verantwortlich_id and person.email:
-            empfaenger[person.id] = person
-    return list(empfaenger.values())
+    ergebnis = {}
+    for verantwortlich_id in verantwortliche:
+        empfaenger: dict[int, Person] = {}
+        for person in ([management] if management else []) + vorsitz.get(verantwortlich_id, []):
+            if person.id != verantwortlich_id and person.email:
+                empfaenger[person.id] = person
+        ergebnis[verantwortlich_id] = list(empfaenger.values())
+    return ergebnis
 
 
 def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsbericht:
@@ -173,6 +187,8 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
     ).all()
     if not zeilen:
         return bericht
+    eskalierend = {z[6] for z in zeilen if z[5] != z[3] and r.punkt(eskalationstag(z[3], r)) <= jetzt}
+    empfaenger_je_person = _eskalationsempfaenger(db, eskalierend)
     mails: list[Mail] = []
     neu: list[dict] = []
     for (aid, titel, beschreibung, frist, faellig_seit, eskaliert_fuer, vid, fid,
@@ -198,7 +214,7 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
         if not eskaliert and r.punkt(eskalationstag(frist, r)) <= jetzt:
             eskaliert = True
             verantwortlich = {"name": name, "organisation": organisation or ""}
-            for p in _eskalationsempfaenger(db, vid):
+            for p in empfaenger_je_person[vid]:
                 mails.append(Mail(schluessel(ESKALATION, p.id, f"aufgabe{aid}-frist{frist}", eskalationstag(frist, r)),
                                   ESKALATION, ESKALATION,
                                   mail_kontext(grund, p.name, verantwortlich=verantwortlich, **teile),

@@ -188,3 +188,30 @@ def test_eine_frist_in_der_vergangenheit_wird_abgewiesen(s, einstellungen):
         tun(s, um(date(2027, 3, 1)), aufgabe_verschieben, a.id, date(2027, 2, 27))
     s.expire_all()
     assert s.get(Aufgabe, a.id).frist == SAMSTAG_SCHULE
+
+
+def _anweisungen_beim_takt(s, jetzt) -> tuple[int, int]:
+    """Zahl der SQL-Anweisungen eines Durchgangs und der Eskalations-Mails darin."""
+    from sqlalchemy import event
+
+    gezaehlt = []
+    verbindung = s.connection()
+    zaehlen = lambda *args: gezaehlt.append(1)  # noqa: E731 – ein Zähler, nichts weiter
+    event.listen(verbindung, "before_cursor_execute", zaehlen)
+    try:
+        bericht = tun(s, jetzt, erinnerungen_versenden)
+    finally:
+        event.remove(verbindung, "before_cursor_execute", zaehlen)
+    return len(gezaehlt), bericht.mails.get("eskalation", 0)
+
+
+@pytest.mark.parametrize("anzahl", [3, 30])
+def test_eskalationen_kosten_gleich_viele_anweisungen_egal_wie_viele_es_sind(s, anzahl):
+    """Die Zahl der Anweisungen wächst nicht mit der Zahl eskalierender Aufgaben (keine Abfrage je Aufgabe)."""
+    for i in range(anzahl):
+        aufgabe(s, None, um(date(2027, 3, 1)), SAMSTAG_SCHULE, email=[SCHULLEITUNG, SG_VORSITZ][i % 2])
+    anweisungen, eskalationen = _anweisungen_beim_takt(s, um(SAMSTAG_SCHULE + timedelta(days=15)))
+    assert eskalationen >= anzahl
+    # Auswahl, Empfänger der Eskalationen, Bildungsmanagement, Grundkontext, Planung, Outbox; dazu
+    # BEGIN/Savepoint-Kleinkram des Treibers. Fest, unabhängig von ``anzahl``:
+    assert anweisungen <= 8, anweisungen
