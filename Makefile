@@ -11,7 +11,7 @@ $(STEMPEL): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STEMPEL)
 
-.PHONY: demo test bench
+.PHONY: demo test bench unsinn
 demo: $(STEMPEL)
 	$(VENV)/bin/bildungsbuero demo
 
@@ -20,3 +20,8 @@ test: $(STEMPEL)
 
 bench: $(STEMPEL)
 	status=0; for skript in bench/[!_]*.py; do echo "== $$skript"; $(VENV)/bin/python $$skript || status=1; done; exit $$status
+
+# Lange Runde unsinniger Eingaben (Hypothesis) gegen jeden Befehl; die kurze läuft in »make test«.
+unsinn: $(STEMPEL)
+	BILDUNGSBUERO_TEST_UNSINN_BEISPIELE=3000 $(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		tests/prozess/cli/test_unsinn.py --hypothesis-show-statistics | grep -E "passing examples|passed|failed"

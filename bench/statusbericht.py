@@ -74,6 +74,11 @@ def main() -> int:
                 organisation_laden(arbeit, datei_lesen(WURZEL / "organisationen" / "landkreis-cloppenburg.toml"))
                 fuellen(arbeit)
             grund = grundkontext(s)
+            from benachrichtigungen.darstellung import vorlagen_vorbereiten
+
+            start = time.perf_counter()
+            vorlagen = vorlagen_vorbereiten()  # wie der Dienst beim Start
+            vorbereitet = time.perf_counter() - start
             with nur_lesen(s, lambda: JETZT, e) as lesend:
                 bericht, basis = [], []
                 for _ in range(25):
@@ -91,6 +96,9 @@ def main() -> int:
     print(f"Statusbericht: {daten['summe']['felder']} Felder, {daten['summe']['massnahmen']} Maßnahmen, "
           f"{len(dargestellt.html) // 1024} KiB HTML, {len(dargestellt.text) // 1024} KiB Text")
     print(f"  Grundlinie (Felder und Maßnahmen roh lesen): {g * 1000:6.1f} ms (Median aus 25)")
+    print(f"  Vorlagen beim Start laden ({vorlagen}):          {vorbereitet * 1000:6.1f} ms (einmal je Prozess)")
+    print(f"  Erster Bericht nach dem Start:               {bericht[0] * 1000:6.1f} ms (Ziel ≤ 100 ms: "
+          f"{'erreicht' if bericht[0] <= 0.1 else 'VERFEHLT'})")
     print(f"  Bericht (Zahlen sammeln und darstellen):     {b * 1000:6.1f} ms (Median aus 25)")
     print(f"  Verhältnis Bericht/Grundlinie: {b / g:.1f}; Ziel ≤ 100 ms: "
           + ("Ziel erreicht" if b <= 0.1 else "ZIEL VERFEHLT"))

@@ -104,6 +104,10 @@ def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
     signal.signal(signal.SIGINT, beenden)
     log.info("Dienst startet: Takt alle %s Minuten, Planer täglich 04:10 Uhr (%s)",
              umgebung.einstellungen.takt_minuten, umgebung.einstellungen.zeitzone)
+    # Vorlagen vor dem ersten Takt laden: sonst zahlt der erste Statusbericht ihr Übersetzen.
+    from benachrichtigungen.darstellung import vorlagen_vorbereiten
+
+    vorlagen_vorbereiten()
     # Nachholen nach einer Pause, bevor der erste reguläre Takt kommt.
     planer_ausfuehren(umgebung, jetzt_geben)
     takt_ausfuehren(umgebung, jetzt_geben)
