@@ -267,3 +267,14 @@ class Statusbericht(SQLModel, table=True):
     betreff: str = Field(max_length=300)
     text: str
     html: str
+
+
+# Die Tabellen des Bildungsmonitorings stehen in einem eigenen Modul; der Import hier
+# registriert sie in denselben Metadaten (Migrationen, Tests) und macht sie hier erreichbar.
+from modelle.kennzahlen import (  # noqa: E402,F401
+    Datenimport,
+    Gebiet,
+    HandlungsfeldKennzahl,
+    Kennzahl,
+    Kennzahlwert,
+)

@@ -64,6 +64,8 @@ class Organisation:
     name: str
     gremien: list[GremiumDaten]
     personen: list[PersonDaten]
+    # Landkreis, Land, Gemeinden und Schulen als Gebiete des Bildungsmonitorings.
+    gebiete: list = field(default_factory=list)
 
 
 def _unbekannte(tabelle: dict, erlaubt: set[str], wo: str) -> None:
@@ -137,7 +139,7 @@ def datei_lesen(pfad: Path) -> Organisation:
         raise Konfigurationsfehler(f"Organisationsdatei {pfad} kann nicht gelesen werden ({fehler.strerror}).") from None
     except tomllib.TOMLDecodeError as fehler:
         raise Konfigurationsfehler(f"Organisationsdatei {pfad}: kein gültiges TOML ({fehler}).") from None
-    _unbekannte(roh, {"landkreis", "gremium", "person"}, str(pfad))
+    _unbekannte(roh, {"landkreis", "gremium", "person", "gemeinde", "schule"}, str(pfad))
     landkreis = roh.get("landkreis", {})
     name = zeile_pruefen(landkreis.get("name", ""), f"{pfad}: [landkreis] name")
 
@@ -190,7 +192,9 @@ def datei_lesen(pfad: Path) -> Organisation:
                 rollen=rollen,
             )
         )
-    return Organisation(name=name, gremien=gremien, personen=personen)
+    from monitoring.gebiete import gebiete_lesen
+
+    return Organisation(name=name, gremien=gremien, personen=personen, gebiete=gebiete_lesen(roh, pfad))
 
 
 @dataclass
@@ -243,6 +247,9 @@ def organisation_laden(arbeit, organisation: Organisation) -> Ladebericht:
             person.name, person.organisation = daten.name, daten.organisation
             bericht.aenderungen.append(f"Person geändert: {daten.name}")
         _rollen_abgleichen(db, person, daten, gremien, bericht)
+    from monitoring.gebiete import gebiete_abgleichen
+
+    bericht.aenderungen += gebiete_abgleichen(arbeit.verbindung(), organisation.gebiete)
     in_datei = {p.email for p in organisation.personen}
     bericht.nicht_in_datei = sorted(email for email in personen if email not in in_datei)
     db.flush()
