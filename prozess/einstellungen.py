@@ -246,6 +246,9 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
                 "1. des Monats); 0: nur vor Sitzungen."),
     Einstellung("takt_minuten", _ganzzahl(1, 60), 5,
                 "Wie oft der Dienst den Takt ausführt (Erinnerungen, Einladungen, Berichte, Versand)."),
+    Einstellung("geheimhaltung_schwelle", _ganzzahl(2, 100), 3,
+                "Anzahlen über null und unter dieser Schwelle werden in jeder Ausgabe des Monitorings "
+                "unterdrückt (dazu sekundär, wo eine Summe sie verriete); mindestens 2."),
     Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,
                 "Vorübergehende Fehler (4xx, Verbindungsabbruch) werden mit wachsendem Abstand "
                 "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),
