@@ -46,6 +46,8 @@ class Definition:
     nenner_teiler: int = 1
     bezugsgroesse: str = ""
     formel: str = ""
+    # Aus welchem Zeitraum der Nenner kommt, wenn nicht aus demselben (siehe nenner_zeitraum).
+    nenner_stichtag: str = ""
 
     def als_zeile(self) -> dict:
         return {
@@ -135,6 +137,7 @@ ANTEILE: tuple[Definition, ...] = (
         zaehler="absolventen_abgaenger[abschluss=ohne_ersten_schulabschluss]",
         nenner="bevoelkerung[altersgruppe=15-18]",
         nenner_teiler=3,
+        nenner_stichtag="31.12. im Schuljahr",
         bezugsgroesse="gleichaltrige Bevölkerung (durchschnittlicher Jahrgang der 15- bis unter 18-Jährigen)",
         formel="Abgänger ohne Ersten Schulabschluss ÷ (Bevölkerung 15 bis unter 18 Jahre ÷ 3) × 100",
     ),
@@ -181,6 +184,7 @@ ANTEILE: tuple[Definition, ...] = (
         "Frauen derselben Altersgruppe.",
         zaehler="sv_beschaeftigte_wohnort[geschlecht=weiblich,altersgruppe=15-65]",
         nenner=f"bevoelkerung[geschlecht=weiblich,altersgruppe={ALTER_15_BIS_65}]",
+        nenner_stichtag="31.12. des Vorjahres",
         bezugsgroesse="Frauen von 15 bis unter 65 Jahren (Bevölkerung am Wohnort)",
         formel="sozialversicherungspflichtig beschäftigte Frauen 15–65 ÷ Frauen 15–65 × 100",
     ),
@@ -269,6 +273,25 @@ def auspraegung(merkmal: str, beschriftung: str) -> str | None:
     ohne_mit = normal[4:] if normal.startswith("mit ") else normal
     bekannt = AUSPRAEGUNGEN.get(merkmal, {})
     return bekannt.get(normal) or bekannt.get(ohne_mit) or kurzform(normal)
+
+
+def nenner_zeitraum(definition: Definition, zeitraum: str) -> str | None:
+    """Der Zeitraum des Nenners zu einem Zeitraum des Zählers; ``None``, wenn er nicht passt.
+
+    ``31.12. im Schuljahr``: Schuljahr 2022/23 → Bevölkerung am 2022-12-31.
+    ``31.12. des Vorjahres``: Beschäftigte am 2023-06-30 → Bevölkerung am 2022-12-31.
+    """
+    regel = definition.nenner_stichtag
+    if not regel:
+        return zeitraum
+    jahr = zeitraum[:4]
+    if not jahr.isdigit():
+        return None
+    if regel == "31.12. im Schuljahr":
+        return f"{jahr}-12-31" if "/" in zeitraum else None
+    if regel == "31.12. des Vorjahres":
+        return f"{int(jahr) - 1}-12-31"
+    raise ValueError(f"unbekannte Regel für den Nenner: {regel}")
 
 
 def merkmal_text(auspraegungen: dict[str, str]) -> str:
