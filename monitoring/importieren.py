@@ -247,23 +247,39 @@ def _ebene_passt(pfad: Path, gelesen: Gelesen, kennzahl: str, gebiet: str, gebie
 
 
 def _gebiete_anlegen(verbindung, neue_gebiete: dict[str, str], namen: dict[str, str], gebiete: dict) -> list[str]:
-    """Legt die neuen amtlichen Gebiete an, jedes nach dem umfassenden; ergänzt ``gebiete``."""
-    from sqlalchemy import insert
+    """Legt die neuen amtlichen Gebiete an, Ebene für Ebene (jedes nach dem umfassenden); ergänzt ``gebiete``."""
+    from sqlalchemy import insert, select
 
     from modelle.kennzahlen import Gebiet
 
-    reihenfolge = ("deutschland", "land", "landkreis", "gemeinde")
     angelegt = []
-    for schluessel in sorted(neue_gebiete, key=lambda s: (reihenfolge.index(neue_gebiete[s]), s)):
-        ueber = gebiete.get(uebergeordneter_schluessel(schluessel) or "")
-        name = (namen.get(schluessel) or schluessel)[:200]
-        gebiet_id = verbindung.execute(
-            insert(Gebiet).values(schluessel=schluessel, ebene=neue_gebiete[schluessel], name=name,
-                                  ueber_id=ueber[0] if ueber else None).returning(Gebiet.id)
-        ).scalar_one()
-        gebiete[schluessel] = (gebiet_id, neue_gebiete[schluessel])
-        angelegt.append(schluessel)
+    for ebene in ("deutschland", "land", "landkreis", "gemeinde"):
+        schluessel = sorted(s for s, e in neue_gebiete.items() if e == ebene)
+        if not schluessel:
+            continue
+        zeilen = []
+        for s in schluessel:
+            ueber = gebiete.get(uebergeordneter_schluessel(s) or "")
+            zeilen.append({"schluessel": s, "ebene": ebene, "name": (namen.get(s) or s)[:200],
+                           "ueber_id": ueber[0] if ueber else None})
+        verbindung.execute(insert(Gebiet), zeilen)
+        for z in verbindung.execute(select(Gebiet.schluessel, Gebiet.id).where(Gebiet.schluessel.in_(schluessel))):
+            gebiete[z.schluessel] = (z.id, ebene)
+        angelegt += schluessel
     return angelegt
+
+
+_WERTSPALTEN = ("kennzahl_id", "gebiet_id", "zeitraum", "merkmal", "wert", "zeichen", "kennzeichen", "import_id")
+
+
+def _einfuegen_sql(dialect) -> str:
+    """INSERT für neue Werte als Text des Treibers: bei einer Million Zeilen kostete das Aufbereiten
+    der Parameter durch SQLAlchemy mehr als das Schreiben selbst (bench/import_kennzahlen.py)."""
+    from modelle.kennzahlen import Kennzahlwert
+
+    platzhalter = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
+    return (f"INSERT INTO {Kennzahlwert.__tablename__} ({', '.join(_WERTSPALTEN)}) "
+            f"VALUES ({', '.join([platzhalter] * len(_WERTSPALTEN))})")
 
 
 def _werte_schreiben(verbindung, pfad: Path, gelesen: Gelesen, gueltig: dict, kennzahl_ids: dict, gebiete: dict,
@@ -280,7 +296,7 @@ def _werte_schreiben(verbindung, pfad: Path, gelesen: Gelesen, gueltig: dict, ke
                                            tabelle.c.merkmal, tabelle.c.wert, tabelle.c.zeichen, tabelle.c.kennzeichen)
                                     .where(tabelle.c.kennzahl_id.in_(ids)))
     } if ids else {}
-    neu: list[dict] = []
+    neu: list[tuple] = []
     geaendert: list[dict] = []
     werte = gelesen.werte
     for (kennzahl, gebiet, zeitraum, merkmal), index in gueltig.items():
@@ -288,8 +304,7 @@ def _werte_schreiben(verbindung, pfad: Path, gelesen: Gelesen, gueltig: dict, ke
         kid, gid = kennzahl_ids[kennzahl], gebiete[gebiet][0]
         alt = vorhanden.get((kid, gid, zeitraum, merkmal))
         if alt is None:
-            neu.append({"kennzahl_id": kid, "gebiet_id": gid, "zeitraum": zeitraum, "merkmal": merkmal, "wert": wert,
-                        "zeichen": zeichen, "kennzeichen": kennzeichen})
+            neu.append((kid, gid, zeitraum, merkmal, wert, zeichen, kennzeichen))
         elif alt[1:] != (wert, zeichen, kennzeichen):
             geaendert.append({"_id": alt[0], "wert": wert, "zeichen": zeichen, "kennzeichen": kennzeichen})
     bericht.neu, bericht.geaendert = len(neu), len(geaendert)
@@ -301,11 +316,10 @@ def _werte_schreiben(verbindung, pfad: Path, gelesen: Gelesen, gueltig: dict, ke
         neu=bericht.neu, geaendert=bericht.geaendert).returning(Datenimport.id)).scalar_one()
     bericht.import_id = import_id
     gesamt = len(neu) + len(geaendert)
+    einfuegen = _einfuegen_sql(verbindung.dialect)
     for start in range(0, len(neu), SCHREIBEN_JE_STAPEL):
-        stapel = neu[start:start + SCHREIBEN_JE_STAPEL]
-        for zeile in stapel:
-            zeile["import_id"] = import_id
-        verbindung.execute(insert(tabelle), stapel)
+        stapel = [(*zeile, import_id) for zeile in neu[start:start + SCHREIBEN_JE_STAPEL]]
+        verbindung.exec_driver_sql(einfuegen, stapel)
         if fortschritt is not None:
             fortschritt("schreiben", start + len(stapel), gesamt)
     if geaendert:

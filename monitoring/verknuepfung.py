@@ -1,0 +1,39 @@
+"""Auf welche Kennzahlen sich ein Handlungsfeld stützt (die Grundlage für Wächter und Statusbericht)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from monitoring import katalog
+from prozess.fehler import NichtGefunden
+
+
+def kennzahl_verknuepfen(verbindung, feld_id: int, kennzahl: str, jetzt: datetime) -> bool:
+    """Verknüpft das Feld mit der Kennzahl; ``False``, wenn sie es schon war (dann ändert sich nichts)."""
+    from sqlalchemy import insert, select
+
+    from modelle.kennzahlen import HandlungsfeldKennzahl as HK
+    from modelle.tabellen import Handlungsfeld
+
+    if kennzahl not in katalog.KATALOG:
+        raise NichtGefunden(f"Die Kennzahl »{kennzahl}« gibt es nicht; bekannt: {', '.join(katalog.KATALOG)}.")
+    if verbindung.execute(select(Handlungsfeld.id).where(Handlungsfeld.id == feld_id)).first() is None:
+        raise NichtGefunden(f"Das Handlungsfeld {feld_id} gibt es nicht (»bildungsbuero handlungsfeld liste«).")
+    kennzahl_id = katalog.katalog_eintragen(verbindung)[kennzahl]
+    schon = verbindung.execute(select(HK.kennzahl_id).where(HK.handlungsfeld_id == feld_id,
+                                                            HK.kennzahl_id == kennzahl_id)).first()
+    if schon is not None:
+        return False
+    verbindung.execute(insert(HK).values(handlungsfeld_id=feld_id, kennzahl_id=kennzahl_id, verknuepft_am=jetzt))
+    return True
+
+
+def kennzahlen_des_feldes(verbindung, feld_id: int) -> list[str]:
+    """Die Schlüssel der Kennzahlen des Feldes, in der Reihenfolge der Verknüpfung."""
+    from sqlalchemy import select
+
+    from modelle.kennzahlen import HandlungsfeldKennzahl as HK, Kennzahl
+
+    abfrage = (select(Kennzahl.schluessel).join(HK, HK.kennzahl_id == Kennzahl.id)
+               .where(HK.handlungsfeld_id == feld_id).order_by(HK.verknuepft_am, Kennzahl.schluessel))
+    return list(verbindung.execute(abfrage).scalars())
