@@ -49,12 +49,16 @@ def fehler(pfad: Path, grund: str, zeile: int | None = None, spalte: int | None 
                          "berichtigen Sie die Datei und importieren Sie sie erneut.")
 
 
-def text_lesen(pfad: Path) -> tuple[str, str]:
-    """Der Text einer kleinen Datei und ihre Kodierung: UTF-8 (mit oder ohne BOM), sonst cp1252."""
+def text_lesen(pfad: Path) -> str:
+    """Der Text einer kleinen Datei: UTF-8 (mit oder ohne BOM), sonst cp1252; sonst ein Fehler mit Ort."""
     roh = Path(pfad).read_bytes()
     if roh.startswith(b"\xef\xbb\xbf"):
-        return roh[3:].decode("utf-8"), "utf-8-sig"
+        roh = roh[3:]
     try:
-        return roh.decode("utf-8"), "utf-8"
+        return roh.decode("utf-8")
     except UnicodeDecodeError:
-        return roh.decode("cp1252"), "cp1252"
+        pass
+    try:
+        return roh.decode("cp1252")
+    except UnicodeDecodeError:
+        raise fehler(pfad, "die Datei ist weder UTF-8 noch Windows-1252 (cp1252)") from None

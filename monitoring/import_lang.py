@@ -36,10 +36,7 @@ def spalten_erkennen(erste_zeile: str) -> str:
 def lang_lesen(pfad: Path) -> Gelesen:
     """Liest und prüft die ganze Datei; schreibt nichts. Fehler nennen Datei, Zeile und Spalte."""
     pfad = Path(pfad)
-    try:
-        text, _kodierung = text_lesen(pfad)
-    except UnicodeDecodeError:
-        raise fehler(pfad, "die Datei ist weder UTF-8 noch Windows-1252 (cp1252)") from None
+    text = text_lesen(pfad)
     zeilen = text.splitlines()
     if not zeilen:
         raise fehler(pfad, "die Datei ist leer")

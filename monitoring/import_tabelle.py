@@ -38,10 +38,7 @@ _COPYRIGHT = re.compile(r"^\(?c\)?opyright\s+", re.IGNORECASE)
 def tabelle_lesen(pfad: Path, kennzahl: str | None = None) -> Gelesen:
     """Liest und prüft die ganze Tabelle; schreibt nichts. Fehler nennen Datei, Zeile und Spalte."""
     pfad = Path(pfad)
-    try:
-        text, _kodierung = text_lesen(pfad)
-    except UnicodeDecodeError:
-        raise fehler(pfad, "die Datei ist weder UTF-8 noch Windows-1252 (cp1252)") from None
+    text = text_lesen(pfad)
     zeilen = text.splitlines()
     kopf = next((i for i, z in enumerate(zeilen) if z.strip(" ;")), None)
     treffer = _TABELLE.match(zeilen[kopf].strip()) if kopf is not None else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from prozess.fehler import Eingabefehler
-from tests.monitoring.conftest import DATEN
 
 LANG = "schulamt_fehlzeiten_2024-25.csv"
 
@@ -65,3 +64,10 @@ def test_komma_als_trennzeichen_wird_erkannt(importieren, werte, tmp_path):
                      encoding="utf-8")
     importieren(datei)
     assert werte()[("schueler_allgemeinbildend", "03453011", "2024/25-1", "")] == (1204.0, None, None)
+
+
+def test_eine_datei_weder_in_utf8_noch_in_cp1252_wird_abgewiesen(importieren, tmp_path):
+    datei = tmp_path / "kaputt.csv"
+    datei.write_bytes(b"gebiet;zeitraum;kennzahl;wert\n03453;2024;schueler_allgemeinbildend;1\x81\n")
+    with pytest.raises(Eingabefehler, match="Datei kaputt.csv: die Datei ist weder UTF-8 noch Windows-1252"):
+        importieren(datei, format="lang")
