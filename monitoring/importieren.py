@@ -11,8 +11,8 @@ die CLI liest nur ihre Argumente und zeigt den ``Importbericht``. Ablauf:
 4. Schreiben: neue Gebiete amtlicher Dateien, neue Werte, geänderte Werte (eine berichtigte
    Zahl ersetzt die alte, der Wert zeigt dann auf diesen Import), der Import selbst.
 
-Die Transaktion gehört dem Aufrufer (seiner Arbeitseinheit): diese Funktion schreibt auf
-der übergebenen Verbindung und bestätigt nichts. Scheitert etwas beim Schreiben, fliegt die
+Die Transaktion gehört dem Aufrufer (seiner Arbeitseinheit, ``prozess.arbeit``): diese
+Funktion schreibt in deren Transaktion und committet nie. Scheitert etwas beim Schreiben, fliegt die
 Ausnahme hinaus, und der Aufrufer rollt alles zurück.
 """
 
@@ -27,6 +27,7 @@ from pathlib import Path
 from monitoring import katalog
 from monitoring.gebiete import ebene_aus_schluessel, uebergeordneter_schluessel
 from monitoring.gelesen import Fortschritt, Gelesen, fehler
+from monitoring.verbindung import verbindung_von
 from prozess.fehler import Eingabefehler
 
 FORMATE = {
@@ -82,18 +83,6 @@ class Importbericht:
         return saetze
 
 
-def _verbindung(verbindung_oder_arbeit):
-    """Eine SQLAlchemy-Verbindung aus einer Verbindung, einer ORM-Sitzung oder einer Arbeitseinheit."""
-    from sqlalchemy.engine import Connection
-
-    if isinstance(verbindung_oder_arbeit, Connection):
-        return verbindung_oder_arbeit
-    innere = getattr(verbindung_oder_arbeit, "verbindung", None)
-    if isinstance(innere, Connection):
-        return innere
-    return verbindung_oder_arbeit.connection()
-
-
 def format_erkennen(pfad: Path) -> str:
     """Das Format am Anfang der Datei; ``Eingabefehler`` mit den drei Formaten, wenn keins passt."""
     with Path(pfad).open("rb") as datei:
@@ -122,10 +111,12 @@ def pruefsumme(pfad: Path) -> str:
     return summe.hexdigest()
 
 
-def kennzahlen_importieren(verbindung_oder_arbeit, pfad, *, jetzt: datetime, format: str | None = None,
-                           kennzahl: str | None = None, fortschritt: Fortschritt | None = None) -> Importbericht:
-    """Importiert eine Datei ganz oder gar nicht; siehe Moduldokumentation.
+def kennzahlen_importieren(arbeit, pfad, *, format: str | None = None, kennzahl: str | None = None,
+                           fortschritt: Fortschritt | None = None, jetzt: datetime | None = None) -> Importbericht:
+    """Importiert eine Datei ganz oder gar nicht in die Transaktion von ``arbeit``; siehe Moduldokumentation.
 
+    ``arbeit`` ist eine ``prozess.arbeit.Arbeit`` (Zeitpunkt des Imports: ``arbeit.jetzt``) oder
+    eine Verbindung, dann mit ``jetzt``.
     ``kennzahl`` ordnet eine amtliche Datei ausdrücklich einer Grundzahl zu (sonst über den
     Katalog); ``fortschritt(phase, erledigt, gesamt)`` wird bei langen Dateien aufgerufen.
     Wirft ``Eingabefehler`` (Datei, Zeile, Spalte) und schreibt dann nichts.
@@ -145,7 +136,8 @@ def kennzahlen_importieren(verbindung_oder_arbeit, pfad, *, jetzt: datetime, for
             raise Eingabefehler(f"»{kennzahl}« ist keine Grundzahl des Katalogs; möglich: "
                                 f"{', '.join(d.schluessel for d in katalog.GRUNDZAHLEN)}.")
     format = format or format_erkennen(pfad)
-    verbindung = _verbindung(verbindung_oder_arbeit)
+    verbindung = verbindung_von(arbeit)
+    jetzt = jetzt or arbeit.jetzt
     summe = pruefsumme(pfad)
     bericht = Importbericht(datei=pfad.name, format=format, sha256=summe)
     frueher = verbindung.execute(select(Datenimport.importiert_am).where(Datenimport.sha256 == summe)).first()

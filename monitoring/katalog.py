@@ -371,12 +371,14 @@ def spalten_merkmal(kennzahl: str, beschriftung: str) -> str:
     return SPALTEN_MERKMAL.get(kennzahl, "merkmal")
 
 
-def katalog_eintragen(verbindung) -> dict[str, int]:
+def katalog_eintragen(arbeit) -> dict[str, int]:
     """Trägt die Definitionen ein oder gleicht sie an (idempotent); gibt Schlüssel → id zurück."""
     from sqlalchemy import insert, select, update
 
     from modelle.kennzahlen import Kennzahl
+    from monitoring.verbindung import verbindung_von
 
+    verbindung = verbindung_von(arbeit)
     tabelle = Kennzahl.__table__
     vorhanden = {z.schluessel: z for z in verbindung.execute(select(tabelle)).mappings().all()}
     ids = {}

@@ -21,7 +21,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from monitoring import darstellung, katalog
-from monitoring.geheimhaltung import STANDARD_SCHWELLE, Summe, unterdruecken
+from monitoring.geheimhaltung import Summe, unterdruecken
+from monitoring.verbindung import schwelle_von, verbindung_von
 from prozess.fehler import NichtGefunden
 
 FEHLT = "k. A."
@@ -235,25 +236,29 @@ def _zeitraeume(verbindung, schluessel: str, gebiet_id: int) -> list[str]:
     return list(verbindung.execute(abfrage).scalars())
 
 
-def zeitreihe(verbindung, kennzahl: str, gebiet: str, *, merkmal: str = "",
-              schwelle: int = STANDARD_SCHWELLE) -> Sicht:
-    """Die Kennzahl für ein Gebiet über alle Zeiträume, in denen ein Zähler vorliegt, aufsteigend."""
+def zeitreihe(arbeit, kennzahl: str, gebiet: str, *, merkmal: str = "", schwelle: int | None = None) -> Sicht:
+    """Die Kennzahl für ein Gebiet über alle Zeiträume, in denen ein Zähler vorliegt, aufsteigend.
+
+    ``schwelle`` (Geheimhaltung) kommt sonst aus den Einstellungen der Arbeit.
+    """
+    verbindung, schwelle = verbindung_von(arbeit), schwelle_von(arbeit, schwelle)
     _kennzahl(verbindung, kennzahl)
     gebiete = _gebiete(verbindung, [gebiet])
     orte = [(gebiet, t) for t in _zeitraeume(verbindung, kennzahl, gebiete[gebiet][0])]
     return _sicht(verbindung, kennzahl, orte, gebiete, None, merkmal, None, schwelle)
 
 
-def vergleich(verbindung, kennzahl: str, zeitraum: str, gebiete: list[str], *, merkmal: str = "",
-              schwelle: int = STANDARD_SCHWELLE) -> Sicht:
+def vergleich(arbeit, kennzahl: str, zeitraum: str, gebiete: list[str], *, merkmal: str = "",
+              schwelle: int | None = None) -> Sicht:
     """Die Kennzahl in einem Zeitraum für die Gebiete in der gegebenen Reihenfolge (Kreis, Land, Bund, ...)."""
+    verbindung, schwelle = verbindung_von(arbeit), schwelle_von(arbeit, schwelle)
     _kennzahl(verbindung, kennzahl)
     gefunden = _gebiete(verbindung, gebiete)
     return _sicht(verbindung, kennzahl, [(g, zeitraum) for g in gebiete], gefunden, zeitraum, merkmal, None, schwelle)
 
 
-def teilgebiete_vergleichen(verbindung, kennzahl: str, zeitraum: str, oben: str, ebene: str, *,
-                            merkmal: str = "", schwelle: int = STANDARD_SCHWELLE) -> Sicht:
+def teilgebiete_vergleichen(arbeit, kennzahl: str, zeitraum: str, oben: str, ebene: str, *,
+                            merkmal: str = "", schwelle: int | None = None) -> Sicht:
     """Die Gemeinden (``ebene="gemeinde"``) oder Schulen (``"schule"``) unter ``oben``, nach Namen.
 
     Schulen eines Kreises sind die Schulen seiner Gemeinden. Die Summe von ``oben`` gilt als
@@ -263,6 +268,7 @@ def teilgebiete_vergleichen(verbindung, kennzahl: str, zeitraum: str, oben: str,
 
     from modelle.kennzahlen import Gebiet
 
+    verbindung, schwelle = verbindung_von(arbeit), schwelle_von(arbeit, schwelle)
     _kennzahl(verbindung, kennzahl)
     oberes = _gebiete(verbindung, [oben])
     unter = select(Gebiet.id).where(Gebiet.ueber_id == oberes[oben][0])

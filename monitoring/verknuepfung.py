@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from monitoring import katalog
+from monitoring.verbindung import verbindung_von
 from prozess.fehler import NichtGefunden
 
 
-def kennzahl_verknuepfen(verbindung, feld_id: int, kennzahl: str, jetzt: datetime) -> bool:
+def kennzahl_verknuepfen(arbeit, feld_id: int, kennzahl: str, jetzt: datetime | None = None) -> bool:
     """Verknüpft das Feld mit der Kennzahl; ``False``, wenn sie es schon war (dann ändert sich nichts)."""
+    verbindung, jetzt = verbindung_von(arbeit), jetzt or arbeit.jetzt
     from sqlalchemy import insert, select
 
     from modelle.kennzahlen import HandlungsfeldKennzahl as HK
@@ -28,8 +30,9 @@ def kennzahl_verknuepfen(verbindung, feld_id: int, kennzahl: str, jetzt: datetim
     return True
 
 
-def kennzahlen_des_feldes(verbindung, feld_id: int) -> list[str]:
+def kennzahlen_des_feldes(arbeit, feld_id: int) -> list[str]:
     """Die Schlüssel der Kennzahlen des Feldes, in der Reihenfolge der Verknüpfung."""
+    verbindung = verbindung_von(arbeit)
     from sqlalchemy import select
 
     from modelle.kennzahlen import HandlungsfeldKennzahl as HK, Kennzahl

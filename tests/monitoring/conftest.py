@@ -16,14 +16,14 @@ def engine(organisation):
 
 
 @pytest.fixture
-def importieren(engine, uhr):
-    """Importiert eine Datei aus tests/monitoring/daten (oder einen Pfad) in einer eigenen Transaktion."""
+def importieren(organisation, uhr):
+    """Importiert eine Datei aus tests/monitoring/daten (oder einen Pfad) in einer eigenen Arbeitseinheit."""
     from monitoring.importieren import kennzahlen_importieren
 
     def importieren(datei, **kw):
         pfad = datei if isinstance(datei, Path) else DATEN / datei
-        with engine.begin() as verbindung:
-            return kennzahlen_importieren(verbindung, pfad, jetzt=uhr.jetzt, **kw)
+        with organisation.arbeit(lambda: uhr.jetzt) as arbeit:
+            return kennzahlen_importieren(arbeit, pfad, **kw)
 
     return importieren
 

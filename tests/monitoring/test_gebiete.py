@@ -10,7 +10,7 @@ from monitoring.gebiete import ebene_aus_schluessel, uebergeordneter_schluessel
 from prozess.fehler import Eingabefehler
 from prozess.organisation import datei_lesen, organisation_laden
 from tests.conftest import ORGANISATION
-from tests.hilfen import abbild
+from tests.hilfen import abbild, tun
 
 
 def _gebiete(s) -> dict[str, tuple[str, str, str | None]]:
@@ -33,18 +33,18 @@ def test_die_organisation_bringt_land_kreis_alle_13_gemeinden_und_schulen_mit(s)
     assert gebiete["schule:90001"] == ("schule", "Oberschule Löningen", "03453011")
 
 
-def test_zweites_laden_legt_kein_gebiet_doppelt_an(s):
+def test_zweites_laden_legt_kein_gebiet_doppelt_an(s, uhr):
     vorher = abbild(s)
-    bericht = organisation_laden(s, datei_lesen(ORGANISATION))
+    bericht = tun(s, uhr.jetzt, organisation_laden, datei_lesen(ORGANISATION))
     assert bericht.aenderungen == []
     assert abbild(s) == vorher
 
 
-def test_ein_umbenanntes_gebiet_wird_gemeldet(s, tmp_path):
+def test_ein_umbenanntes_gebiet_wird_gemeldet(s, uhr, tmp_path):
     datei = tmp_path / "org.toml"
     datei.write_text(ORGANISATION.read_text(encoding="utf-8").replace('name = "Saterland"', 'name = "Saterland (Seelterlound)"'),
                      encoding="utf-8")
-    bericht = organisation_laden(s, datei_lesen(datei))
+    bericht = tun(s, uhr.jetzt, organisation_laden, datei_lesen(datei))
     assert bericht.aenderungen == ["Gebiet geändert: Saterland (Seelterlound) (03453013)"]
 
 

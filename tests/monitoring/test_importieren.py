@@ -61,7 +61,7 @@ def test_eine_fehlende_datei_nennt_den_pfad(importieren, tmp_path):
         importieren(tmp_path / "fehlt.csv")
 
 
-def test_ein_fehler_beim_schreiben_rollt_alles_zurueck(engine, uhr, inhalt, monkeypatch):
+def test_ein_fehler_beim_schreiben_rollt_alles_zurueck(organisation, uhr, inhalt, monkeypatch):
     """Auch nach geschriebenen Gebieten und Werten bleibt nichts, wenn danach etwas scheitert."""
     import monitoring.importieren as modul
 
@@ -79,6 +79,6 @@ def test_ein_fehler_beim_schreiben_rollt_alles_zurueck(engine, uhr, inhalt, monk
 
     monkeypatch.setattr(modul, "_werte_schreiben", nach_dem_schreiben_scheitern)
     with pytest.raises(RuntimeError, match="Platte voll"):
-        with engine.begin() as verbindung:
-            modul.kennzahlen_importieren(verbindung, DATEN / FLAT, jetzt=uhr.jetzt)
+        with organisation.arbeit(lambda: uhr.jetzt) as arbeit:
+            modul.kennzahlen_importieren(arbeit, DATEN / FLAT)
     assert inhalt() == vorher

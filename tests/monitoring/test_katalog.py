@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from modelle.kennzahlen import Kennzahl
 from monitoring.katalog import ANTEILE, GRUNDZAHLEN, KATALOG, auspraegung, auswahl_lesen, katalog_eintragen
-from tests.hilfen import abbild
+from tests.hilfen import abbild, tun
 
 
 def test_abgaenger_ohne_abschluss_stehen_mit_beiden_nennern_im_katalog():
@@ -66,13 +66,11 @@ def test_beschriftungen_der_aemter_werden_zu_einer_auspraegung(merkmal, beschrif
     assert auspraegung(merkmal, beschriftung) == erwartet
 
 
-def test_der_katalog_wird_einmal_eingetragen_und_ein_zweites_mal_aendert_nichts(s):
-    ids = katalog_eintragen(s.connection())
-    s.commit()
+def test_der_katalog_wird_einmal_eingetragen_und_ein_zweites_mal_aendert_nichts(s, uhr):
+    ids = tun(s, uhr.jetzt, katalog_eintragen)
     assert set(ids) == set(KATALOG)
     vorher = abbild(s)
-    katalog_eintragen(s.connection())
-    s.commit()
+    tun(s, uhr.jetzt, katalog_eintragen)
     assert abbild(s) == vorher
     zeile = s.execute(select(Kennzahl).where(Kennzahl.schluessel == "schulabsentismus_anteil")).scalar_one()
     assert zeile.ebenen == ["landkreis", "gemeinde", "schule"]
