@@ -24,7 +24,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from _gemeinsam import datenbank_anlegen, zahl, ziel
+from _gemeinsam import zahl, ziel
 
 ZIEL = 2.0
 STICHTAGE = 20
@@ -36,6 +36,15 @@ KOPF = ("statistics_code;statistics_label;time_code;time_label;time;"
         "2_variable_code;2_variable_label;2_variable_attribute_code;2_variable_attribute_label;"
         "3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;"
         "value;value_unit;value_variable_code;value_variable_label;value_q")
+
+
+def datenbank_anlegen(pfad: Path):
+    """Eine leere, migrierte SQLite-Datei (WAL), wie ``bildungsbuero init`` sie anlegt."""
+    from modelle.datenbank import engine_erstellen, migrieren
+
+    engine = engine_erstellen(f"sqlite:///{pfad}")
+    migrieren(engine)
+    return engine
 
 
 def gemeinde(i: int) -> str:
@@ -120,9 +129,9 @@ def main() -> int:
         pfad = Path(tmp) / "12411-bevoelkerung_flat.csv"
         datei_schreiben(pfad, zeilen)
         print(f"Datei: {zahl(zeilen)} Zeilen, {pfad.stat().st_size / 1e6:.0f} MB (ffcsv, UTF-8 mit BOM)", flush=True)
-        engine_g, _ = datenbank_anlegen(Path(tmp) / "grundlinie.db")
+        engine_g = datenbank_anlegen(Path(tmp) / "grundlinie.db")
         gebiete_vorbereiten(engine_g, zeilen)
-        engine_i, _ = datenbank_anlegen(Path(tmp) / "import.db")
+        engine_i = datenbank_anlegen(Path(tmp) / "import.db")
         basis, n_basis = grundlinie(engine_g, pfad)
         print(f"Grundlinie (csv.reader + executemany, ohne Prüfung): {basis:6.1f} s, {zahl(n_basis)} Zeilen", flush=True)
         dauer, n_import, bericht = importieren(engine_i, pfad)

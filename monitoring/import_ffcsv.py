@@ -72,6 +72,7 @@ def _lesen(pfad: Path, datei, kennzahl: str | None, fortschritt: Fortschritt | N
     except StopIteration:
         raise fehler(pfad, "die Datei ist leer") from None
     spalten, merkmalscodes = _kopf_pruefen(pfad, kopf)
+    codes_holen = itemgetter(*merkmalscodes)
     i_stat, i_label, i_zeit = spalten["statistics_code"], spalten["statistics_label"], spalten["time"]
     i_wert, i_wertmerkmal = spalten["value"], spalten["value_variable_code"]
     i_q = spalten.get("value_q")
@@ -95,7 +96,7 @@ def _lesen(pfad: Path, datei, kennzahl: str | None, fortschritt: Fortschritt | N
             if not any(felder):
                 continue
             raise fehler(pfad, f"{len(felder)} Felder statt {breite} wie in der Kopfzeile", zeile)
-        codes = tuple(felder[i] for i in merkmalscodes)
+        codes = codes_holen(felder)
         if codes != aufbau:
             aufbau = codes
             gebiet_i, uebrige = _gebietsmerkmal(pfad, zeile, felder, merkmalscodes)
