@@ -145,7 +145,7 @@ class Kopfzeile:
         return self.woerter(text, _lesbar_im_text)
 
     def adresse(self, adresse: Adresse) -> "Kopfzeile":
-        """Name und Adresse: ein ASCII-Name in Anführung, sonst Wort für Wort (RFC 2047 §5: Atome und kodierte Wörter)."""
+        """Name und Adresse: ein ASCII-Name in Anführung, sonst Atome und kodierte Wörter (RFC 2047 §5)."""
         name = einzeilig(adresse.name)
         if not name:
             return self.stueck(adresse.email)

@@ -1,4 +1,4 @@
-"""SMTP wie beim Kreis: STARTTLS und implizites TLS mit geprüftem Zertifikat, AUTH, EHLO-Name (issue 11, Punkte 8 und 9).
+"""SMTP wie beim Kreis: STARTTLS und implizites TLS mit geprüftem Zertifikat, AUTH, EHLO-Name (issue 11, 8 und 9).
 
 Der Server ist ein echter aiosmtpd auf Loopback mit einem Zertifikat, das ``trustme`` im Test
 ausstellt; der Client vertraut dessen CA nur, wenn ``SSL_CERT_FILE`` auf sie zeigt – so, wie
@@ -159,12 +159,14 @@ def test_ohne_tls_bietet_der_server_keine_anmeldung_an_und_bekommt_kein_passwort
     assert server.postfach.anmeldungen == [] and server.postfach.eingaenge == []
 
 
-def test_der_ehlo_name_kommt_aus_der_einstellung_sonst_aus_der_domain_des_absenders(server_starten, vertrauen, tmp_path):
+def test_der_ehlo_name_kommt_aus_der_einstellung_sonst_aus_der_domain_des_absenders(server_starten, vertrauen,
+                                                                                  tmp_path):
     from prozess.einstellungen import laden
 
     server = server_starten("starttls")
-    basis = laden(umgebung={}, arbeitsverzeichnis=tmp_path).mit(versand="smtp", smtp_host="127.0.0.1", smtp_port=server.port, smtp_tls="starttls",
-                              smtp_benutzer=BENUTZER, smtp_passwort=PASSWORT, absender="bildungsbuero@lkclp.example")
+    basis = laden(umgebung={}, arbeitsverzeichnis=tmp_path).mit(
+        versand="smtp", smtp_host="127.0.0.1", smtp_port=server.port, smtp_tls="starttls", smtp_benutzer=BENUTZER,
+        smtp_passwort=PASSWORT, absender="bildungsbuero@lkclp.example")
     senden(SmtpTransport.aus_einstellungen(basis))
     senden(SmtpTransport.aus_einstellungen(basis.mit(smtp_ehlo_name="relay-client.lkclp.example")))
     assert [e.ehlo for e in server.postfach.eingaenge] == ["lkclp.example", "relay-client.lkclp.example"]
@@ -186,9 +188,9 @@ def auftrag_vormerken(umgebung, jetzt) -> None:
     kontext = beispielkontext("aufgabe_zugewiesen")
     mail = Mail(schluessel("tls", 1, "auftrag", jetzt.date()), "aufgabe_zugewiesen", "aufgabe_zugewiesen", kontext,
                 SCHULLEITUNG, "Thomas Ostendorf")
-    with umgebung.sitzung() as s:
-        vormerken(s, [mail], jetzt, "lkclp.example")
-        s.commit()
+    with umgebung.db_session() as db:
+        vormerken(db, [mail], jetzt, "lkclp.example")
+        db.commit()
 
 
 def test_nach_abgelehnter_anmeldung_bleibt_die_mail_und_kommt_nach_der_korrektur_an(tls_umgebung, caplog):
@@ -206,8 +208,8 @@ def test_nach_abgelehnter_anmeldung_bleibt_die_mail_und_kommt_nach_der_korrektur
 
     bericht = leeren(umgebung.einstellungen, jetzt)
     assert (bericht.gesendet, bericht.voruebergehend, bericht.dauerhaft) == (0, 1, 0)
-    with umgebung.sitzung() as s:
-        zeile = s.exec(select(Outbox)).one()
+    with umgebung.db_session() as db:
+        zeile = db.exec(select(Outbox)).one()
     assert zeile.status == "fehler_voruebergehend" and "Anmeldung" in zeile.letzter_fehler
     # Das Passwort steht nirgends: nicht in der Zeile, nicht im Bericht, in keinem Log des Clients.
     # (aiosmtpd protokolliert als Server den AUTH-Dialog selbst; sein Logger »mail.log« zählt nicht.)

@@ -26,16 +26,22 @@ def leeren(umgebung, jetzt: datetime) -> None:
     asyncio.run(lauf())
 
 
+def zu(wann: datetime):
+    return lambda: wann
+
+
 def test_einladung_und_absage_kommen_als_einladung_ics_und_absage_ics_ohne_rsvp(smtp_umgebung, smtp_server):
-    e = smtp_umgebung.einstellungen
-    with smtp_umgebung.sitzung() as s:
-        sitzungen_planen(s, datetime(2027, 1, 4, 8, tzinfo=BERLIN), e)
-        sitzung_id = s.exec(select(Sitzung.id).where(Sitzung.beginn == datetime(2027, 5, 4, 10, tzinfo=BERLIN))).one()
-        einladungen_versenden(s, datetime(2027, 4, 20, 11, tzinfo=BERLIN), e)
+    with smtp_umgebung.arbeit(zu(datetime(2027, 1, 4, 8, tzinfo=BERLIN))) as arbeit:
+        sitzungen_planen(arbeit)
+        mai = datetime(2027, 5, 4, 10, tzinfo=BERLIN)
+        sitzung_id = arbeit.db.exec(select(Sitzung.id).where(Sitzung.beginn == mai)).one()
+    with smtp_umgebung.arbeit(zu(datetime(2027, 4, 20, 11, tzinfo=BERLIN))) as arbeit:
+        einladungen_versenden(arbeit)
     leeren(smtp_umgebung, datetime(2027, 4, 20, 11, 5, tzinfo=BERLIN))
-    with smtp_umgebung.sitzung() as s:
-        sitzung_absagen(s, sitzung_id, datetime(2027, 4, 22, 9, tzinfo=BERLIN), "Beschlussunfähig")
-        einladungen_versenden(s, datetime(2027, 4, 22, 9, 5, tzinfo=BERLIN), e)
+    with smtp_umgebung.arbeit(zu(datetime(2027, 4, 22, 9, tzinfo=BERLIN))) as arbeit:
+        sitzung_absagen(arbeit, sitzung_id, "Beschlussunfähig")
+    with smtp_umgebung.arbeit(zu(datetime(2027, 4, 22, 9, 5, tzinfo=BERLIN))) as arbeit:
+        einladungen_versenden(arbeit)
     leeren(smtp_umgebung, datetime(2027, 4, 22, 9, 10, tzinfo=BERLIN))
 
     eingaenge = smtp_server.postfach.eingaenge
@@ -52,7 +58,9 @@ def test_einladung_und_absage_kommen_als_einladung_ics_und_absage_ics_ohne_rsvp(
         ereignis = icalendar.Calendar.from_ical(teil.get_payload(decode=True)).walk("VEVENT")[0]
         assert ereignis["STATUS"] == "CANCELLED"
         assert {a.params.get("RSVP") for a in ereignis["ATTENDEE"]} == {None}
-    einladungen = [t for t in anhaenge["einladung.ics"]
-                   if icalendar.Calendar.from_ical(t.get_payload(decode=True)).walk("VEVENT")[0]["UID"].startswith(f"sitzung-{sitzung_id}@")]
+    def uid(teil) -> str:
+        return str(icalendar.Calendar.from_ical(teil.get_payload(decode=True)).walk("VEVENT")[0]["UID"])
+
+    einladungen = [t for t in anhaenge["einladung.ics"] if uid(t).startswith(f"sitzung-{sitzung_id}@")]
     assert len(einladungen) == 4
     assert {t.get_param("method") for t in einladungen} == {"REQUEST"}
