@@ -39,7 +39,11 @@ def einladung(
     teilnehmer: list[Teilnehmer],
     erstellt: datetime,
 ) -> bytes:
-    """Ein VCALENDAR mit einem VEVENT; ``methode`` ist ``REQUEST`` oder ``CANCEL``."""
+    """Ein VCALENDAR mit einem VEVENT; ``methode`` ist ``REQUEST`` oder ``CANCEL``.
+
+    Eine Einladung (REQUEST) bittet jede teilnehmende Person um Antwort (``RSVP=TRUE``,
+    ``PARTSTAT=NEEDS-ACTION``); eine Absage (CANCEL) nennt die Teilnehmenden ohne diese Bitte.
+    """
     if methode not in ("REQUEST", "CANCEL"):
         raise ValueError(f"Unbekannte iTIP-Methode {methode!r}")
     kalender = icalendar.Calendar()
@@ -63,8 +67,10 @@ def einladung(
         adresse = icalendar.vCalAddress(f"mailto:{person.email}")
         adresse.params["cn"] = person.name
         adresse.params["role"] = "REQ-PARTICIPANT"
-        adresse.params["partstat"] = "NEEDS-ACTION"
-        adresse.params["rsvp"] = "TRUE"
+        if methode == "REQUEST":
+            # Nur eine Einladung bittet um Antwort; auf eine Absage antwortet niemand (RFC 5546 §3.2.5).
+            adresse.params["partstat"] = "NEEDS-ACTION"
+            adresse.params["rsvp"] = "TRUE"
         ereignis.add("attendee", adresse)
     kalender.add_component(ereignis)
     # Die VTIMEZONE nur für den Zeitraum der Sitzung: kurz, und gültig über 2038 hinaus.

@@ -14,7 +14,9 @@ die die Einstellung und ihre Quelle nennt. Jede Einstellung steht in der README
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +136,33 @@ def _geheimnis(wert: Any) -> Geheimnis:
     return Geheimnis(wert)
 
 
+_HOSTLABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def _ehlo_name(wert: Any) -> str:
+    """Ein Rechnername (RFC 1123) oder ein Adressliteral ``[192.0.2.1]`` / ``[IPv6:2001:db8::1]``; leer erlaubt."""
+    fehler = ("erwartet einen vollständigen Rechnernamen wie mail.landkreis.de oder ein Adressliteral wie "
+              "[192.0.2.1]; leer: die Domain der Einstellung absender")
+    if not isinstance(wert, str):
+        raise ValueError(fehler)
+    name = wert.strip()
+    if not name:
+        return ""
+    if name.startswith("[") and name.endswith("]"):
+        innen = name[1:-1]
+        try:
+            if innen[:5].lower() == "ipv6:":
+                ipaddress.IPv6Address(innen[5:])
+            else:
+                ipaddress.IPv4Address(innen)
+        except ValueError:
+            raise ValueError(fehler) from None
+        return name
+    if len(name) > 253 or not all(_HOSTLABEL.fullmatch(teil) for teil in name.split(".")):
+        raise ValueError(fehler)
+    return name
+
+
 def _pfad(wert: Any) -> str:
     return _text(wert)
 
@@ -232,6 +261,9 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
                 "Passwort für SMTP AUTH; erscheint nie in Ausgaben oder Meldungen. Besser: `smtp_passwort_datei`."),
     Einstellung("smtp_passwort_datei", _optional_text, "",
                 "Datei, deren erste Zeile das SMTP-Passwort ist (z. B. ein systemd- oder Docker-Secret)."),
+    Einstellung("smtp_ehlo_name", _ehlo_name, "",
+                "Name, mit dem sich der Versand beim SMTP-Server meldet (EHLO): ein vollständiger Rechnername "
+                "oder ein Adressliteral wie `[192.0.2.1]`; leer: die Domain von `absender`."),
     Einstellung("smtp_timeout_sekunden", _ganzzahl(1, 600), 30, "Zeitlimit je SMTP-Vorgang."),
     Einstellung("versand_parallel", _ganzzahl(1, 64), 8,
                 "So viele SMTP-Verbindungen werden gleichzeitig genutzt (und wiederverwendet)."),

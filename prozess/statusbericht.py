@@ -29,14 +29,17 @@ from prozess.grundkontext import grundkontext
 from prozess.zeit import datum_de, heute, zeitpunkt_de
 from prozess.zyklus import SCHRITT_NACH_NAME, ZUSTAND_BEZEICHNUNG, ZUSTAND_NACH_NAME
 
+OHNE_STELLE = "ohne Angabe der Stelle"
+
 
 def _stelle(person: Person) -> str:
     """Wer zuständig ist, so wie es der Ausschuss lesen soll: die Stelle, nicht die Person.
 
     Der Bericht geht an Politikerinnen und Politiker und wird oft weitergegeben; eine
-    Organisation genügt, um zu wissen, wo es hakt (Datensparsamkeit).
+    Organisation genügt, um zu wissen, wo es hakt (Datensparsamkeit). Fehlt sie, sagt der
+    Bericht das, statt auf den Namen auszuweichen.
     """
-    return person.organisation or person.name
+    return person.organisation or OHNE_STELLE
 
 
 def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:

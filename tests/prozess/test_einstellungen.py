@@ -56,3 +56,18 @@ def test_jede_einstellung_ist_in_der_readme_dokumentiert(einstellung):
     text = README.read_text(encoding="utf-8")
     assert f"`{einstellung.name}`" in text
     assert f"`{einstellung.variable}`" in text
+
+
+@pytest.mark.parametrize("wert", ["mail.lkclp.example", "relay-1.kreis.example", "[192.0.2.7]", "[IPv6:2001:db8::1]", ""])
+def test_der_ehlo_name_ist_ein_rechnername_oder_ein_adressliteral(tmp_path, wert):
+    e = laden(umgebung={"BILDUNGSBUERO_SMTP_EHLO_NAME": wert}, arbeitsverzeichnis=tmp_path)
+    assert e.smtp_ehlo_name == wert
+
+
+@pytest.mark.parametrize("wert", ["mail server.example", "-mail.example", "mail..example", "mail_1.example",
+                                  "bürgeramt.example", "[192.0.2]", "[IPv6:nix]", "a" * 64 + ".example"])
+def test_ein_ungueltiger_ehlo_name_scheitert_beim_start(tmp_path, wert):
+    with pytest.raises(Konfigurationsfehler) as info:
+        laden(umgebung={"BILDUNGSBUERO_SMTP_EHLO_NAME": wert}, arbeitsverzeichnis=tmp_path)
+    assert "»smtp_ehlo_name« (aus BILDUNGSBUERO_SMTP_EHLO_NAME)" in str(info.value)
+    assert "Rechnernamen wie mail.landkreis.de" in str(info.value)

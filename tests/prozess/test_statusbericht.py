@@ -75,3 +75,23 @@ def test_ein_fester_rhythmus_ergibt_zusaetzliche_berichte(s, einstellungen):
     assert tun(s, datetime(2027, 2, 1, 8, tzinfo=BERLIN), statusberichte_versenden) == []
     assert len(tun(s, datetime(2027, 4, 1, 8, tzinfo=BERLIN), statusberichte_versenden)) == 1
     assert tun(s, datetime(2027, 4, 2, 8, tzinfo=BERLIN), statusberichte_versenden) == []
+
+
+def test_ohne_organisation_nennt_der_bericht_keine_person_sondern_sagt_dass_die_stelle_fehlt(s, einstellungen, uhr):
+    from prozess.grundkontext import grundkontext
+    from prozess.statusbericht import bericht_darstellen
+
+    feld_im_zustand(s, einstellungen, uhr, "massnahmen_beschlossen")
+    # Die Vorsitzende (ihr Schritt steht unter den Änderungen) und die Schulleitung (ihre Maßnahme
+    # ist überfällig) haben keine Organisation eingetragen.
+    for email in (SCHULLEITUNG, "hiltrud.schraeder@lkclp.example"):
+        person_per_email(s, email).organisation = None
+    s.commit()
+    daten = tun(s, datetime(2027, 10, 15, 8, tzinfo=BERLIN), bericht_daten, seit=None)
+    feld = next(f for f in daten["felder"] if f["titel"] == "Schulabsentismus")
+    assert feld["aenderungen"][-1].endswith("→ Maßnahmen beschlossen (ohne Angabe der Stelle)")
+    assert "Maßnahme umsetzen: Fehlzeiten-Ampel – ohne Angabe der Stelle, Frist 30.09.2027 (15 Tage überfällig)" \
+        in feld["ueberfaellig"]
+    dargestellt = bericht_darstellen(daten, grundkontext(s), "Ausschuss für Schule und Bildung")
+    for name in ("Thomas Ostendorf", "Hiltrud Schräder"):
+        assert name not in dargestellt.text and name not in dargestellt.html
