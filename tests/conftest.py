@@ -156,3 +156,13 @@ def smtp_umgebung(smtp_einstellungen, organisation):
 
     u = Umgebung(smtp_einstellungen, organisation.engine)
     return u
+
+
+@pytest.fixture(scope="session")
+def demo_lauf(tmp_path_factory):
+    """Die Demo einmal je Testlauf (sie dauert): (Verzeichnis, ausgegebene Zeilen)."""
+    from prozess.demo import demo_ausfuehren
+
+    zeilen: list[str] = []
+    verzeichnis = demo_ausfuehren(tmp_path_factory.mktemp("demo") / "demo", zeilen.append)
+    return verzeichnis, zeilen

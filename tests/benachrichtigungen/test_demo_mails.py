@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 
-from prozess.demo import demo_ausfuehren
 from tests.benachrichtigungen.rfc_pruefung import verstoesse
 
 
-def test_jede_mail_des_demo_jahres_ist_nach_dem_buchstaben(tmp_path):
-    verzeichnis = demo_ausfuehren(tmp_path / "demo", lambda _: None)
+def test_jede_mail_des_demo_jahres_ist_nach_dem_buchstaben(demo_lauf):
+    verzeichnis, _ = demo_lauf
     dateien = sorted((verzeichnis / "maildir" / "new").iterdir())
     assert len(dateien) > 50
     funde = {datei.name: verstoesse(datei.read_bytes()) for datei in dateien}

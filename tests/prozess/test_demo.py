@@ -9,12 +9,11 @@ from prozess.demo import demo_ausfuehren
 from prozess.fehler import Eingabefehler
 
 
-def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(tmp_path):
+def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(demo_lauf):
     from modelle.datenbank import engine_erstellen, orm_session
     from modelle.tabellen import Handlungsfeld, Schrittprotokoll
 
-    zeilen: list[str] = []
-    verzeichnis = demo_ausfuehren(tmp_path / "demo", zeilen.append)
+    verzeichnis, zeilen = demo_lauf
     text = "\n".join(zeilen)
     assert "abgewiesen:" in text and "noch keine Datengrundlage erfasst" in text
     assert "abschliessen – in Berichterstattung → abgeschlossen" in text
