@@ -1,51 +1,68 @@
-"""Die Outbox leeren: beanspruchen, darstellen, senden, Ergebnis schreiben.
+"""Die Outbox leeren: beanspruchen, darstellen, senden, jedes Ergebnis sofort schreiben.
 
-Beanspruchen ist ein bedingtes UPDATE (``… WHERE id IN (…) AND status IN (wartend, …)
-RETURNING id``), das auf SQLite und PostgreSQL gleich wirkt: von zwei Versendern bekommt
-jede Zeile genau einer. Auf PostgreSQL überspringt die Auswahl zusätzlich gesperrte Zeilen
-(``FOR UPDATE SKIP LOCKED``), damit sich zwei Dienste nicht gegenseitig aufhalten; auf
-SQLite gibt es nur einen Schreiber zur Zeit, dort genügt das bedingte UPDATE. Bleibt ein
-Versender mitten im Stapel stehen, gibt die Sperrfrist (``beansprucht_bis``) die Zeilen frei.
+Ein Versender beansprucht kleine Stapel fälliger Zeilen (``warteschlange.beanspruchen``) und
+sendet sie über ``transport.parallel`` Arbeiter. Jedes Ergebnis wird geschrieben, sobald der
+Server die Mail angenommen (oder abgewiesen) hat: die Ergebnisse, die zugleich fertig werden,
+gehen in *einem* Commit in die Datenbank (in einem Hilfsfaden, damit das Senden weiterläuft),
+und ein Arbeiter nimmt die nächste Mail erst, wenn sein Ergebnis geschrieben ist. Stirbt der
+Prozess (kill -9), sind höchstens ``parallel`` Mails angenommen und nicht verbucht: nur sie
+gehen nach dem Neustart ein zweites Mal hinaus.
+
+Ein Herzschlag verlängert den Anspruch auf die gehaltenen Zeilen alle ``versand_anspruch_sekunden``
+/ 4; stirbt der Versender, laufen seine Ansprüche nach ``versand_anspruch_sekunden`` ab. Der
+Bericht nennt fremde Ansprüche und wann der erste abläuft, damit der Dienst dann nachfasst.
 
 Ergebnisse: gesendet; vorübergehender Fehler → erneuter Versuch mit wachsendem Abstand
 (5 min, 10, 20, … höchstens 4 h) bis ``versand_aufgeben_nach_stunden``; dauerhafter Fehler
-(5xx) → fehler_dauerhaft und *eine* Mail an das Bildungsmanagement (Schlüssel je Zeile).
+(dieser Empfänger) → fehler_dauerhaft, und wer es erfahren soll, erfährt es über
+``zustellfehler_melden`` (von der Verdrahtung übergeben, in derselben Transaktion);
+``AbweisungFuerAlle`` → der Versand hält an (``versandpause``), die Mails bleiben wie sie
+waren, und ab dem nächsten fälligen Versuch prüft *eine* Mail, ob die Ursache behoben ist.
 Erinnerungen zu Aufgaben, die inzwischen erledigt sind, werden verworfen statt gesendet.
+
+Der Versender loggt keine Zusammenfassung: die meldet, wer ihn aufruft (Befehl oder Dienst), einmal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from typing import Awaitable, Callable
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 
+from benachrichtigungen import warteschlange
 from benachrichtigungen.darstellung import darstellen
-from benachrichtigungen.kontexte import mail_kontext
 from benachrichtigungen.nachricht import adresse, nachricht_bauen
-from benachrichtigungen.outbox import (
-    FEHLER_DAUERHAFT,
-    FEHLER_VORUEBERGEHEND,
-    GESENDET,
-    IN_VERSAND,
-    VERWORFEN,
-    WARTEND,
-    Mail,
-    dialekt,
-    schluessel,
-    vormerken,
-)
-from benachrichtigungen.transport import DauerhafterFehler, Transport, VoruebergehenderFehler
+from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN
+from benachrichtigungen.transport import AbweisungFuerAlle, DauerhafterFehler, Transport, VoruebergehenderFehler
+from benachrichtigungen.warteschlange import FremdeAnsprueche, Pausenstand, abstand
 from modelle.tabellen import Aufgabe, Gremium, Outbox, Statusbericht
 
 log = logging.getLogger(__name__)
 
-ERSTER_ABSTAND = timedelta(minutes=5)
-LAENGSTER_ABSTAND = timedelta(hours=4)
-SPERRFRIST = timedelta(minutes=10)
 AUFGABEN_ERINNERUNGEN = ("erinnerung", "heute_faellig", "ueberfaellig", "eskalation")
+ANGEHALTEN = "angehalten"  # Ergebnisart: der Server weist jede Mail gleich ab
+
+
+@dataclass(frozen=True)
+class Fehlschlag:
+    """Eine dauerhaft gescheiterte Mail, so wie ein Mensch davon erfahren soll."""
+
+    outbox_id: int
+    anlass: str
+    empfaenger_name: str
+    empfaenger_email: str
+    betreff: str
+    grund: str
+    erstellt_am: datetime
+
+
+Zustellfehlermeldung = Callable[[object, list[Fehlschlag], datetime], None]
+"""``melden(verbindung, fehlschlaege, jetzt)``: läuft in der Transaktion, die die Fehlschläge schreibt."""
 
 
 @dataclass
@@ -54,140 +71,212 @@ class Versandbericht:
     voruebergehend: int = 0
     dauerhaft: int = 0
     verworfen: int = 0
+    pause: Pausenstand | None = None  # der Versand ist angehalten (am Ende dieses Laufs)
+    pause_neu: bool = False  # … und dieser Lauf hat ihn angehalten: einmal melden
+    pause_beendet: bool = False  # eine Pause ist vorbei, die Prüfung kam durch
+    fremd: FremdeAnsprueche | None = None  # Zeilen, die andere Versender halten
+
+    @property
+    def fehlgeschlagen(self) -> bool:
+        """Ist etwas nicht zugestellt worden, was dran war (gescheitert oder angehalten)?"""
+        return bool(self.voruebergehend or self.dauerhaft or self.pause)
 
     def __str__(self) -> str:
-        return (f"{self.gesendet} gesendet, {self.voruebergehend} vorübergehend gescheitert (wird wiederholt), "
+        text = (f"{self.gesendet} gesendet, {self.voruebergehend} vorübergehend gescheitert (wird wiederholt), "
                 f"{self.dauerhaft} dauerhaft gescheitert, {self.verworfen} verworfen")
-
-
-def abstand(versuche: int) -> timedelta:
-    """Wartezeit vor dem nächsten Versuch nach ``versuche`` Versuchen (verdoppelt, gedeckelt)."""
-    return min(ERSTER_ABSTAND * (2 ** max(0, versuche - 1)), LAENGSTER_ABSTAND)
-
-
-def _faellig(jetzt: datetime):
-    t = Outbox.__table__.c
-    return or_(
-        and_(t.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), t.naechster_versuch <= jetzt),
-        and_(t.status == IN_VERSAND, t.beansprucht_bis < jetzt),
-    )
-
-
-def beanspruchen(verbindung, jetzt: datetime, anzahl: int, sperre_bis: datetime | None = None) -> list[int]:
-    """Beansprucht bis zu ``anzahl`` fällige Zeilen für diesen Versender (bedingtes UPDATE).
-
-    ``sperre_bis`` ist zugleich das Kennzeichen dieses Anspruchs: geschrieben wird das
-    Ergebnis nur, wenn die Zeile noch genau diesen Wert trägt (niemand hat sie übernommen).
-    """
-    sperre_bis = sperre_bis or jetzt + SPERRFRIST
-    t = Outbox.__table__
-    auswahl = select(t.c.id).where(_faellig(jetzt)).order_by(t.c.id).limit(anzahl)
-    if dialekt(verbindung) == "postgresql":
-        auswahl = auswahl.with_for_update(skip_locked=True)
-    # Die Bedingung steht auch im äußeren UPDATE: hat ein anderer Versender die Zeile
-    # inzwischen beansprucht, prüft PostgreSQL sie nach dem Warten neu und lässt sie aus.
-    anweisung = (
-        update(t)
-        .where(t.c.id.in_(auswahl.scalar_subquery()), _faellig(jetzt))
-        .values(status=IN_VERSAND, beansprucht_bis=sperre_bis, versuche=t.c.versuche + 1)
-        .returning(t.c.id)
-    )
-    return sorted(verbindung.execute(anweisung).scalars().all())
-
-
-_BERICHTSFELD = {GESENDET: "gesendet", FEHLER_VORUEBERGEHEND: "voruebergehend",
-                 FEHLER_DAUERHAFT: "dauerhaft", VERWORFEN: "verworfen"}
+        if self.pause:
+            text += f"; Versand angehalten: {self.pause.grund}"
+        return text
 
 
 @dataclass
 class _Ergebnis:
     zeile: object
-    art: str  # GESENDET, FEHLER_VORUEBERGEHEND, FEHLER_DAUERHAFT, VERWORFEN
+    art: str  # GESENDET, FEHLER_VORUEBERGEHEND, FEHLER_DAUERHAFT, VERWORFEN, ANGEHALTEN
     fehler: str | None = None
 
 
-class Versender:
-    """Leert die Outbox über einen Transport; die Datenbank ist die einzige Wahrheit."""
+def _systemzeit() -> datetime:
+    return datetime.now(timezone.utc)
 
-    def __init__(self, engine, transport: Transport, einstellungen, stapel: int = 500):
+
+class Versender:
+    """Leert die Outbox über einen Transport; die Datenbank ist die einzige Wahrheit.
+
+    ``uhr`` gibt die echte Zeit für Ansprüche (Standard: Systemzeit), ``schlafen`` wartet
+    zwischen zwei Herzschlägen (Standard: ``asyncio.sleep``); beide ersetzen Tests.
+    ``stapel``: so viele Zeilen beansprucht ein Griff (Standard: 4 je Verbindung).
+    """
+
+    def __init__(self, engine, transport: Transport, einstellungen, *, stapel: int | None = None,
+                 zustellfehler_melden: Zustellfehlermeldung | None = None,
+                 uhr: Callable[[], datetime] | None = None, halter: str | None = None,
+                 schlafen: Callable[[float], Awaitable] = asyncio.sleep):
         self.engine = engine
         self.transport = transport
         self.e = einstellungen
-        self.stapel = stapel
-        self._berichte: dict = {}
-        self._sperre_bis: datetime | None = None
+        self.parallel = max(1, transport.parallel)
+        self.stapel = stapel or 4 * self.parallel
+        self.anspruch = timedelta(seconds=einstellungen.versand_anspruch_sekunden)
+        self.melden = zustellfehler_melden
+        self.uhr = uhr or _systemzeit
+        self.halter = halter or warteschlange.halter_kennung()
+        self.schlafen = schlafen
 
-    async def leeren(self, jetzt: datetime, uhr=None) -> Versandbericht:
-        """Sendet alles, was zu ``jetzt`` fällig ist; endet, wenn nichts mehr fällig ist.
+    async def leeren(self, jetzt: datetime) -> Versandbericht:
+        """Sendet alles, was zu ``jetzt`` fällig ist; endet, wenn nichts mehr fällig ist."""
+        return await _Lauf(self, jetzt).ausfuehren()
 
-        ``uhr`` (optional, z. B. die Systemzeit im Dienst) bestimmt die Sperrfrist jedes
-        Stapels nach der echten Zeit: ein langer Versand soll nicht mit einer Sperre
-        arbeiten, die ein anderer Dienst schon für abgelaufen hält.
-        """
-        bericht = Versandbericht()
+
+class _Lauf:
+    """Ein Leeren: gehaltene Zeilen, Vorrat der Arbeiter, gesammelte Ergebnisse, Herzschlag."""
+
+    def __init__(self, versender: Versender, jetzt: datetime):
+        self.v = versender
+        self.jetzt = jetzt
+        self.bericht = Versandbericht()
+        self.vorrat: deque = deque()  # beansprucht, noch nicht begonnen
+        self.gehalten: set[int] = set()  # beansprucht, Ergebnis noch nicht geschrieben
+        self.offen: list[tuple[_Ergebnis, asyncio.Future]] = []  # Ergebnisse, die auf den Commit warten
+        self.schreiber: asyncio.Task | None = None
+        self.datenbank = asyncio.Lock()  # eine Datenbankarbeit dieses Laufs zur Zeit
+        self.nachschub = asyncio.Lock()  # ein Arbeiter beansprucht für alle
+        self.geschrieben = asyncio.Event()  # gesetzt nach jedem Schreiben von Ergebnissen
+        self.fertig = False
+        self.halt = False  # angehalten oder ein Fehler: keine neue Mail mehr beginnen
+        self.angehalten = False  # eine Mail traf eine Abweisung für alle
+        self.probe = False  # nach einer Pause: eine Mail prüft, ob die Ursache behoben ist
+        self.erledigte: set[int] = set()
+        self.berichte: dict = {}
+        self.absender = None
+
+    # --- Ablauf ----------------------------------------------------------------------------
+
+    async def ausfuehren(self) -> Versandbericht:
+        herzschlag = asyncio.create_task(self._herzschlag())
+        try:
+            pause = await self._db(warteschlange.pause_lesen)
+            if pause is None or await self._pause_pruefen(pause):
+                ergebnisse = await asyncio.gather(*(self._arbeiter() for _ in range(self.v.parallel)),
+                                                  return_exceptions=True)
+                fehler = [f for f in ergebnisse if isinstance(f, BaseException)]
+                if fehler:
+                    raise fehler[0]
+                await self._uebrige_freigeben()
+        finally:
+            herzschlag.cancel()
+            await asyncio.gather(herzschlag, return_exceptions=True)
+        if self.angehalten or self.bericht.pause is not None:
+            self.bericht.pause = await self._db(warteschlange.pause_lesen)
+        self.bericht.fremd = await self._db(warteschlange.fremde_ansprueche, self.v.halter)
+        return self.bericht
+
+    async def _pause_pruefen(self, pause: Pausenstand) -> bool:
+        """Der Versand ist angehalten: ist die Prüfung fällig, prüft eine Mail; ``True``: weiter senden."""
+        self.bericht.pause = pause
+        if pause.naechster_versuch > self.jetzt:
+            return False
+        self.probe = True
+        zeilen = await self._beanspruchen(1)
+        if not zeilen:
+            return False  # nichts, womit sich prüfen ließe; die Pause bleibt
+        await self._eintragen(await self._eine(zeilen[0]))
+        self.probe = False
+        return not self.angehalten
+
+    async def _arbeiter(self) -> None:
+        try:
+            while (zeile := await self._naechste()) is not None:
+                await self._eintragen(await self._eine(zeile))
+        except BaseException:
+            self.halt = True  # die anderen beginnen keine Mail mehr, die sich nicht verbuchen ließe
+            raise
+
+    async def _naechste(self):
+        """Die nächste beanspruchte Zeile; beansprucht nach, wenn der Vorrat leer ist."""
+        while not self.halt:
+            if self.vorrat:
+                return self.vorrat.popleft()
+            if self.fertig:
+                return None
+            async with self.nachschub:
+                if not self.vorrat and not self.fertig and not self.halt:
+                    zeilen = await self._beanspruchen(self.v.stapel)
+                    if zeilen:
+                        self.vorrat.extend(zeilen)
+                    elif self.gehalten:
+                        # Noch Ergebnisse unterwegs: sie können neue Mails vormerken (Meldung eines
+                        # Zustellfehlers), die in diesen Lauf gehören. Danach erneut beanspruchen.
+                        self.geschrieben.clear()
+                        await self.geschrieben.wait()
+                    else:
+                        self.fertig = True
+        return None
+
+    async def _herzschlag(self) -> None:
+        """Verlängert den Anspruch auf die gehaltenen Zeilen, solange dieser Lauf lebt."""
+        takt = self.v.anspruch.total_seconds() / 4
         while True:
-            with self.engine.begin() as v:
-                self._sperre_bis = (uhr() if uhr else jetzt) + SPERRFRIST
-                ids = beanspruchen(v, jetzt, self.stapel, self._sperre_bis)
-                if not ids:
-                    return bericht
-                zeilen = v.execute(select(Outbox.__table__).where(Outbox.__table__.c.id.in_(ids))).all()
-                erledigte = self._erledigte_aufgaben(v, zeilen)
-                absender_info = self._absender(v)
-                self._berichte = self._statusberichte(v, zeilen)
-            ergebnisse = await self._senden(zeilen, erledigte, absender_info, jetzt)
-            with self.engine.begin() as v:
-                self._ergebnisse_schreiben(v, ergebnisse, jetzt, bericht)
+            await self.v.schlafen(takt)
+            if self.gehalten:
+                await self._db(warteschlange.verlaengern, set(self.gehalten), self.v.halter,
+                               self.v.uhr() + self.v.anspruch)
 
-    def _erledigte_aufgaben(self, v, zeilen) -> set[int]:
-        ids = {z.aufgabe_id for z in zeilen if z.aufgabe_id and z.anlass in AUFGABEN_ERINNERUNGEN}
-        if not ids:
-            return set()
-        t = Aufgabe.__table__
-        return set(v.execute(select(t.c.id).where(t.c.id.in_(ids), t.c.status != "offen")).scalars())
+    async def _uebrige_freigeben(self) -> None:
+        if self.vorrat:
+            ids = [z.id for z in self.vorrat]
+            self.vorrat.clear()
+            await self._db(warteschlange.freigeben, ids, self.v.halter)
+            self.gehalten.difference_update(ids)
 
-    def _statusberichte(self, v, zeilen) -> dict:
-        """Betreff, Text und HTML der Statusberichte dieses Stapels (einmal gespeichert, oft versandt)."""
-        ids = {z.statusbericht_id for z in zeilen if z.statusbericht_id}
-        if not ids:
-            return {}
-        t = Statusbericht.__table__
-        return {b.id: b for b in v.execute(select(t.c.id, t.c.betreff, t.c.text, t.c.html).where(t.c.id.in_(ids)))}
+    async def _db(self, funktion, *args):
+        """``funktion(verbindung, *args)`` in einer Transaktion in einem Hilfsfaden, eine zur Zeit:
+        das Senden läuft derweil weiter."""
+        def in_transaktion():
+            with self.v.engine.begin() as verbindung:
+                return funktion(verbindung, *args)
 
-    def _absender(self, v):
-        buero = v.execute(select(Gremium.__table__.c.name, Gremium.__table__.c.email)
-                          .where(Gremium.__table__.c.kuerzel == "bildungsbuero")).first()
+        async with self.datenbank:
+            return await asyncio.to_thread(in_transaktion)
+
+    # --- Beanspruchen ----------------------------------------------------------------------
+
+    async def _beanspruchen(self, anzahl: int) -> list:
+        zeilen = await self._db(self._beanspruchen_und_lesen, anzahl)
+        self.gehalten.update(z.id for z in zeilen)
+        return zeilen
+
+    def _beanspruchen_und_lesen(self, verbindung, anzahl: int) -> list:
+        zeilen = warteschlange.beanspruchen(verbindung, self.jetzt, self.v.uhr(), anzahl, self.v.halter,
+                                            self.v.anspruch)
+        if zeilen:
+            self.erledigte |= _erledigte_aufgaben(verbindung, zeilen)
+            self.berichte.update(_statusberichte(verbindung, zeilen, self.berichte))
+            if self.absender is None:
+                self.absender = self._absender(verbindung)
+        return zeilen
+
+    def _absender(self, verbindung):
+        buero = verbindung.execute(select(Gremium.__table__.c.name, Gremium.__table__.c.email)
+                                   .where(Gremium.__table__.c.kuerzel == "bildungsbuero")).first()
         name = buero.name if buero else "Bildungsbüro"
         antwort = adresse(name, buero.email) if buero and buero.email else None
-        return adresse(name, self.e.absender), antwort
+        return adresse(name, self.v.e.absender), antwort
 
-    async def _senden(self, zeilen, erledigte: set[int], absender_info, jetzt: datetime) -> list[_Ergebnis]:
-        """Je Verbindung ein Arbeiter, der die nächste Zeile baut und sendet.
+    # --- Senden ----------------------------------------------------------------------------
 
-        Gebaut wird erst unmittelbar vor dem Senden: während ein Arbeiter auf die Antwort des
-        Servers wartet, baut der nächste schon seine Mail (Netz und Rechnen überlappen).
-        """
-        absender, antwort_an = absender_info
-        offen = iter(zeilen)
-        ergebnisse: list[_Ergebnis] = []
-
-        async def arbeiter() -> None:
-            for zeile in offen:
-                ergebnisse.append(await self._eine(zeile, erledigte, absender, antwort_an, jetzt))
-
-        await asyncio.gather(*(arbeiter() for _ in range(max(1, self.transport.parallel))))
-        return ergebnisse
-
-    async def _eine(self, zeile, erledigte: set[int], absender, antwort_an, jetzt: datetime) -> _Ergebnis:
-        if zeile.aufgabe_id in erledigte:
+    async def _eine(self, zeile) -> _Ergebnis:
+        if zeile.aufgabe_id in self.erledigte and zeile.anlass in AUFGABEN_ERINNERUNGEN:
             return _Ergebnis(zeile, VERWORFEN, "Aufgabe war vor dem Versand erledigt")
         try:
-            nachricht = self._bauen(zeile, absender, antwort_an, jetzt)
+            nachricht = self._bauen(zeile)
         except Exception as fehler:  # ein Fehler in einer Vorlage ist unser Fehler: laut melden
             log.error("Outbox %s: Vorlage %s nicht darstellbar: %s", zeile.id, zeile.vorlage, fehler)
             return _Ergebnis(zeile, FEHLER_DAUERHAFT, f"Vorlage nicht darstellbar: {fehler}")
         try:
-            await self.transport.senden(nachricht, self.e.absender, zeile.empfaenger_email)
+            await self.v.transport.senden(nachricht, self.v.e.absender, zeile.empfaenger_email)
+        except AbweisungFuerAlle as fehler:
+            return _Ergebnis(zeile, ANGEHALTEN, str(fehler))
         except VoruebergehenderFehler as fehler:
             return _Ergebnis(zeile, FEHLER_VORUEBERGEHEND, str(fehler))
         except DauerhafterFehler as fehler:
@@ -197,91 +286,146 @@ class Versender:
             return _Ergebnis(zeile, FEHLER_VORUEBERGEHEND, f"unerwarteter Fehler: {type(fehler).__name__}")
         return _Ergebnis(zeile, GESENDET)
 
-    def _bauen(self, zeile, absender, antwort_an, jetzt: datetime):
+    def _bauen(self, zeile):
         if zeile.statusbericht_id:
-            dargestellt = self._berichte[zeile.statusbericht_id]
+            dargestellt = self.berichte[zeile.statusbericht_id]
         else:
             dargestellt = darstellen(zeile.vorlage, zeile.kontext)
-        kalender = getattr(zeile, "kalender", None)
+        absender, antwort_an = self.absender
         return nachricht_bauen(
             betreff=dargestellt.betreff, text=dargestellt.text, html=dargestellt.html,
             absender=absender, empfaenger=adresse(zeile.empfaenger_name, zeile.empfaenger_email),
-            antwort_an=antwort_an, message_id=zeile.message_id, datum=jetzt,
-            kalender=kalender.encode("utf-8") if kalender else None,
-            kalender_methode=getattr(zeile, "kalender_methode", None),
+            antwort_an=antwort_an, message_id=zeile.message_id, datum=self.jetzt,
+            kalender=zeile.kalender.encode("utf-8") if zeile.kalender else None,
+            kalender_methode=zeile.kalender_methode,
         )
 
-    def _ergebnisse_schreiben(self, v, ergebnisse: list[_Ergebnis], jetzt: datetime, bericht: Versandbericht) -> None:
-        t = Outbox.__table__
-        aufgeben_nach = timedelta(hours=self.e.versand_aufgeben_nach_stunden)
-        werte = []
-        dauerhaft = []
+    # --- Ergebnisse schreiben --------------------------------------------------------------
+
+    async def _eintragen(self, ergebnis: _Ergebnis) -> None:
+        """Kehrt zurück, wenn das Ergebnis committet ist; was zugleich fertig wird, teilt sich den Commit."""
+        zugesagt = asyncio.get_running_loop().create_future()
+        self.offen.append((ergebnis, zugesagt))
+        if self.schreiber is None or self.schreiber.done():
+            self.schreiber = asyncio.create_task(self._schreiben_solange_offen())
+        await zugesagt
+
+    async def _schreiben_solange_offen(self) -> None:
+        """Der Schreiber: schreibt, was sich angesammelt hat, bis nichts mehr wartet."""
+        while self.offen:
+            stapel, self.offen = self.offen, []
+            await self._stapel_schreiben(stapel)
+
+    async def _stapel_schreiben(self, stapel: list[tuple[_Ergebnis, asyncio.Future]]) -> None:
+        ergebnisse = [e for e, _ in stapel]
+        try:
+            pause_neu = await self._db(self._schreiben, ergebnisse)
+        except BaseException as fehler:
+            self.halt = True
+            for _, zugesagt in stapel:
+                zugesagt.set_exception(fehler)
+            return
+        finally:
+            self.geschrieben.set()
+        self.gehalten.difference_update(e.zeile.id for e in ergebnisse)
+        self._zaehlen(ergebnisse, pause_neu)
+        for _, zugesagt in stapel:
+            zugesagt.set_result(None)
+
+    def _zaehlen(self, ergebnisse: list[_Ergebnis], pause_neu: bool) -> None:
         for erg in ergebnisse:
-            z = erg.zeile
-            art, fehler, naechster = erg.art, erg.fehler, z.naechster_versuch
-            if art == FEHLER_VORUEBERGEHEND:
-                naechster = jetzt + abstand(z.versuche)
-                if naechster - z.erstellt_am > aufgeben_nach:
-                    art = FEHLER_DAUERHAFT
-                    fehler = f"aufgegeben nach {z.versuche} Versuchen: {fehler}"
+            if erg.art == ANGEHALTEN:
+                self.halt = self.angehalten = True
+            else:
+                feld = _BERICHTSFELD[self._endgueltige_art(erg)[0]]
+                setattr(self.bericht, feld, getattr(self.bericht, feld) + 1)
+        self.bericht.pause_neu |= pause_neu
+        if self.probe and not self.angehalten:
+            self.bericht.pause, self.bericht.pause_beendet = None, True
+
+    def _endgueltige_art(self, erg: _Ergebnis) -> tuple[str, str | None, datetime]:
+        """(Status, Fehler, nächster Versuch) für die Zeile; ein zu alter vorübergehender Fehler gibt auf."""
+        z = erg.zeile
+        if erg.art != FEHLER_VORUEBERGEHEND:
+            return erg.art, erg.fehler, z.naechster_versuch
+        naechster = self.jetzt + abstand(z.versuche)
+        if naechster - (z.eingereiht_am or z.erstellt_am) > timedelta(hours=self.v.e.versand_aufgeben_nach_stunden):
+            return FEHLER_DAUERHAFT, f"aufgegeben nach {z.versuche} Versuchen: {erg.fehler}", naechster
+        return FEHLER_VORUEBERGEHEND, erg.fehler, naechster
+
+    def _schreiben(self, verbindung, ergebnisse: list[_Ergebnis]) -> bool:
+        """Schreibt die Ergebnisse in einer Transaktion; ``True``, wenn dabei der Versand anhielt."""
+        t = Outbox.__table__
+        werte, dauerhaft, angehalten = [], [], []
+        for erg in ergebnisse:
+            if erg.art == ANGEHALTEN:
+                angehalten.append(erg)
+                continue
+            art, fehler, naechster = self._endgueltige_art(erg)
             if art == FEHLER_DAUERHAFT:
-                dauerhaft.append((z, fehler))
-            feld = _BERICHTSFELD[art]
-            setattr(bericht, feld, getattr(bericht, feld) + 1)
-            werte.append(dict(b_id=z.id, b_status=art, b_fehler=fehler, b_naechster=naechster,
-                              b_gesendet=jetzt if art == GESENDET else None))
-        v.execute(
-            update(t)
-            .where(t.c.id == bindparam("b_id"), t.c.status == IN_VERSAND, t.c.beansprucht_bis == self._sperre_bis)
-            .values(status=bindparam("b_status"), letzter_fehler=bindparam("b_fehler"),
-                    naechster_versuch=bindparam("b_naechster", type_=t.c.naechster_versuch.type),
-                    gesendet_am=bindparam("b_gesendet", type_=t.c.gesendet_am.type), beansprucht_bis=None),
-            werte,
-        )
-        if dauerhaft:
-            self._bildungsmanagement_informieren(v, dauerhaft, jetzt)
-        if bericht.voruebergehend or bericht.dauerhaft:
-            log.warning("Versand: %s", bericht)
+                dauerhaft.append(self._fehlschlag(erg.zeile, fehler))
+            werte.append(dict(b_id=erg.zeile.id, b_status=art, b_fehler=fehler, b_naechster=naechster,
+                              b_gesendet=self.jetzt if art == GESENDET else None))
+        pause_neu = False
+        if werte:
+            verbindung.execute(_ERGEBNIS_SCHREIBEN, [{**w, "b_halter": self.v.halter} for w in werte])
+        if angehalten:
+            warteschlange.freigeben(verbindung, [e.zeile.id for e in angehalten], self.v.halter)
+            if self.probe:
+                warteschlange.weiter_angehalten(verbindung, self.jetzt, angehalten[0].fehler)
+            else:
+                pause_neu = warteschlange.anhalten(verbindung, self.jetzt, angehalten[0].fehler)
+        elif self.probe:
+            warteschlange.fortsetzen(verbindung)
+        if dauerhaft and self.v.melden is not None:
+            self.v.melden(verbindung, dauerhaft, self.jetzt)
+        return pause_neu
+
+    def _fehlschlag(self, zeile, fehler: str | None) -> Fehlschlag:
+        return Fehlschlag(zeile.id, zeile.anlass, zeile.empfaenger_name, zeile.empfaenger_email,
+                          self._betreff_oder_ersatz(zeile), fehler or "", zeile.erstellt_am)
 
     def _betreff_oder_ersatz(self, zeile) -> str:
         """Der Betreff der gescheiterten Mail; scheiterte schon die Vorlage, ein Ersatztext."""
         if zeile.statusbericht_id:
-            return self._berichte[zeile.statusbericht_id].betreff
+            return self.berichte[zeile.statusbericht_id].betreff
         try:
             return darstellen(zeile.vorlage, zeile.kontext).betreff
         except Exception:  # genau das, was beim Senden schon scheiterte; hier nicht noch einmal
             return f"Mail »{zeile.vorlage}« (Nr. {zeile.id}, Vorlage nicht darstellbar)"
 
-    def _bildungsmanagement_informieren(self, v, dauerhaft, jetzt: datetime) -> None:
-        """Je dauerhaft gescheiterter Mail genau eine Nachricht an das Bildungsmanagement."""
-        from sqlmodel import Session
 
-        from prozess.grundkontext import grundkontext
-        from prozess.rollen import zustaendige_person
-        from prozess.zeit import zeitpunkt_de
-        from prozess.zyklus import MANAGEMENT
+_BERICHTSFELD = {GESENDET: "gesendet", FEHLER_VORUEBERGEHEND: "voruebergehend",
+                 FEHLER_DAUERHAFT: "dauerhaft", VERWORFEN: "verworfen"}
 
-        with Session(bind=v) as s:
-            management = zustaendige_person(s, MANAGEMENT)
-            grund = grundkontext(s)
-        if management is None or not management.email:
-            log.error("Dauerhafte Zustellfehler, aber niemand hat die Rolle Bildungsmanagement.")
-            return
-        mails = []
-        for zeile, fehler in dauerhaft:
-            if zeile.anlass == "zustellfehler" or zeile.empfaenger_email == management.email:
-                continue  # keine Schleife: über das Scheitern einer Fehlermeldung wird nicht gemeldet
-            betreff = self._betreff_oder_ersatz(zeile)
-            kontext = mail_kontext(grund, management.name, fehlgeschlagen={
-                "empfaenger": f"{zeile.empfaenger_name} <{zeile.empfaenger_email}>",
-                "betreff": betreff,
-                "fehler": fehler or "",
-                "erstellt": zeitpunkt_de(zeile.erstellt_am, self.e.zeitzone),
-            })
-            mails.append(Mail(schluessel("zustellfehler", management.id, f"outbox{zeile.id}", zeile.erstellt_am.date()),
-                              "zustellfehler", "zustellfehler", kontext, management.email, management.name,
-                              management.id))
-        vormerken(v, mails, jetzt, self.e.absender.split("@", 1)[1])
+_T = Outbox.__table__
+# Nur wer die Zeile noch hält, schreibt ihr Ergebnis: hat ein anderer sie nach Ablauf des
+# Anspruchs übernommen, gilt dessen Ergebnis.
+_ERGEBNIS_SCHREIBEN = (
+    update(_T)
+    .where(_T.c.id == bindparam("b_id"), _T.c.status == IN_VERSAND, _T.c.beansprucht_von == bindparam("b_halter"))
+    .values(status=bindparam("b_status"), letzter_fehler=bindparam("b_fehler"),
+            naechster_versuch=bindparam("b_naechster", type_=_T.c.naechster_versuch.type),
+            gesendet_am=bindparam("b_gesendet", type_=_T.c.gesendet_am.type), beansprucht_bis=None,
+            beansprucht_von=None)
+)
+
+
+def _erledigte_aufgaben(verbindung, zeilen) -> set[int]:
+    ids = {z.aufgabe_id for z in zeilen if z.aufgabe_id and z.anlass in AUFGABEN_ERINNERUNGEN}
+    if not ids:
+        return set()
+    t = Aufgabe.__table__
+    return set(verbindung.execute(select(t.c.id).where(t.c.id.in_(ids), t.c.status != "offen")).scalars())
+
+
+def _statusberichte(verbindung, zeilen, schon_da: dict) -> dict:
+    """Betreff, Text und HTML der Statusberichte dieser Zeilen (einmal gespeichert, oft versandt)."""
+    ids = {z.statusbericht_id for z in zeilen if z.statusbericht_id} - set(schon_da)
+    if not ids:
+        return {}
+    t = Statusbericht.__table__
+    return {b.id: b for b in verbindung.execute(select(t.c.id, t.c.betreff, t.c.text, t.c.html).where(t.c.id.in_(ids)))}
 
 
 def versand_status(verbindung) -> dict[str, int]:

@@ -104,7 +104,7 @@ async def engine_lauf(engine, e) -> tuple[float, int]:
     transport = SmtpTransport.aus_einstellungen(e)
     async with transport:
         start = time.perf_counter()
-        bericht = await Versender(engine, transport, e, stapel=500).leeren(JETZT)
+        bericht = await Versender(engine, transport, e).leeren(JETZT)
         dauer = time.perf_counter() - start
     return bericht.gesendet / dauer, bericht.gesendet
 

@@ -222,6 +222,8 @@ class Outbox(SQLModel, table=True):
     denen die Vorlage beim Versand dargestellt wird, so wie sie beim Anlass galten.
     Status: wartend → in_versand → gesendet | fehler_voruebergehend (→ erneut) |
     fehler_dauerhaft | verworfen (die Aufgabe war vor dem Versand schon erledigt).
+    Im Versand gehört die Zeile ``beansprucht_von`` (Kennung des Versenders) bis
+    ``beansprucht_bis``; der lebende Versender verlängert das laufend, ein toter nicht.
     """
 
     __table_args__ = (Index("ix_outbox_faellig", "status", "naechster_versuch"),)
@@ -242,14 +244,33 @@ class Outbox(SQLModel, table=True):
     versuche: int = Field(default=0)
     naechster_versuch: datetime = _zeit()
     beansprucht_bis: datetime | None = _zeit(default=None)
+    beansprucht_von: str | None = Field(default=None, max_length=120)
     letzter_fehler: str | None = None
     erstellt_am: datetime = _zeit()
+    # Von Hand erneut eingereiht: ab hier zählt versand_aufgeben_nach_stunden (sonst ab erstellt_am).
+    eingereiht_am: datetime | None = _zeit(default=None)
     gesendet_am: datetime | None = _zeit(default=None)
     # Einladungen: der iCalendar-Text (CRLF) und seine Methode (REQUEST, CANCEL).
     kalender: str | None = None
     kalender_methode: str | None = Field(default=None, max_length=10)
     # Statusberichte: der Inhalt steht einmal im Bericht, nicht in jeder Zeile.
     statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id")
+
+
+class Versandpause(SQLModel, table=True):
+    """Der angehaltene Versand: höchstens eine Zeile (id 1); keine Zeile heißt, er läuft.
+
+    Entsteht, wenn der Server eine Mail so abweist, wie er jede abweisen würde (Relay
+    verweigert, Anmeldung fehlt oder scheitert, Absender abgewiesen, TLS verlangt). Die
+    Mails bleiben in der Outbox; ab ``naechster_versuch`` prüft eine einzelne Mail, ob der
+    Fehler behoben ist.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    seit: datetime = _zeit()
+    grund: str
+    versuche: int = Field(default=1)
+    naechster_versuch: datetime = _zeit()
 
 
 class Statusbericht(SQLModel, table=True):

@@ -6,7 +6,13 @@ Wichtiges liegt gepickelt in einer Jobtabelle – die Wahrheit steht in der Date
 
 - der Takt alle ``takt_minuten`` Minuten: Einladungen, Statusberichte, Erinnerungen
   vormerken, dann die Outbox leeren;
-- der Planer täglich um 04:10 Uhr: Sitzungen aus dem Rhythmus der Gremien anlegen.
+- der Planer täglich um 04:10 Uhr: Sitzungen aus dem Rhythmus der Gremien anlegen;
+- ein Nachfassen des Versands, einmalig, wenn Mails noch einem anderen Versender gehören:
+  zum Ablauf seines Anspruchs. Starb er (kill -9), sendet der Dienst sie dann, statt bis
+  zum nächsten Takt zu warten.
+
+Ein angehaltener Versand (der Server weist jede Mail gleich ab) wird einmal als Fehler
+geloggt, wenn er beginnt, und einmal, wenn er endet; die Mails bleiben in der Outbox.
 
 Beim Start laufen beide einmal sofort (nach einer Pause wird nachgeholt, je Aufgabe nur die
 dringendste Erinnerung). ``coalesce=True`` und ``misfire_grace_time=None``: verpasste Läufe
@@ -21,28 +27,87 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import sys
+from datetime import datetime, timedelta
 from typing import Callable
 
 log = logging.getLogger("bildungsbuero.dienst")
 
+Nachfassen = Callable[[datetime], None]
+"""``nachfassen(wann)``: plant einen Versand zu diesem Zeitpunkt (einmalig)."""
 
-def takt_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
+
+def takt_ausfuehren(umgebung, jetzt_geben: Callable, nachfassen: Nachfassen | None = None) -> None:
     """Ein Takt mit Versand; Fehler werden geloggt, der Dienst läuft weiter."""
     from prozess.takt import takt_und_versand
 
     try:
         bericht = asyncio.run(takt_und_versand(umgebung, jetzt_geben(), uhr=jetzt_geben))
-    except Exception:
-        log.exception("Takt fehlgeschlagen; der nächste Takt versucht es erneut")
+    except Exception as fehler:
+        _fehler_loggen("Takt", fehler)
         return
     erinnerungen = sum(bericht.erinnerungen.mails.values())
-    if erinnerungen or bericht.einladungen.mails or bericht.statusberichte or bericht.versand.gesendet \
-            or bericht.versand.voruebergehend or bericht.versand.dauerhaft:
+    if erinnerungen or bericht.einladungen.mails or bericht.statusberichte:
         # Nur Zahlen: keine Namen, keine Adressen im Log.
-        log.info("Takt: %s Erinnerungen, %s Einladungen, %s Statusberichte; Versand: %s", erinnerungen,
-                 bericht.einladungen.mails, bericht.statusberichte, bericht.versand)
+        log.info("Takt: %s Erinnerungen, %s Einladungen, %s Statusberichte", erinnerungen,
+                 bericht.einladungen.mails, bericht.statusberichte)
+    versand_melden(bericht.versand, nachfassen)
+
+
+def versand_nachfassen(umgebung, jetzt_geben: Callable, nachfassen: Nachfassen | None = None) -> None:
+    """Nur der Versand (ohne Takt): für Mails, deren Anspruch eben abgelaufen ist."""
+    from prozess.takt import outbox_leeren
+
+    try:
+        bericht = asyncio.run(outbox_leeren(umgebung, jetzt_geben(), uhr=jetzt_geben))
+    except Exception as fehler:
+        _fehler_loggen("Versand", fehler)
+        return
+    versand_melden(bericht, nachfassen)
+
+
+def versand_melden(bericht, nachfassen: Nachfassen | None) -> None:
+    """Loggt den Versand einmal (nur Zahlen) und plant das Nachfassen für fremde Ansprüche."""
+    if bericht.pause_neu:
+        log.error("Versand angehalten: %s Die Mails bleiben in der Outbox; nach dem Beheben sendet der "
+                  "Dienst sie von selbst (erste Prüfung in 5 Minuten) oder sofort mit »bildungsbuero versand "
+                  "senden --sofort«.", ohne_adressen(bericht.pause.grund))
+    if bericht.pause_beendet:
+        log.info("Versand läuft wieder: die Ursache der Pause ist behoben.")
+    if bericht.gesendet or bericht.voruebergehend or bericht.dauerhaft or bericht.verworfen:
+        stufe = logging.WARNING if bericht.voruebergehend or bericht.dauerhaft else logging.INFO
+        log.log(stufe, "Versand: %s", _ohne_pause(bericht))
+    if nachfassen is not None and bericht.fremd is not None and bericht.fremd.frei_ab is not None:
+        # Gehört eine Mail einem toten Versender, ist sie gleich nach Ablauf seines Anspruchs dran.
+        nachfassen(bericht.fremd.frei_ab + timedelta(seconds=1))
+
+
+def _ohne_pause(bericht) -> str:
+    from dataclasses import replace
+
+    return str(replace(bericht, pause=None))
+
+
+def ohne_adressen(text: str) -> str:
+    """Ersetzt E-Mail-Adressen (etwa in einer Antwort des Servers) für das Log."""
+    return re.sub(r"[^\s<>()\"',;:]+@[^\s<>()\"',;:]+", "<Adresse>", text)
+
+
+def _fehler_loggen(was: str, fehler: Exception) -> None:
+    """Bekannte Fehler als eine deutsche Zeile, alles andere mit Traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from prozess.fehler import Fachfehler
+
+    if isinstance(fehler, Fachfehler):
+        log.error("%s fehlgeschlagen: %s Der nächste Takt versucht es erneut.", was, fehler)
+    elif isinstance(fehler, OperationalError):
+        log.error("%s fehlgeschlagen: die Datenbank ist nicht erreichbar (%s). Der nächste Takt versucht es "
+                  "erneut.", was, str(fehler.orig).splitlines()[0] if fehler.orig else type(fehler).__name__)
+    else:
+        log.exception("%s fehlgeschlagen; der nächste Takt versucht es erneut", was)
 
 
 def planer_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
@@ -50,8 +115,8 @@ def planer_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
 
     try:
         neu = planen(umgebung, jetzt_geben())
-    except Exception:
-        log.exception("Sitzungsplanung fehlgeschlagen; morgen erneut")
+    except Exception as fehler:
+        _fehler_loggen("Sitzungsplanung", fehler)
         return
     if neu:
         log.info("Planer: %s neue Sitzungen angelegt", neu)
@@ -73,11 +138,23 @@ def planer_einrichten(umgebung, jetzt_geben: Callable, scheduler_klasse=None):
         executors={"default": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
     )
+    nachfassen = nachfassen_planen(scheduler, umgebung, jetzt_geben)
     scheduler.add_job(takt_ausfuehren, CronTrigger(minute=f"*/{e.takt_minuten}", hour="0-1,3-23", timezone=zone),
-                      args=(umgebung, jetzt_geben), id="takt", name="Takt", replace_existing=True)
+                      args=(umgebung, jetzt_geben, nachfassen), id="takt", name="Takt", replace_existing=True)
     scheduler.add_job(planer_ausfuehren, CronTrigger(hour=4, minute=10, timezone=zone),
                       args=(umgebung, jetzt_geben), id="planer", name="Sitzungsplaner", replace_existing=True)
     return scheduler
+
+
+def nachfassen_planen(scheduler, umgebung, jetzt_geben: Callable) -> Nachfassen:
+    """``nachfassen(wann)`` legt *einen* Job »Versand nachfassen« an (ein späterer ersetzt ihn)."""
+    from apscheduler.triggers.date import DateTrigger
+
+    def nachfassen(wann: datetime) -> None:
+        scheduler.add_job(versand_nachfassen, DateTrigger(run_date=wann), args=(umgebung, jetzt_geben, nachfassen),
+                          id="versand_nachfassen", name="Versand nachfassen", replace_existing=True)
+
+    return nachfassen
 
 
 def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
@@ -94,6 +171,7 @@ def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
     logging.basicConfig(stream=sys.stdout, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheduler = planer_einrichten(umgebung, jetzt_geben, BackgroundScheduler)
+    nachfassen = nachfassen_planen(scheduler, umgebung, jetzt_geben)
     ende = threading.Event()
 
     def beenden(signum, _frame) -> None:
@@ -110,7 +188,7 @@ def dienst_starten(umgebung, jetzt_geben: Callable) -> int:
     vorlagen_vorbereiten()
     # Nachholen nach einer Pause, bevor der erste reguläre Takt kommt.
     planer_ausfuehren(umgebung, jetzt_geben)
-    takt_ausfuehren(umgebung, jetzt_geben)
+    takt_ausfuehren(umgebung, jetzt_geben, nachfassen)
     if not ende.is_set():
         scheduler.start()
         log.info("Dienst läuft")

@@ -267,6 +267,10 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung("smtp_timeout_sekunden", _ganzzahl(1, 600), 30, "Zeitlimit je SMTP-Vorgang."),
     Einstellung("versand_parallel", _ganzzahl(1, 64), 8,
                 "So viele SMTP-Verbindungen werden gleichzeitig genutzt (und wiederverwendet)."),
+    Einstellung("versand_anspruch_sekunden", _ganzzahl(5, 600), 30,
+                "So lange gehört eine Mail im Versand ihrem Versender, ohne dass er sich meldet; er "
+                "verlängert alle Viertel dieser Zeit. Stirbt er, übernimmt ein anderer (oder der "
+                "neu gestartete) Versender die Mail danach."),
     Einstellung("sitzungen_vorausplanen_monate", _ganzzahl(1, 36), 12,
                 "So weit im Voraus legt der Planer die Sitzungen aus dem Rhythmus der Gremien an."),
     Einstellung("einladung_vorlauf_tage", _ganzzahl(0, 60), 7,

@@ -9,7 +9,6 @@ ihn mit einer simulierten Uhr auf und spulen so Monate in Millisekunden vor.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +17,6 @@ from prozess.einladungen import Einladungsbericht, einladungen_versenden
 from prozess.erinnerungen import Erinnerungsbericht, erinnerungen_versenden
 from prozess.sitzungen import sitzungen_planen
 from prozess.statusbericht import statusberichte_versenden
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,8 +31,10 @@ def takt(umgebung, jetzt: datetime) -> Taktbericht:
     """Schreibt alles Fällige zu ``jetzt`` in die Outbox (ohne zu senden).
 
     Jeder Teil läuft in seiner eigenen Arbeitseinheit: scheitert einer (etwa eine Vorlage des
-    Statusberichts), laufen die anderen trotzdem; der erste Fehler wird danach geworfen. Die
-    Erinnerungen laufen in Stapeln, je Stapel eine Arbeitseinheit.
+    Statusberichts), laufen die anderen trotzdem; danach wird der erste Fehler geworfen, mit
+    den übrigen als Anmerkung. Die Erinnerungen laufen in Stapeln, je Stapel eine
+    Arbeitseinheit. Geloggt wird hier nichts: das tut, wer den Takt aufruft (der Dienst mit
+    Traceback, der Befehl als deutsche Meldung).
     """
     uhr = _feste_uhr(jetzt)  # ein Takt, ein Zeitpunkt: so bleibt jeder Schlüssel stabil
     fehler: list[Exception] = []
@@ -45,7 +44,7 @@ def takt(umgebung, jetzt: datetime) -> Taktbericht:
             with umgebung.arbeit(uhr) as arbeit:
                 return funktion(arbeit)
         except Exception as f:
-            log.exception("Takt: %s fehlgeschlagen", funktion.__name__)
+            f.add_note(f"Takt: {funktion.__name__} fehlgeschlagen")
             fehler.append(f)
             return ersatz
 
@@ -60,7 +59,10 @@ def takt(umgebung, jetzt: datetime) -> Taktbericht:
         if not stapel.mehr:
             break
     if fehler:
-        raise fehler[0]
+        erster = fehler[0]
+        for weiterer in fehler[1:]:
+            erster.add_note(f"Außerdem {weiterer.__notes__[-1]}: {type(weiterer).__name__}: {weiterer}")
+        raise erster
     return bericht
 
 
@@ -74,13 +76,25 @@ def planen(umgebung, jetzt: datetime) -> int:
         return len(sitzungen_planen(arbeit))
 
 
+def versender(umgebung, transport, uhr=None) -> Versender:
+    """Der Versender, verdrahtet: dauerhafte Zustellfehler erfährt das Bildungsmanagement."""
+    from prozess.zustellfehler import zustellfehler_melder
+
+    e = umgebung.einstellungen
+    return Versender(umgebung.engine, transport, e, zustellfehler_melden=zustellfehler_melder(e), uhr=uhr)
+
+
 async def outbox_leeren(umgebung, jetzt: datetime, transport=None, uhr=None) -> Versandbericht:
-    """Sendet alles Fällige über ``transport`` (Standard: aus den Einstellungen)."""
+    """Sendet alles Fällige über ``transport`` (Standard: aus den Einstellungen).
+
+    ``uhr`` ist die echte Zeit für die Ansprüche auf Zeilen (Standard: Systemzeit); ``jetzt``
+    entscheidet, was fällig ist.
+    """
     from benachrichtigungen.transport import transport_aus_einstellungen
 
     transport = transport or transport_aus_einstellungen(umgebung.einstellungen)
     async with transport:
-        return await Versender(umgebung.engine, transport, umgebung.einstellungen).leeren(jetzt, uhr)
+        return await versender(umgebung, transport, uhr).leeren(jetzt)
 
 
 async def takt_und_versand(umgebung, jetzt: datetime, transport=None, uhr=None) -> Taktbericht:

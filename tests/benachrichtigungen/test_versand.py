@@ -15,18 +15,22 @@ from benachrichtigungen.versand import Versender
 from modelle.tabellen import Outbox
 from prozess.aufgaben import aufgabe_anlegen
 from prozess.rollen import person_per_email
+from prozess.zustellfehler import zustellfehler_melder
 from tests.conftest import BERLIN
 from tests.hilfen import MANAGEMENT, SCHULLEITUNG
 
 JETZT = datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)
 
 
-def leeren(umgebung, jetzt=JETZT, engine=None):
+def leeren(umgebung, jetzt=JETZT, **versender):
+    """Ein Versand, verdrahtet wie im Dienst (Zustellfehler gehen an das Bildungsmanagement)."""
     transport = SmtpTransport.aus_einstellungen(umgebung.einstellungen)
 
     async def lauf():
         async with transport:
-            return await Versender(engine or umgebung.engine, transport, umgebung.einstellungen).leeren(jetzt)
+            return await Versender(umgebung.engine, transport, umgebung.einstellungen,
+                                   zustellfehler_melden=zustellfehler_melder(umgebung.einstellungen),
+                                   **versender).leeren(jetzt)
 
     return asyncio.run(lauf())
 

@@ -1,0 +1,221 @@
+"""Die Warteschlange der Outbox: beanspruchen, verlängern, freigeben, anhalten, erneut einreihen.
+
+Jede Funktion ist eine Anweisung in der Transaktion des Aufrufers (``verbindung``: eine
+Core-Verbindung); keine committet selbst.
+
+Ein Anspruch gehört einem Halter (``halter_kennung()``: Rechner, Prozess, Zufall) und gilt
+bis ``beansprucht_bis``. Der lebende Versender verlängert ihn laufend (``verlaengern``);
+stirbt er, läuft der Anspruch nach ``versand_anspruch_sekunden`` ab und ein anderer
+Versender übernimmt die Zeilen. Zeiten der Ansprüche sind echte Zeit (``uhr_jetzt``), die
+Fälligkeit einer Mail dagegen die Zeit des Takts (``jetzt``, in Tests simuliert).
+
+Beanspruchen ist ein bedingtes UPDATE (``… WHERE id IN (…) AND fällig``), das auf SQLite
+und PostgreSQL gleich wirkt: von zwei Versendern bekommt jede Zeile genau einer. Auf
+PostgreSQL überspringt die Auswahl zusätzlich gesperrte Zeilen (``FOR UPDATE SKIP
+LOCKED``), damit sich zwei Dienste nicht gegenseitig aufhalten.
+
+Die Pause (Tabelle ``versandpause``, höchstens eine Zeile) hält den Versand an, wenn der
+Server jede Mail gleich abweist; die Mails bleiben, wie sie waren.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, delete, func, or_, select, update
+
+from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, IN_VERSAND, WARTEND, dialekt
+from modelle.tabellen import Outbox, Person, Versandpause
+
+ERSTER_ABSTAND = timedelta(minutes=5)
+LAENGSTER_ABSTAND = timedelta(hours=4)
+
+_T = Outbox.__table__
+_P = Versandpause.__table__
+
+
+def abstand(versuche: int) -> timedelta:
+    """Wartezeit vor dem nächsten Versuch nach ``versuche`` Versuchen (verdoppelt, gedeckelt)."""
+    return min(ERSTER_ABSTAND * (2 ** max(0, versuche - 1)), LAENGSTER_ABSTAND)
+
+
+def halter_kennung() -> str:
+    """Wer beansprucht: Rechner und Prozess (für Menschen lesbar) und ein Zufallsteil (eindeutig)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _faellig(jetzt: datetime, uhr_jetzt: datetime):
+    return or_(
+        and_(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch <= jetzt),
+        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt),
+    )
+
+
+def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, halter: str,
+                 anspruch: timedelta) -> list:
+    """Beansprucht bis zu ``anzahl`` fällige Zeilen für ``halter`` bis ``uhr_jetzt + anspruch``.
+
+    Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück. Auch Zeilen, deren
+    Anspruch abgelaufen ist (ihr Halter starb), sind fällig; jeder Anspruch zählt als Versuch.
+    """
+    auswahl = select(_T.c.id).where(_faellig(jetzt, uhr_jetzt)).order_by(_T.c.id).limit(anzahl)
+    if dialekt(verbindung) == "postgresql":
+        auswahl = auswahl.with_for_update(skip_locked=True)
+    # Die Bedingung steht auch im äußeren UPDATE: hat ein anderer Versender die Zeile
+    # inzwischen beansprucht, prüft PostgreSQL sie nach dem Warten neu und lässt sie aus.
+    anweisung = (
+        update(_T)
+        .where(_T.c.id.in_(auswahl.scalar_subquery()), _faellig(jetzt, uhr_jetzt))
+        .values(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
+                versuche=_T.c.versuche + 1)
+        .returning(*_T.c)
+    )
+    return sorted(verbindung.execute(anweisung).all(), key=lambda z: z.id)
+
+
+def _gehalten(ids, halter: str):
+    return and_(_T.c.id.in_(list(ids)), _T.c.status == IN_VERSAND, _T.c.beansprucht_von == halter)
+
+
+def verlaengern(verbindung, ids, halter: str, bis: datetime) -> int:
+    """Verlängert den Anspruch von ``halter`` auf diese Zeilen bis ``bis``; Zahl der Zeilen."""
+    if not ids:
+        return 0
+    return verbindung.execute(update(_T).where(_gehalten(ids, halter)).values(beansprucht_bis=bis)).rowcount
+
+
+def freigeben(verbindung, ids, halter: str) -> int:
+    """Gibt beanspruchte, nicht zugestellte Zeilen unverändert zurück (der Anspruch zählt nicht als Versuch).
+
+    Eine Zeile mit einem früheren Fehler steht danach wieder als vorübergehend gescheitert da,
+    sonst als wartend; ihr nächster Versuch bleibt, wie er war (also sofort fällig).
+    """
+    if not ids:
+        return 0
+    return verbindung.execute(
+        update(_T).where(_gehalten(ids, halter)).values(
+            status=case((_T.c.letzter_fehler.is_(None), WARTEND), else_=FEHLER_VORUEBERGEHEND),
+            versuche=_T.c.versuche - 1, beansprucht_bis=None, beansprucht_von=None)
+    ).rowcount
+
+
+@dataclass(frozen=True)
+class FremdeAnsprueche:
+    """Zeilen, die gerade andere Versender halten, und wann der erste Anspruch abläuft."""
+
+    anzahl: int
+    frei_ab: datetime | None
+
+
+def fremde_ansprueche(verbindung, halter: str | None = None) -> FremdeAnsprueche:
+    """Beanspruchte Zeilen anderer Halter (ohne ``halter``: aller)."""
+    bedingung = _T.c.status == IN_VERSAND
+    if halter is not None:
+        bedingung = and_(bedingung, or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None)))
+    anzahl, frei_ab = verbindung.execute(select(func.count(), func.min(_T.c.beansprucht_bis)).where(bedingung)).one()
+    return FremdeAnsprueche(anzahl, frei_ab)
+
+
+# --- Pause ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pausenstand:
+    """Der angehaltene Versand: seit wann, warum, wie oft geprüft, wann die nächste Prüfung ist."""
+
+    seit: datetime
+    grund: str
+    versuche: int
+    naechster_versuch: datetime
+
+
+def pause_lesen(verbindung) -> Pausenstand | None:
+    zeile = verbindung.execute(select(_P.c.seit, _P.c.grund, _P.c.versuche, _P.c.naechster_versuch)).first()
+    return Pausenstand(*zeile) if zeile else None
+
+
+def anhalten(verbindung, jetzt: datetime, grund: str) -> bool:
+    """Hält den Versand an; ``True``, wenn er bis eben lief (dann ist das zu melden, sonst nicht).
+
+    Von zwei Versendern, die zugleich anhalten, schreibt genau einer die Zeile (Primärschlüssel).
+    """
+    if dialekt(verbindung) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as einfuegen
+    else:
+        from sqlalchemy.dialects.sqlite import insert as einfuegen
+    anweisung = einfuegen(_P).values(id=1, seit=jetzt, grund=grund, versuche=1,
+                                     naechster_versuch=jetzt + abstand(1)).on_conflict_do_nothing()
+    return verbindung.execute(anweisung).rowcount == 1
+
+
+def weiter_angehalten(verbindung, jetzt: datetime, grund: str) -> None:
+    """Die Prüfung nach einer Pause scheiterte wieder: nächste Prüfung mit wachsendem Abstand."""
+    versuche = (verbindung.execute(select(_P.c.versuche)).scalar() or 0) + 1
+    verbindung.execute(update(_P).values(grund=grund, versuche=versuche, naechster_versuch=jetzt + abstand(versuche)))
+
+
+def fortsetzen(verbindung) -> bool:
+    """Beendet die Pause; ``True``, wenn der Versand angehalten war."""
+    return verbindung.execute(delete(_P)).rowcount > 0
+
+
+# --- Von Hand: erneut einreihen, jetzt versuchen ---------------------------------------------
+
+
+def wiederholen(verbindung, jetzt: datetime, *, ids: list[int] | None = None, grund: str | None = None,
+                alle: bool = False) -> int:
+    """Reiht dauerhaft gescheiterte Mails erneut ein (nach dem Beheben der Ursache); Zahl der Mails.
+
+    Genau eine Auswahl: ``ids`` (diese Nummern), ``grund`` (Teiltext des Fehlers, ohne
+    Unterschied von Groß- und Kleinschreibung) oder ``alle``. Die Mails sind sofort fällig,
+    zählen ihre Versuche von vorn und geben frühestens ``versand_aufgeben_nach_stunden`` nach
+    jetzt auf. Mails entfernter Personen bleiben, wo sie sind.
+    """
+    if sum((ids is not None, grund is not None, alle)) != 1:
+        raise ValueError("genau eine Auswahl: ids, grund oder alle")
+    bedingung = and_(_T.c.status == FEHLER_DAUERHAFT, _nicht_entfernt())
+    if ids is not None:
+        bedingung = and_(bedingung, _T.c.id.in_(ids))
+    elif grund is not None:
+        bedingung = and_(bedingung, func.lower(_T.c.letzter_fehler).contains(grund.lower(), autoescape=True))
+    return verbindung.execute(
+        update(_T).where(bedingung).values(status=WARTEND, versuche=0, naechster_versuch=jetzt, eingereiht_am=jetzt,
+                                           beansprucht_bis=None, beansprucht_von=None)
+    ).rowcount
+
+
+def _nicht_entfernt():
+    entfernt = select(Person.__table__.c.id).where(Person.__table__.c.entfernt_am.is_not(None))
+    return or_(_T.c.person_id.is_(None), _T.c.person_id.not_in(entfernt.scalar_subquery()))
+
+
+@dataclass(frozen=True)
+class Wartende:
+    """Mails, die auf einen späteren Versuch warten: wie viele, ab wann die erste, bis wann die letzte."""
+
+    anzahl: int
+    erster_versuch: datetime | None
+    letzter_versuch: datetime | None
+
+
+def wartende(verbindung, jetzt: datetime) -> Wartende:
+    """Vorübergehend gescheiterte oder wartende Mails, die erst nach ``jetzt`` wieder dran sind."""
+    anzahl, erster, letzter = verbindung.execute(
+        select(func.count(), func.min(_T.c.naechster_versuch), func.max(_T.c.naechster_versuch)).where(
+            _T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch > jetzt)
+    ).one()
+    return Wartende(anzahl, erster, letzter)
+
+
+def jetzt_versuchen(verbindung, jetzt: datetime) -> int:
+    """Macht alle wartenden Mails und die Prüfung einer Pause sofort fällig; Zahl der Mails."""
+    verbindung.execute(update(_P).values(naechster_versuch=jetzt))
+    return verbindung.execute(
+        update(_T).where(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch > jetzt)
+        .values(naechster_versuch=jetzt)
+    ).rowcount
+
