@@ -192,7 +192,7 @@ def einordnen(fehler: BaseException, *, host: str, port: int, timeout: float, be
         return AbweisungFuerAlle(f"Der SMTP-Server {server} bietet nicht an, was die Einstellungen verlangen "
                                  f"({text}); prüfen Sie smtp_tls und smtp_benutzer.")
     if isinstance(fehler, (TimeoutError, aiosmtplib.SMTPTimeoutError)):
-        return VoruebergehenderFehler(f"Der SMTP-Server {server} antwortet nicht innerhalb von {timeout:g} Sekunden "
+        return VoruebergehenderFehler(f"Der SMTP-Server {server} antwortet nicht innerhalb von {timeout:g} s "
                                       f"({fehler}).")
     if _ursache(fehler, socket.gaierror) is not None:
         return VoruebergehenderFehler(f"Den Namen des SMTP-Servers »{host}« kann das Netz nicht auflösen ({fehler}); "

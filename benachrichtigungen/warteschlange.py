@@ -64,12 +64,17 @@ def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, 
     """
     auswahl = select(_T.c.id).where(_faellig(jetzt, uhr_jetzt)).order_by(_T.c.id).limit(anzahl)
     if dialekt(verbindung) == "postgresql":
-        auswahl = auswahl.with_for_update(skip_locked=True)
-    # Die Bedingung steht auch im äußeren UPDATE: hat ein anderer Versender die Zeile
-    # inzwischen beansprucht, prüft PostgreSQL sie nach dem Warten neu und lässt sie aus.
+        # Als CTE wird die Auswahl genau einmal ausgewertet; als Unterabfrage in »IN (…)« kann
+        # PostgreSQL sie je Zeile neu ausführen und mehr als ``anzahl`` Zeilen treffen.
+        gewaehlt = auswahl.with_for_update(skip_locked=True).cte("auswahl")
+        bedingung = _T.c.id == gewaehlt.c.id
+    else:  # SQLite: ein Schreiber zur Zeit, die Unterabfrage läuft einmal
+        bedingung = _T.c.id.in_(auswahl.scalar_subquery())
+    # Die Fälligkeit steht auch im äußeren UPDATE: hat ein anderer Versender die Zeile
+    # inzwischen beansprucht, lässt das UPDATE sie aus.
     anweisung = (
         update(_T)
-        .where(_T.c.id.in_(auswahl.scalar_subquery()), _faellig(jetzt, uhr_jetzt))
+        .where(bedingung, _faellig(jetzt, uhr_jetzt))
         .values(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
                 versuche=_T.c.versuche + 1)
         .returning(*_T.c)
@@ -149,7 +154,7 @@ def anhalten(verbindung, jetzt: datetime, grund: str) -> bool:
         from sqlalchemy.dialects.sqlite import insert as einfuegen
     anweisung = einfuegen(_P).values(id=1, seit=jetzt, grund=grund, versuche=1,
                                      naechster_versuch=jetzt + abstand(1)).on_conflict_do_nothing()
-    return verbindung.execute(anweisung).rowcount == 1
+    return verbindung.execute(anweisung.returning(_P.c.id)).first() is not None
 
 
 def weiter_angehalten(verbindung, jetzt: datetime, grund: str) -> None:
