@@ -48,10 +48,16 @@ def halter_kennung() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _faellig(jetzt: datetime, uhr_jetzt: datetime):
+def _faellig(jetzt: datetime, uhr_jetzt: datetime, halter: str):
+    """Wartend und dran, oder im Versand bei einem anderen Halter, dessen Anspruch abgelaufen ist.
+
+    Die eigenen Zeilen nimmt ein Versender nie ein zweites Mal, auch wenn sein Anspruch (etwa
+    nach einer Stockung) abgelaufen ist: er hält sie noch und sendet sie selbst.
+    """
     return or_(
         and_(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch <= jetzt),
-        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt),
+        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt,
+             or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None))),
     )
 
 
@@ -62,7 +68,7 @@ def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, 
     Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück. Auch Zeilen, deren
     Anspruch abgelaufen ist (ihr Halter starb), sind fällig; jeder Anspruch zählt als Versuch.
     """
-    auswahl = select(_T.c.id).where(_faellig(jetzt, uhr_jetzt)).order_by(_T.c.id).limit(anzahl)
+    auswahl = select(_T.c.id).where(_faellig(jetzt, uhr_jetzt, halter)).order_by(_T.c.id).limit(anzahl)
     if dialekt(verbindung) == "postgresql":
         # Als CTE wird die Auswahl genau einmal ausgewertet; als Unterabfrage in »IN (…)« kann
         # PostgreSQL sie je Zeile neu ausführen und mehr als ``anzahl`` Zeilen treffen.
@@ -74,7 +80,7 @@ def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, 
     # inzwischen beansprucht, lässt das UPDATE sie aus.
     anweisung = (
         update(_T)
-        .where(bedingung, _faellig(jetzt, uhr_jetzt))
+        .where(bedingung, _faellig(jetzt, uhr_jetzt, halter))
         .values(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
                 versuche=_T.c.versuche + 1)
         .returning(*_T.c)
