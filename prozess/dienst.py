@@ -92,7 +92,7 @@ def _ohne_pause(bericht) -> str:
 
 def ohne_adressen(text: str) -> str:
     """Ersetzt E-Mail-Adressen (etwa in einer Antwort des Servers) für das Log."""
-    return re.sub(r"[^\s<>()\"',;:]+@[^\s<>()\"',;:]+", "<Adresse>", text)
+    return re.sub(r"[^\s<>()\"',;:]+@[^\s<>()\"',;:]+", "Adresse", text)
 
 
 def _fehler_loggen(was: str, fehler: Exception) -> None:

@@ -147,3 +147,77 @@ def test_der_dienst_endet_auf_sigterm_nach_dem_laufenden_job(tmp_path):
     assert "Dienst beendet" in ausgabe
     assert "Planer:" in ausgabe  # beim Start wurden die Sitzungen geplant
     assert "@" not in ausgabe  # keine Adressen im Log
+
+
+RELAY = "554 5.7.1 <schulleitung@obs-loeningen.example>: Relay access denied"
+
+
+def test_ein_angehaltener_versand_wird_einmal_gemeldet_ohne_adressen(smtp_umgebung, smtp_server, caplog):
+    from prozess.dienst import takt_ausfuehren
+
+    start = datetime(2027, 1, 11, 7, 30, tzinfo=BERLIN)
+    _auftraege(smtp_umgebung, start, 3)
+    for schulleitung in SCHULEN:
+        smtp_server.postfach.immer[schulleitung] = RELAY.replace("schulleitung@obs-loeningen.example", schulleitung)
+    caplog.set_level("INFO", logger="bildungsbuero.dienst")
+    for minuten in (0, 1, 6, 30):  # angehalten; nicht dran; Prüfung scheitert; Prüfung scheitert
+        takt_ausfuehren(smtp_umgebung, lambda m=minuten: start + timedelta(minutes=m))
+    fehler = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(fehler) == 1
+    assert fehler[0].getMessage().startswith(
+        "Versand angehalten: Der SMTP-Server 127.0.0.1:")
+    assert "leitet nicht weiter (554 5.7.1 <Adresse>: Relay access denied)" in fehler[0].getMessage()
+    assert not any("@" in r.getMessage() for r in caplog.records)
+    assert not smtp_server.postfach.mails
+
+    smtp_server.postfach.immer.clear()
+    takt_ausfuehren(smtp_umgebung, lambda: start + timedelta(hours=2))
+    meldungen = [r.getMessage() for r in caplog.records]
+    assert "Versand läuft wieder: die Ursache der Pause ist behoben." in meldungen
+    assert len(smtp_server.postfach.mails) == 3
+
+
+def test_mails_eines_toten_versenders_werden_zum_ablauf_seines_anspruchs_nachgefasst(smtp_umgebung, smtp_server):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from benachrichtigungen.warteschlange import beanspruchen
+    from prozess.dienst import nachfassen_planen, takt_ausfuehren, versand_nachfassen
+
+    start = datetime(2027, 1, 11, 7, 30, tzinfo=BERLIN)
+    _auftraege(smtp_umgebung, start, 3)
+    anspruch = timedelta(seconds=smtp_umgebung.einstellungen.versand_anspruch_sekunden)
+    with smtp_umgebung.engine.begin() as v:  # ein Dienst beanspruchte sie und starb (kill -9)
+        assert len(beanspruchen(v, start, start, 10, "rechner:4711:tot", anspruch)) == 3
+
+    scheduler = planer_einrichten(smtp_umgebung, lambda: start, BackgroundScheduler)
+    nachfassen = nachfassen_planen(scheduler, smtp_umgebung, lambda: start)
+    scheduler.start(paused=True)  # es läuft nichts; nur die Jobs werden angesehen
+    try:
+        takt_ausfuehren(smtp_umgebung, lambda: start + timedelta(seconds=5), nachfassen)
+        job = scheduler.get_job("versand_nachfassen")
+        assert job.next_run_time == start + anspruch + timedelta(seconds=1)
+        assert not smtp_server.postfach.mails
+    finally:
+        scheduler.shutdown(wait=False)
+    geplant = []
+    versand_nachfassen(smtp_umgebung, lambda: start + anspruch + timedelta(seconds=1), geplant.append)
+    assert len(smtp_server.postfach.mails) == 3
+    assert geplant == []  # niemand hält mehr etwas: kein weiteres Nachfassen
+
+
+def test_ein_takt_gegen_eine_unerreichbare_datenbank_loggt_eine_deutsche_zeile(caplog):
+    from prozess.dienst import takt_ausfuehren
+    from prozess.einstellungen import laden
+    from prozess.umgebung import Umgebung
+
+    umgebung = Umgebung(laden(umgebung={"BILDUNGSBUERO_DATENBANK_URL": "postgresql+psycopg://bb@127.0.0.1:1/bb"}))
+    caplog.set_level("INFO", logger="bildungsbuero.dienst")
+    try:
+        takt_ausfuehren(umgebung, lambda: datetime(2027, 1, 11, 7, 30, tzinfo=BERLIN))
+    finally:
+        umgebung.schliessen()
+    (meldung,) = caplog.records
+    assert meldung.levelname == "ERROR" and meldung.exc_info is None
+    assert meldung.getMessage().startswith("Takt fehlgeschlagen: die Datenbank ist nicht erreichbar (connection "
+                                           "failed: ")
+    assert meldung.getMessage().endswith("Der nächste Takt versucht es erneut.")
