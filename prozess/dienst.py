@@ -43,10 +43,8 @@ def takt_ausfuehren(umgebung, jetzt_geben: Callable, nachfassen: Nachfassen | No
     """Ein Takt mit Versand; Fehler werden geloggt, der Dienst läuft weiter."""
     from prozess.takt import takt_und_versand
 
-    try:
-        bericht = asyncio.run(takt_und_versand(umgebung, jetzt_geben(), uhr=jetzt_geben))
-    except Exception as fehler:
-        _fehler_loggen("Takt", fehler)
+    bericht = _asynchron("Takt", takt_und_versand(umgebung, jetzt_geben(), uhr=jetzt_geben))
+    if bericht is None:
         return
     erinnerungen = sum(bericht.erinnerungen.mails.values())
     if erinnerungen or bericht.einladungen.mails or bericht.statusberichte:
@@ -60,12 +58,18 @@ def versand_nachfassen(umgebung, jetzt_geben: Callable, nachfassen: Nachfassen |
     """Nur der Versand (ohne Takt): für Mails, deren Anspruch eben abgelaufen ist."""
     from prozess.takt import outbox_leeren
 
+    bericht = _asynchron("Versand", outbox_leeren(umgebung, jetzt_geben(), uhr=jetzt_geben))
+    if bericht is not None:
+        versand_melden(bericht, nachfassen)
+
+
+def _asynchron(was: str, aufruf):
+    """Führt ``aufruf`` aus; bei einem Fehler wird er geloggt und ``None`` zurückgegeben."""
     try:
-        bericht = asyncio.run(outbox_leeren(umgebung, jetzt_geben(), uhr=jetzt_geben))
+        return asyncio.run(aufruf)
     except Exception as fehler:
-        _fehler_loggen("Versand", fehler)
-        return
-    versand_melden(bericht, nachfassen)
+        _fehler_loggen(was, fehler)
+        return None
 
 
 def versand_melden(bericht, nachfassen: Nachfassen | None) -> None:

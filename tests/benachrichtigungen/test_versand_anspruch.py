@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -37,12 +38,18 @@ class AufhaltendesPostfach(Postfach):
         return await super().handle_DATA(server, session, envelope)
 
 
-def aufhaltender_server(umgebung, adresse: str) -> Server:
+@contextmanager
+def aufhaltender_server(umgebung, adresse: str):
+    """Ein Server, der Mails an ``adresse`` festhält; am Ende werden sie freigegeben."""
     server = Server()
     server.postfach = AufhaltendesPostfach({adresse})
     server.starten()
     umgebung.einstellungen = umgebung.einstellungen.mit(smtp_port=server.port)
-    return server
+    try:
+        yield server
+    finally:
+        server.postfach.freigabe.set()
+        server.stoppen()
 
 
 def warten_bis(bedingung, sekunden: float = 20) -> None:
@@ -92,8 +99,7 @@ def lauf(v: Versender, transport: SmtpTransport, jetzt: datetime = JETZT):
 def test_jede_mail_ist_verbucht_sobald_der_server_sie_annimmt(smtp_umgebung):
     auftraege(smtp_umgebung, 9)
     auftraege(smtp_umgebung, 1, email=MONITORING)
-    server = aufhaltender_server(smtp_umgebung, MONITORING)
-    try:
+    with aufhaltender_server(smtp_umgebung, MONITORING) as server:
         faden, ergebnis = im_faden(lambda: leeren(smtp_umgebung))
         server.postfach.festgehalten.wait(20)
         warten_bis(lambda: len(server.postfach.mails) == 9)
@@ -104,9 +110,6 @@ def test_jede_mail_ist_verbucht_sobald_der_server_sie_annimmt(smtp_umgebung):
         assert offen[0].beansprucht_von
         server.postfach.freigabe.set()
         faden.join(30)
-    finally:
-        server.postfach.freigabe.set()
-        server.stoppen()
     assert ergebnis[0].gesendet == 10
     assert {z.status for z in zeilen(smtp_umgebung)} == {"gesendet"}
     ids = server.postfach.message_ids()
@@ -115,7 +118,6 @@ def test_jede_mail_ist_verbucht_sobald_der_server_sie_annimmt(smtp_umgebung):
 
 def test_der_anspruch_wird_verlaengert_solange_der_versender_arbeitet(smtp_umgebung):
     auftraege(smtp_umgebung, 1, email=MONITORING)
-    server = aufhaltender_server(smtp_umgebung, MONITORING)
     uhr = SimulierteUhr(datetime.now(UTC))
     anfang = uhr.jetzt
     anspruch = timedelta(seconds=smtp_umgebung.einstellungen.versand_anspruch_sekunden)
@@ -125,8 +127,8 @@ def test_der_anspruch_wird_verlaengert_solange_der_versender_arbeitet(smtp_umgeb
         if uhr.jetzt < anfang + 3 * anspruch:  # dann bleibt die Uhr stehen, während der zweite Versender prüft
             uhr.vorstellen(seconds=sekunden)
 
-    arbeitend, transport = versender(smtp_umgebung, uhr=lambda: uhr.jetzt, schlafen=schlafen)
-    try:
+    with aufhaltender_server(smtp_umgebung, MONITORING) as server:
+        arbeitend, transport = versender(smtp_umgebung, uhr=lambda: uhr.jetzt, schlafen=schlafen)
         faden, ergebnis = im_faden(lambda: lauf(arbeitend, transport))
         server.postfach.festgehalten.wait(20)
         warten_bis(lambda: uhr.jetzt >= anfang + 3 * anspruch)
@@ -139,9 +141,6 @@ def test_der_anspruch_wird_verlaengert_solange_der_versender_arbeitet(smtp_umgeb
         assert (zeile.status, zeile.beansprucht_von) == ("in_versand", arbeitend.halter)
         server.postfach.freigabe.set()
         faden.join(30)
-    finally:
-        server.postfach.freigabe.set()
-        server.stoppen()
     assert ergebnis[0].gesendet == 1
     assert len(server.postfach.mails) == 1
     (zeile,) = zeilen(smtp_umgebung)
