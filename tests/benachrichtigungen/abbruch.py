@@ -85,16 +85,19 @@ def outbox_fuellen(db_url: str, anzahl: int) -> None:
     from datetime import UTC, datetime
 
     from benachrichtigungen.outbox import Mail, vormerken
-    from modelle.datenbank import engine_erstellen, sitzung
+    from modelle.datenbank import engine_erstellen
+    from prozess.einstellungen import laden
     from prozess.organisation import datei_lesen, organisation_laden
+    from prozess.umgebung import Umgebung
     from tests.benachrichtigungen.test_darstellung import beispielkontext
 
-    engine = engine_erstellen(db_url)
-    with sitzung(engine) as s:
-        organisation_laden(s, datei_lesen(ORGANISATION))
-        s.commit()
-    kontext = beispielkontext("aufgabe_zugewiesen")
     jetzt = datetime.now(UTC)
+    umgebung = Umgebung(laden(umgebung={"BILDUNGSBUERO_DATENBANK_URL": db_url}))
+    with umgebung.arbeit(lambda: jetzt) as arbeit:
+        organisation_laden(arbeit, datei_lesen(ORGANISATION))
+    umgebung.schliessen()
+    engine = engine_erstellen(db_url)
+    kontext = beispielkontext("aufgabe_zugewiesen")
     mails = [Mail(f"abbruch:{i}", "aufgabe_zugewiesen", "aufgabe_zugewiesen", kontext, EMPFAENGER[i % 4],
                   "Empfänger") for i in range(anzahl)]
     with engine.begin() as v:

@@ -252,8 +252,8 @@ def test_wiederholen_laesst_die_mails_entfernter_personen_liegen(smtp_umgebung, 
     from prozess.organisation import person_entfernen
 
     _dauerhaft_gescheitert(smtp_umgebung, smtp_server)
-    with smtp_umgebung.sitzung() as s:
-        person_entfernen(s, SCHULLEITUNG, JETZT)
+    with smtp_umgebung.arbeit(lambda: JETZT) as arbeit:
+        person_entfernen(arbeit, SCHULLEITUNG)
     with smtp_umgebung.engine.begin() as v:
         assert wiederholen(v, JETZT, alle=True) == 2
     assert _status(smtp_umgebung)[1] == "fehler_dauerhaft"
