@@ -39,7 +39,7 @@ from benachrichtigungen.darstellung import darstellen
 from benachrichtigungen.nachricht import adresse, nachricht_bauen
 from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN
 from benachrichtigungen.transport import AbweisungFuerAlle, DauerhafterFehler, Transport, VoruebergehenderFehler
-from benachrichtigungen.warteschlange import FremdeAnsprueche, Pausenstand, abstand
+from benachrichtigungen.warteschlange import FremdeAnsprueche, Pausenstand, Wartende, abstand
 from modelle.tabellen import Aufgabe, Gremium, Outbox, Statusbericht
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,7 @@ class Versandbericht:
     pause_neu: bool = False  # … und dieser Lauf hat ihn angehalten: einmal melden
     pause_beendet: bool = False  # eine Pause ist vorbei, die Prüfung kam durch
     fremd: FremdeAnsprueche | None = None  # Zeilen, die andere Versender halten
+    wartend: Wartende | None = None  # Mails, die erst später wieder dran sind
 
     @property
     def fehlgeschlagen(self) -> bool:
@@ -85,7 +86,7 @@ class Versandbericht:
         text = (f"{self.gesendet} gesendet, {self.voruebergehend} vorübergehend gescheitert (wird wiederholt), "
                 f"{self.dauerhaft} dauerhaft gescheitert, {self.verworfen} verworfen")
         if self.pause:
-            text += f"; Versand angehalten: {self.pause.grund}"
+            text += "; Versand angehalten"  # der Grund steht in ``pause.grund``: wer ausgibt, sagt ihn einmal
         return text
 
 
@@ -169,6 +170,7 @@ class _Lauf:
         if self.angehalten or self.bericht.pause is not None:
             self.bericht.pause = await self._db(warteschlange.pause_lesen)
         self.bericht.fremd = await self._db(warteschlange.fremde_ansprueche, self.v.halter)
+        self.bericht.wartend = await self._db(warteschlange.wartende, self.jetzt)
         return self.bericht
 
     async def _pause_pruefen(self, pause: Pausenstand) -> bool:

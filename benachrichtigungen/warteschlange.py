@@ -199,6 +199,12 @@ def wiederholen(verbindung, jetzt: datetime, *, ids: list[int] | None = None, gr
     ).rowcount
 
 
+def dauerhaft_gescheiterte(verbindung, ids: list[int]) -> list[int]:
+    """Welche dieser Nummern dauerhaft gescheitert sind (und erneut eingereiht werden können)."""
+    return list(verbindung.execute(select(_T.c.id).where(_T.c.id.in_(ids), _T.c.status == FEHLER_DAUERHAFT,
+                                                         _nicht_entfernt())).scalars())
+
+
 def _nicht_entfernt():
     entfernt = select(Person.__table__.c.id).where(Person.__table__.c.entfernt_am.is_not(None))
     return or_(_T.c.person_id.is_(None), _T.c.person_id.not_in(entfernt.scalar_subquery()))

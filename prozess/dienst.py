@@ -82,16 +82,10 @@ def versand_melden(bericht, nachfassen: Nachfassen | None) -> None:
         log.info("Versand läuft wieder: die Ursache der Pause ist behoben.")
     if bericht.gesendet or bericht.voruebergehend or bericht.dauerhaft or bericht.verworfen:
         stufe = logging.WARNING if bericht.voruebergehend or bericht.dauerhaft else logging.INFO
-        log.log(stufe, "Versand: %s", _ohne_pause(bericht))
+        log.log(stufe, "Versand: %s", bericht)
     if nachfassen is not None and bericht.fremd is not None and bericht.fremd.frei_ab is not None:
         # Gehört eine Mail einem toten Versender, ist sie gleich nach Ablauf seines Anspruchs dran.
         nachfassen(bericht.fremd.frei_ab + timedelta(seconds=1))
-
-
-def _ohne_pause(bericht) -> str:
-    from dataclasses import replace
-
-    return str(replace(bericht, pause=None))
 
 
 def ohne_adressen(text: str) -> str:

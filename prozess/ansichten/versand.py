@@ -1,4 +1,6 @@
-"""Die Outbox lesen: Zahlen je Status mit lesbaren Namen und die gescheiterten Mails mit Grund."""
+"""Die Outbox lesen: Zahlen je Status mit lesbaren Namen, die gescheiterten Mails mit Grund,
+die Zeilen im Versand mit Halter und Ablauf, ein angehaltener Versand und was auf einen
+späteren Versuch wartet."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, wartende
 from modelle.tabellen import Outbox
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
 from prozess.arbeit import Arbeit
@@ -43,23 +46,50 @@ class GescheiterteMail:
 
 
 @dataclass(frozen=True)
+class BeanspruchteMail:
+    """Eine Zeile im Versand: wer sie hält und bis wann; ``abgelaufen``: ihr Halter meldet sich nicht mehr
+    (ein anderer Versender übernimmt sie beim nächsten Versand)."""
+
+    id: int
+    anlass: str
+    halter: str
+    bis: datetime | None
+    abgelaufen: bool
+
+
+@dataclass(frozen=True)
 class Versanduebersicht:
+    """Zahlen je Status, Gescheiterte und Zeilen im Versand (je eine Seite), Pause, Wartende."""
+
     zahlen: list[Statuszahl]
     gescheitert: Seite[GescheiterteMail]
+    beansprucht: Seite[BeanspruchteMail]
+    pause: Pausenstand | None
+    wartende: Wartende
 
 
 def versand_uebersicht(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Versanduebersicht:
-    """Je Status die Zahl der Mails (alle Status, auch mit 0) und die gescheiterten, älteste zuerst."""
+    """Je Status die Zahl der Mails (alle Status, auch mit 0), die gescheiterten und die Zeilen im
+    Versand (älteste zuerst), den angehaltenen Versand und die Mails, die auf einen späteren Versuch
+    warten. Ob ein Anspruch abgelaufen ist, misst sich an ``arbeit.jetzt`` (der echten Zeit)."""
     t = Outbox.__table__.c
     db = arbeit.db
+    jetzt = arbeit.jetzt
     gezaehlt = dict(db.execute(select(t.status, func.count()).group_by(t.status)).all())
     gesamt = sum(gezaehlt.get(s, 0) for s in GESCHEITERT)
     zeilen = db.execute(begrenzen(
         select(t.id, t.anlass, t.empfaenger_email, t.letzter_fehler, t.versuche, t.status, t.naechster_versuch)
         .where(t.status.in_(GESCHEITERT)).order_by(t.id), grenze, versatz)).all()
+    beansprucht = db.execute(begrenzen(
+        select(t.id, t.anlass, t.beansprucht_von, t.beansprucht_bis).where(t.status == "in_versand").order_by(t.id),
+        grenze, versatz)).all()
     return Versanduebersicht(
         zahlen=[Statuszahl(s, b, gezaehlt.get(s, 0)) for s, b in STATUS_BEZEICHNUNG.items()],
         gescheitert=Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft",
                                             None if s == "fehler_dauerhaft" else n)
                            for i, a, e, f, v, s, n in zeilen], gesamt, versatz),
+        beansprucht=Seite([BeanspruchteMail(i, a, h or "unbekannt", b, b is None or b < jetzt)
+                           for i, a, h, b in beansprucht], gezaehlt.get("in_versand", 0), versatz),
+        pause=pause_lesen(arbeit.verbindung()),
+        wartende=wartende(arbeit.verbindung(), jetzt),
     )

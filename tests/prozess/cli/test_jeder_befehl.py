@@ -81,6 +81,7 @@ ABLAUF: list[tuple[tuple[str, ...], str, list[list[str]]]] = [
     (("takt",), "Versand:", [["sitzung", "anlegen", "schulausschuss", f"{_in_drei_tagen()} 16:00", "--kurzfristig"]]),
     (("versand", "senden"), "Versand: 0 gesendet", []),
     (("versand", "status"), "gesendet", []),
+    (("versand", "wiederholen"), "Keine dauerhaft gescheiterten Mails.", []),
     (("statusbericht", "liste"), "vor der Sitzung am", []),
     (("statusbericht", "zeige"), "Statusbericht", []),
     (("person", "entfernen"), "Person entfernt", []),

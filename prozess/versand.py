@@ -1,0 +1,52 @@
+"""Den Versand von Hand steuern: gescheiterte Mails erneut einreihen, Wartende sofort versuchen.
+
+Beides für ``versand wiederholen`` und ``versand senden --sofort`` (und später die
+Webseiten); jede Funktion arbeitet in der Arbeitseinheit des Aufrufers. Gesendet wird danach
+wie immer über ``prozess.takt.outbox_leeren``.
+"""
+
+from __future__ import annotations
+
+from prozess.arbeit import Arbeit
+from prozess.fehler import Eingabefehler
+
+
+def versand_wiederholen(arbeit: Arbeit, *, ids: list[int] | None = None, grund: str | None = None,
+                        alle: bool = False) -> int:
+    """Reiht dauerhaft gescheiterte Mails erneut ein – nach Nummer, nach einem Teil des Grundes
+    oder alle – und gibt ihre Zahl zurück. Sie gehen beim nächsten Versand hinaus.
+
+    Genau eine Auswahl ist nötig. Nennt ``ids`` eine Nummer, die nicht dauerhaft gescheitert
+    ist, wird nichts geändert; passt ``grund`` auf keine Mail, auch nicht.
+    """
+    from benachrichtigungen import warteschlange
+
+    if sum((bool(ids), grund is not None, alle)) != 1:
+        raise Eingabefehler("Welche Mails? Nennen Sie Nummern (»versand wiederholen 3 7«), einen Teil des Grundes "
+                            "(»--grund Relay«) oder »--alle«, genau eines davon; die gescheiterten zeigt "
+                            "»bildungsbuero versand status«.")
+    if grund is not None and not grund.strip():
+        raise Eingabefehler("--grund: Der Teil des Grundes ist leer; z. B. »--grund Relay«.")
+    verbindung = arbeit.verbindung()
+    if ids:
+        fehlend = sorted(set(ids) - set(warteschlange.dauerhaft_gescheiterte(verbindung, ids)))
+        if fehlend:
+            nummern = ", ".join(map(str, fehlend))
+            raise Eingabefehler(f"Mail {nummern}: nicht dauerhaft gescheitert (oder gibt es nicht); es wurde nichts "
+                                "eingereiht. Die gescheiterten zeigt »bildungsbuero versand status«; vorübergehend "
+                                "gescheiterte sendet »bildungsbuero versand senden --sofort«.")
+        return warteschlange.wiederholen(verbindung, arbeit.jetzt, ids=ids)
+    anzahl = warteschlange.wiederholen(verbindung, arbeit.jetzt, grund=grund.strip() if grund else None,
+                                       alle=alle)
+    if grund is not None and not anzahl:
+        raise Eingabefehler(f"--grund: Keine dauerhaft gescheiterte Mail hat »{grund.strip()}« im Grund; die Gründe "
+                            "zeigt »bildungsbuero versand status«.")
+    return anzahl
+
+
+def sofort_versuchen(arbeit: Arbeit) -> int:
+    """Macht alle Mails, die auf einen späteren Versuch warten, und die Prüfung eines angehaltenen
+    Versands sofort fällig; gibt die Zahl der Mails zurück."""
+    from benachrichtigungen.warteschlange import jetzt_versuchen
+
+    return jetzt_versuchen(arbeit.verbindung(), arbeit.jetzt)
