@@ -23,7 +23,7 @@ from sqlmodel import select
 from benachrichtigungen.darstellung import darstellen
 from benachrichtigungen.nachricht import adresse, nachricht_bauen
 from benachrichtigungen.outbox import Mail, schluessel, vormerken
-from benachrichtigungen.transport import VoruebergehenderFehler
+from benachrichtigungen.transport import AbweisungFuerAlle
 from benachrichtigungen.transport_smtp import AnmeldungAbgelehnt, SmtpTransport
 from benachrichtigungen.versand import Versender
 from modelle.tabellen import Outbox
@@ -127,7 +127,7 @@ def test_ein_falsches_passwort_ist_ein_eigener_fehler_der_einstellungen_ohne_pas
     server = server_starten(tls)
     with pytest.raises(AnmeldungAbgelehnt) as info:
         senden(transport(server, passwort=FALSCH))
-    assert isinstance(info.value, VoruebergehenderFehler)  # die Mail bleibt in der Outbox
+    assert isinstance(info.value, AbweisungFuerAlle)  # der Versand hält an, die Mail bleibt in der Outbox
     assert "535" in str(info.value) and "smtp_passwort" in str(info.value)
     assert server.postfach.eingaenge == [] and (BENUTZER, False) in server.postfach.anmeldungen
     assert not any(v in str(info.value) or v in repr(info.value) for v in VERRATEN)
@@ -136,16 +136,18 @@ def test_ein_falsches_passwort_ist_ein_eigener_fehler_der_einstellungen_ohne_pas
 @pytest.mark.parametrize("tls", MODI)
 def test_ein_zertifikat_einer_fremden_ca_wird_abgewiesen_bevor_das_passwort_fliesst(server_starten, tls):
     server = server_starten(tls)
-    with pytest.raises(VoruebergehenderFehler, match="CERTIFICATE_VERIFY_FAILED") as info:
+    with pytest.raises(AbweisungFuerAlle, match="CERTIFICATE_VERIFY_FAILED") as info:
         senden(transport(server))
     assert not isinstance(info.value, AnmeldungAbgelehnt)
+    assert str(info.value).startswith(f"Das TLS-Zertifikat des SMTP-Servers 127.0.0.1:{server.port} ist nicht "
+                                      "vertrauenswürdig (")
     assert server.postfach.anmeldungen == [] and server.postfach.eingaenge == []
 
 
 @pytest.mark.parametrize("tls", MODI)
 def test_ein_zertifikat_fuer_einen_anderen_namen_wird_abgewiesen(server_starten, vertrauen, tls):
     server = server_starten(tls, name="relay.anderer-kreis.example")
-    with pytest.raises(VoruebergehenderFehler, match="CERTIFICATE_VERIFY_FAILED"):
+    with pytest.raises(AbweisungFuerAlle, match="CERTIFICATE_VERIFY_FAILED"):
         senden(transport(server))
     assert server.postfach.anmeldungen == [] and server.postfach.eingaenge == []
 
@@ -207,13 +209,16 @@ def test_nach_abgelehnter_anmeldung_bleibt_die_mail_und_kommt_nach_der_korrektur
         return asyncio.run(lauf())
 
     bericht = leeren(umgebung.einstellungen, jetzt)
-    assert (bericht.gesendet, bericht.voruebergehend, bericht.dauerhaft) == (0, 1, 0)
+    # Ein Fehler der Einstellungen, kein Fehler des Empfängers: der Versand hält an, die Mail bleibt wartend.
+    assert (bericht.gesendet, bericht.voruebergehend, bericht.dauerhaft) == (0, 0, 0)
+    assert bericht.pause_neu and "SMTP-Anmeldung als »versand@lkclp.example«" in bericht.pause.grund
     with umgebung.db_session() as db:
         zeile = db.exec(select(Outbox)).one()
-    assert zeile.status == "fehler_voruebergehend" and "Anmeldung" in zeile.letzter_fehler
+    assert (zeile.status, zeile.versuche) == ("wartend", 0)
     # Das Passwort steht nirgends: nicht in der Zeile, nicht im Bericht, in keinem Log des Clients.
     # (aiosmtpd protokolliert als Server den AUTH-Dialog selbst; sein Logger »mail.log« zählt nicht.)
-    texte = [zeile.letzter_fehler, str(bericht)] + [r.getMessage() for r in caplog.records if r.name != "mail.log"]
+    texte = [zeile.letzter_fehler or "", bericht.pause.grund, str(bericht)] + [
+        r.getMessage() for r in caplog.records if r.name != "mail.log"]
     assert not [t for t in texte if any(v in t for v in VERRATEN)]
 
     richtig = umgebung.einstellungen.mit(smtp_passwort=PASSWORT)
