@@ -54,8 +54,8 @@ def datei_pruefen(url: str, *, anlegen: bool = False) -> None:
     if not datei.exists():
         if not anlegen:
             raise Datenbankfehler(
-                f"Die {wo} gibt es nicht. Ist die Datenbank neu, legen Sie sie mit »bildungsbuero init« an; "
-                "sonst prüfen Sie den Pfad (»bildungsbuero einstellungen«)."
+                f"Die {wo} gibt es nicht. Stimmt der Pfad (»bildungsbuero einstellungen« zeigt ihn), "
+                "führen Sie zuerst »bildungsbuero init« aus; es legt die Datenbank an."
             )
         if not datei.parent.is_dir():
             raise Datenbankfehler(

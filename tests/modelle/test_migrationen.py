@@ -10,16 +10,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
 import modelle.tabellen  # noqa: F401
-from modelle.datenbank import (
-    Datenbankfehler,
-    datei_pruefen,
-    engine_erstellen,
-    migrieren,
-    neueste_revision,
-    schema_stand,
-    sicherung_pfad,
-    sqlite_datei,
-)
+from modelle.datenbank import Datenbankfehler, engine_erstellen, migrieren, neueste_revision, schema_stand, sicherung_pfad
 from tests.modelle.abbruch import DATEN_0002, daten_der_sitzung, stand_0002_mit_daten, stand_und_schema
 
 
@@ -222,40 +213,3 @@ def test_zwei_gleichzeitige_migrationen_richten_die_datei_genau_einmal_ein(tmp_p
     assert schema_stand(engines[0]) == neueste_revision()
     for e in engines:
         e.dispose()
-
-
-@pytest.mark.parametrize("inhalt", [b"", None], ids=["leere Datei", "fehlende Datei"])
-def test_init_darf_eine_leere_oder_fehlende_datei_einrichten(tmp_path, inhalt):
-    datei = tmp_path / "bb.db"
-    if inhalt is not None:
-        datei.write_bytes(inhalt)
-    datei_pruefen(f"sqlite:///{datei}", anlegen=True)
-
-
-def test_andere_befehle_legen_keine_datei_an(tmp_path):
-    datei = tmp_path / "tippfehler.db"
-    with pytest.raises(Datenbankfehler, match=r"tippfehler.db \(Einstellung datenbank_url\) gibt es nicht.*bildungsbuero init"):
-        datei_pruefen(f"sqlite:///{datei}")
-    assert not datei.exists()
-
-
-@pytest.mark.parametrize("inhalt", [b"kein SQLite\n", b"SQLite", "ä".encode("latin-1") * 40])
-def test_eine_datei_ohne_sqlite_kopf_wird_abgewiesen(tmp_path, inhalt):
-    datei = tmp_path / "bb.db"
-    datei.write_bytes(inhalt)
-    with pytest.raises(Datenbankfehler, match="keine SQLite-Datenbank"):
-        datei_pruefen(f"sqlite:///{datei}", anlegen=True)
-    assert datei.read_bytes() == inhalt
-
-
-def test_ein_fehlendes_verzeichnis_oder_ein_verzeichnis_als_datei_wird_benannt(tmp_path):
-    with pytest.raises(Datenbankfehler, match="Verzeichnis .*fehlt-auch für die .* gibt es nicht"):
-        datei_pruefen(f"sqlite:///{tmp_path / 'fehlt-auch' / 'bb.db'}", anlegen=True)
-    with pytest.raises(Datenbankfehler, match="ist ein Verzeichnis"):
-        datei_pruefen(f"sqlite:///{tmp_path}")
-
-
-@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "postgresql+psycopg://bb@127.0.0.1/fehlt"])
-def test_ohne_datei_gibt_es_nichts_zu_pruefen(url):
-    assert sqlite_datei(url) is None
-    datei_pruefen(url)
