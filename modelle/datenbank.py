@@ -54,8 +54,8 @@ def datei_pruefen(url: str, *, anlegen: bool = False) -> None:
     if not datei.exists():
         if not anlegen:
             raise Datenbankfehler(
-                f"Die {wo} gibt es nicht. Stimmt der Pfad (»bildungsbuero einstellungen« zeigt ihn), "
-                "führen Sie zuerst »bildungsbuero init« aus; es legt die Datenbank an."
+                f"Die {wo} gibt es nicht. Ist der Pfad falsch, korrigieren Sie ihn (»bildungsbuero einstellungen« "
+                "zeigt ihn); ist die Datenbank neu: Führen Sie zuerst »bildungsbuero init« aus."
             )
         if not datei.parent.is_dir():
             raise Datenbankfehler(

@@ -66,7 +66,7 @@ def test_ein_tippfehler_im_datenbankpfad_legt_keine_leere_datenbank_an(tmp_path,
     vorher = verzeichnis_abbild(tmp_path)
     ergebnis = bb(*befehl, db=tmp_path / "bildungsbuero.dbb", pruefen=False)
     abgewiesen(ergebnis, "bildungsbuero.dbb (Einstellung datenbank_url) gibt es nicht", vorher, tmp_path)
-    assert "führen Sie zuerst »bildungsbuero init« aus" in ergebnis.stderr
+    assert "ist die Datenbank neu: Führen Sie zuerst »bildungsbuero init« aus." in ergebnis.stderr
 
 
 def test_init_legt_die_fehlende_datei_an(tmp_path):
