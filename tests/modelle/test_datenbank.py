@@ -9,7 +9,7 @@ import pytest
 from modelle.datenbank import Datenbankfehler, datei_pruefen, sqlite_datei
 from tests.conftest import ORGANISATION
 from tests.eingaben import abgewiesen, verzeichnis_abbild
-from tests.prozess.test_cli import _bb_mit, bb
+from tests.prozess.cli.test_bedienung import _bb_mit, bb
 
 KEINE_DATENBANKEN = {
     "Text": b"kein SQLite\n",
