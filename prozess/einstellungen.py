@@ -17,7 +17,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import time
@@ -31,10 +30,21 @@ DATEI_VARIABLE = "BILDUNGSBUERO_KONFIG"
 STANDARD_DATEI = "bildungsbuero.toml"
 
 
+_STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _ohne_steuerzeichen(wert: str) -> str:
+    treffer = _STEUERZEICHEN.search(wert)
+    if treffer:
+        raise ValueError(f"enthält ein Steuerzeichen ({treffer.group()!r} an Stelle {treffer.start() + 1}); "
+                         "erlaubt sind nur druckbare Zeichen")
+    return wert
+
+
 def _text(wert: Any) -> str:
     if not isinstance(wert, str) or not wert.strip():
         raise ValueError("erwartet einen nicht leeren Text")
-    return wert.strip()
+    return _ohne_steuerzeichen(wert.strip())
 
 
 def _zeitzone(wert: Any) -> ZoneInfo:
@@ -44,27 +54,25 @@ def _zeitzone(wert: Any) -> ZoneInfo:
         raise ValueError("erwartet eine IANA-Zeitzone wie Europe/Berlin") from None
 
 
-def _tage(wert: Any) -> int:
-    try:
-        zahl = int(wert)
-    except (TypeError, ValueError):
-        raise ValueError("erwartet eine ganze Zahl von Tagen") from None
-    if isinstance(wert, bool) or zahl < 1 or zahl > 3650:
-        raise ValueError("erwartet eine ganze Zahl von Tagen zwischen 1 und 3650")
-    return zahl
+def _ganzzahl(kleinste: int, groesste: int, einheit: str = ""):
+    """Liest eine ganze Zahl aus TOML (Zahl) oder Umgebung (Ziffern); 1.5 oder true sind keine."""
+    erwartet = f"erwartet eine ganze Zahl{f' ({einheit})' if einheit else ''} von {kleinste} bis {groesste}"
 
-
-def _ganzzahl(kleinste: int, groesste: int):
     def lesen(wert: Any) -> int:
-        try:
+        if isinstance(wert, str) and re.fullmatch(r"\s*[+-]?\d{1,10}\s*", wert):
             zahl = int(wert)
-        except (TypeError, ValueError):
-            raise ValueError("erwartet eine ganze Zahl") from None
-        if isinstance(wert, bool) or not kleinste <= zahl <= groesste:
-            raise ValueError(f"erwartet eine ganze Zahl von {kleinste} bis {groesste}")
+        elif isinstance(wert, int) and not isinstance(wert, bool):
+            zahl = wert
+        else:
+            raise ValueError(erwartet)
+        if not kleinste <= zahl <= groesste:
+            raise ValueError(erwartet)
         return zahl
 
     return lesen
+
+
+_tage = _ganzzahl(1, 3650, "Tage")
 
 
 def _teiler_von_12(wert: Any) -> int:
@@ -86,6 +94,8 @@ def _tageliste(wert: Any) -> tuple[int, ...]:
 
 
 def _uhrzeit(wert: Any) -> time:
+    if isinstance(wert, time):  # TOML kennt Uhrzeiten: erinnerung_uhrzeit = 07:00:00
+        return wert
     try:
         return time.fromisoformat(_text(wert))
     except ValueError:
@@ -113,7 +123,7 @@ def _auswahl(*erlaubt: str):
 def _optional_text(wert: Any) -> str:
     if wert is None or not isinstance(wert, str):
         raise ValueError("erwartet einen Text")
-    return wert.strip()
+    return _ohne_steuerzeichen(wert.strip())
 
 
 class Geheimnis(str):
@@ -165,6 +175,36 @@ def _ehlo_name(wert: Any) -> str:
 
 def _pfad(wert: Any) -> str:
     return _text(wert)
+
+
+# Nur diese Treiber sind installiert und getestet; SQLAlchemy nähme auch andere an und scheiterte
+# erst beim Verbinden (fehlendes Modul, unbekannter Dialekt).
+_DATENBANKARTEN = ("sqlite", "postgresql+psycopg")
+_DATENBANK_BEISPIEL = "sqlite:///bildungsbuero.db oder postgresql+psycopg://benutzer@host:5432/datenbank"
+
+
+def _datenbank_url(wert: Any) -> str:
+    url = _text(wert)
+    art, trenner, rest = url.partition("://")
+    if not trenner or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", art):
+        raise ValueError(f"erwartet eine Datenbank-URL wie {_DATENBANK_BEISPIEL}")
+    if art not in _DATENBANKARTEN:
+        hinweis = " (für PostgreSQL mit Treiber: postgresql+psycopg://…)" if art.startswith("postgres") else ""
+        raise ValueError(f"die Datenbankart »{art}« wird nicht unterstützt{hinweis}; unterstützt sind SQLite "
+                         "(sqlite:///datei.db) und PostgreSQL mit psycopg 3 (postgresql+psycopg://benutzer@host:5432/datenbank)")
+    if art == "sqlite":
+        if rest and not rest.startswith("/"):
+            raise ValueError("eine SQLite-URL hat drei Schrägstriche vor dem Pfad: sqlite:///relativ.db "
+                             "oder sqlite:////absoluter/pfad.db")
+        return url
+    from urllib.parse import urlsplit
+
+    try:
+        teile = urlsplit(url)
+        teile.port  # prüft die Portnummer
+    except ValueError as fehler:
+        raise ValueError(f"ist keine gültige URL ({fehler}); Beispiel: {_DATENBANK_BEISPIEL}") from None
+    return url
 
 
 @dataclass(frozen=True)
@@ -223,10 +263,10 @@ FRIST_ABSCHLUSS = Einstellung(
 EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung(
         "datenbank_url",
-        _text,
+        _datenbank_url,
         "sqlite:///bildungsbuero.db",
         "Datenbank als SQLAlchemy-URL: SQLite-Datei (Standard) oder "
-        "`postgresql+psycopg://benutzer@host:5432/datenbank`.",
+        "`postgresql+psycopg://benutzer@host:5432/datenbank`; andere Datenbanken und Treiber werden abgewiesen.",
     ),
     Einstellung(
         "zeitzone", _zeitzone, "Europe/Berlin", "Zeitzone für Fristen und Anzeige (IANA-Name)."
@@ -322,24 +362,24 @@ def _pruefen(einstellung: Einstellung, roh: Any, quelle: str) -> Any:
     try:
         return einstellung.lesen(roh)
     except ValueError as fehler:
+        wert = "***" if einstellung.lesen is _geheimnis else _ohne_passwort(repr(roh))
         raise Konfigurationsfehler(
-            f"Einstellung »{einstellung.name}« (aus {quelle}): Wert {roh!r} ist ungültig, "
+            f"Einstellung »{einstellung.name}« (aus {quelle}): Wert {wert} ist ungültig, "
             f"{fehler}. Korrigieren Sie den Wert dort; Erklärung aller Einstellungen: README, "
             "Abschnitt »Einstellungen«."
         ) from None
 
 
-def _datei_lesen(pfad: Path) -> dict[str, Any]:
-    try:
-        with pfad.open("rb") as datei:
-            return tomllib.load(datei)
-    except OSError as fehler:
-        raise Konfigurationsfehler(
-            f"Einstellungsdatei {pfad} kann nicht gelesen werden ({fehler.strerror}). "
-            f"Prüfen Sie den Pfad in {DATEI_VARIABLE}."
-        ) from None
-    except tomllib.TOMLDecodeError as fehler:
-        raise Konfigurationsfehler(f"Einstellungsdatei {pfad}: kein gültiges TOML ({fehler}).") from None
+def _ohne_passwort(text: str) -> str:
+    """Verdeckt das Passwort einer URL (``benutzer:geheim@host``), damit es in keiner Meldung steht."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", text)
+
+
+def _datei_lesen(pfad: Path, aus_variable: bool) -> dict[str, Any]:
+    from prozess.tomldatei import toml_lesen
+
+    ausweg = f"Prüfen Sie den Pfad in {DATEI_VARIABLE}." if aus_variable else "Prüfen Sie die Datei."
+    return toml_lesen(pfad, "Einstellungsdatei", ausweg)
 
 
 def laden(umgebung: Mapping[str, str] | None = None, arbeitsverzeichnis: Path | None = None) -> Einstellungen:
@@ -354,7 +394,7 @@ def laden(umgebung: Mapping[str, str] | None = None, arbeitsverzeichnis: Path | 
         kandidat = (arbeitsverzeichnis or Path.cwd()) / STANDARD_DATEI
         pfad = kandidat if kandidat.exists() else None
     if pfad is not None:
-        for name, roh in _datei_lesen(pfad).items():
+        for name, roh in _datei_lesen(pfad, DATEI_VARIABLE in umgebung).items():
             if name not in _NACH_NAME:
                 raise Konfigurationsfehler(
                     f"Einstellungsdatei {pfad}: unbekannter Schlüssel »{name}«. Bekannt sind: "
@@ -390,10 +430,11 @@ def laden(umgebung: Mapping[str, str] | None = None, arbeitsverzeichnis: Path | 
 
 
 def _passwort_aus_datei(pfad: str) -> Geheimnis:
+    wo = f"Einstellung »smtp_passwort_datei«: {pfad}"
     try:
-        zeilen = Path(pfad).read_text(encoding="utf-8").splitlines()
+        zeilen = Path(pfad).read_text(encoding="utf-8-sig").splitlines()
     except OSError as fehler:
-        raise Konfigurationsfehler(
-            f"Einstellung »smtp_passwort_datei«: {pfad} kann nicht gelesen werden ({fehler.strerror})."
-        ) from None
+        raise Konfigurationsfehler(f"{wo} kann nicht gelesen werden ({fehler.strerror}). Prüfen Sie den Pfad.") from None
+    except UnicodeDecodeError:
+        raise Konfigurationsfehler(f"{wo} ist keine UTF-8-Textdatei. Die erste Zeile muss das Passwort sein.") from None
     return Geheimnis(zeilen[0] if zeilen else "")

@@ -11,14 +11,14 @@ Die ganze Datei wird geprüft, bevor etwas geschrieben wird; jeder Fehler nennt 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from prozess.fehler import Eingabefehler, Konfigurationsfehler
+from prozess.fehler import Eingabefehler
 from prozess.rollen import vergessen
+from prozess.tomldatei import toml_lesen
 
 WOCHENTAGE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -132,13 +132,7 @@ def rhythmus_pruefen(roh: Any, wo: str) -> dict:
 
 def datei_lesen(pfad: Path) -> Organisation:
     """Liest und prüft die Organisationsdatei ganz; schreibt nichts."""
-    try:
-        with Path(pfad).open("rb") as datei:
-            roh = tomllib.load(datei)
-    except OSError as fehler:
-        raise Konfigurationsfehler(f"Organisationsdatei {pfad} kann nicht gelesen werden ({fehler.strerror}).") from None
-    except tomllib.TOMLDecodeError as fehler:
-        raise Konfigurationsfehler(f"Organisationsdatei {pfad}: kein gültiges TOML ({fehler}).") from None
+    roh = toml_lesen(pfad, "Organisationsdatei", "Prüfen Sie den Pfad der Datei.")
     _unbekannte(roh, {"landkreis", "gremium", "person", "gemeinde", "schule"}, str(pfad))
     landkreis = roh.get("landkreis", {})
     name = zeile_pruefen(landkreis.get("name", ""), f"{pfad}: [landkreis] name")

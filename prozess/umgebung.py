@@ -15,11 +15,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterator
 
 from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
-from prozess.fehler import Fachfehler
+from prozess.fehler import Fachfehler, Konfigurationsfehler
 from prozess.zeit import systemzeit
 
 
@@ -33,18 +34,35 @@ class Umgebung:
     @property
     def engine(self):
         if self._engine is None:
-            from modelle.datenbank import engine_erstellen
-
-            self._engine = engine_erstellen(self.einstellungen.datenbank_url)
+            self._engine = self._engine_erstellen(anlegen=False)
         return self._engine
 
-    def einrichten(self) -> tuple[str | None, str]:
-        """Legt das Schema an oder hebt es an; gibt (Stand vorher, Stand nachher) zurück."""
-        from modelle.datenbank import migrieren, schema_stand
+    def _engine_erstellen(self, anlegen: bool):
+        """Prüft die Datenbankdatei (fehlt sie, legt nur ``anlegen`` sie an) und erzeugt die Engine."""
+        from modelle.datenbank import Datenbankfehler, datei_pruefen, engine_erstellen
 
+        try:
+            datei_pruefen(self.einstellungen.datenbank_url, anlegen=anlegen)
+        except Datenbankfehler as fehler:
+            raise Konfigurationsfehler(str(fehler)) from None
+        return engine_erstellen(self.einstellungen.datenbank_url)
+
+    def einrichten(self) -> tuple[str | None, str, Path | None]:
+        """Legt das Schema an oder hebt es an, in einer Transaktion.
+
+        Gibt (Stand vorher, Stand nachher, Sicherung) zurück; die Sicherung ist die Kopie einer
+        SQLite-Datei vor dem Anheben (``None``, wenn nichts anzuheben war).
+        """
+        from modelle.datenbank import Datenbankfehler, migrieren, schema_stand
+
+        if self._engine is None:
+            self._engine = self._engine_erstellen(anlegen=True)
         vorher = schema_stand(self.engine)
-        migrieren(self.engine)
-        return vorher, schema_stand(self.engine)
+        try:
+            sicherung = migrieren(self.engine)
+        except Datenbankfehler as fehler:
+            raise Konfigurationsfehler(str(fehler)) from None
+        return vorher, schema_stand(self.engine), sicherung
 
     def schema_pruefen(self) -> None:
         """Wirft ``Fachfehler``, wenn die Datenbank nicht auf dem Stand des Codes ist (ohne Alembic)."""

@@ -1,4 +1,9 @@
-"""Alembic-Umgebung: läuft immer auf der Verbindung, die ``modelle.datenbank`` übergibt."""
+"""Alembic-Umgebung: läuft immer auf der Verbindung, die ``modelle.datenbank`` übergibt.
+
+Die Verbindung steckt schon in einer Transaktion (``migrieren``: auf SQLite eine echte mit
+BEGIN IMMEDIATE); alle Migrationen und die Versionszeile gehören dazu. Alembic öffnet dann
+selbst keine weitere, und ein Abbruch lässt die Datenbank auf dem alten Stand.
+"""
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -6,6 +11,8 @@ from sqlmodel import SQLModel
 import modelle.tabellen  # noqa: F401  (registriert die Tabellen in den Metadaten)
 
 verbindung = context.config.attributes["connection"]
+if not verbindung.in_transaction():
+    raise RuntimeError("Migrationen laufen nur in einer Transaktion (modelle.datenbank.migrieren)")
 context.configure(
     connection=verbindung,
     target_metadata=SQLModel.metadata,

@@ -14,11 +14,13 @@ def init():
 
     Beispiel: bildungsbuero init
     """
-    vorher, nachher = umgebung().einrichten()
+    vorher, nachher, sicherung = umgebung().einrichten()
     if vorher == nachher:
         click.echo(f"Datenbank ist schon auf dem neuesten Stand ({nachher}).")
     else:
         click.echo(f"Datenbank eingerichtet: Stand {vorher or 'leer'} → {nachher}.")
+    if sicherung:
+        click.echo(f"Sicherung des Stands {vorher} von vor dem Anheben: {sicherung}")
 
 
 @click.command()

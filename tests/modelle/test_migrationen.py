@@ -10,7 +10,8 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
 import modelle.tabellen  # noqa: F401
-from modelle.datenbank import engine_erstellen, migrieren, neueste_revision, schema_stand
+from modelle.datenbank import Datenbankfehler, engine_erstellen, migrieren, neueste_revision, schema_stand, sicherung_pfad
+from tests.modelle.abbruch import DATEN_0002, daten_der_sitzung, stand_0002_mit_daten, stand_und_schema
 
 
 @pytest.fixture
@@ -119,12 +120,8 @@ def test_eine_datenbank_mit_daten_laesst_sich_anheben(leere_db):
 
     migrieren(leere_db, "0002")
     with leere_db.begin() as v:
-        v.execute(text("INSERT INTO gremium (id, kuerzel, name, ladungsfrist_tage) VALUES (1, 'sg', 'SG', 7)"))
-        v.execute(text("INSERT INTO sitzung (id, gremium_id, beginn, ort, status) "
-                       "VALUES (1, 1, '2027-05-04 08:00:00', 'Raum 214', 'geplant')"))
-        v.execute(text("INSERT INTO tagesordnungspunkt (id, sitzung_id, nummer, titel) VALUES (1, 1, 1, 'TOP')"))
-        v.execute(text("INSERT INTO beschluss (id, sitzung_id, tagesordnungspunkt_id, text, gefasst_am) "
-                       "VALUES (1, 1, 1, 'beschlossen', '2027-05-04 09:00:00')"))
+        for anweisung in DATEN_0002:
+            v.execute(text(anweisung))
     migrieren(leere_db)
     assert schema_stand(leere_db) == neueste_revision()
     with leere_db.connect() as v:
@@ -139,3 +136,80 @@ def test_der_schemakopf_im_code_ist_die_neueste_migration():
     from modelle.schema import SCHEMA_KOPF
 
     assert SCHEMA_KOPF == neueste_revision()
+
+
+def test_vor_dem_anheben_liegt_eine_sicherung_des_alten_stands_neben_der_datei(tmp_path):
+    datei = tmp_path / "bb.db"
+    stand_0002_mit_daten(datei)
+    engine = engine_erstellen(f"sqlite:///{datei}")
+    sicherung = migrieren(engine)
+    engine.dispose()
+    assert sicherung == sicherung_pfad(datei, "0002").resolve() == tmp_path / "bb.db.vor-dem-anheben-0002"
+    assert stand_und_schema(sicherung)[0] == "0002"
+    assert daten_der_sitzung(sicherung) == daten_der_sitzung(datei) == ([("Raum 214",)], [("beschlossen",)])
+    assert not list(tmp_path.glob("*.unfertig*"))
+
+
+def test_ohne_anzuhebendes_schema_entsteht_keine_sicherung(tmp_path):
+    engine = engine_erstellen(f"sqlite:///{tmp_path / 'bb.db'}")
+    assert migrieren(engine) is None  # leer: nichts zu sichern
+    assert migrieren(engine) is None  # schon auf dem neuesten Stand
+    engine.dispose()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == ["bb.db"]
+
+
+def test_eine_gescheiterte_migration_hinterlaesst_auf_sqlite_keine_halbe_tabelle(tmp_path):
+    """Die dritte Migration scheitert mittendrin (eine Zeile, die 0003 nicht übernehmen kann):
+    alles, auch was 0003 vor dem Fehler angelegt hat, ist zurückgenommen."""
+    from sqlalchemy import text
+
+    datei = tmp_path / "bb.db"
+    stand_0002_mit_daten(datei)
+    engine = engine_erstellen(f"sqlite:///{datei}")
+    with engine.begin() as v:  # zwei Tagesordnungspunkte mit derselben Nummer: 0003 macht sie eindeutig
+        v.execute(text("INSERT INTO tagesordnungspunkt (id, sitzung_id, nummer, titel) VALUES (2, 1, 1, 'doppelt')"))
+    vorher = stand_und_schema(datei)
+    with pytest.raises(Datenbankfehler, match="nicht von Stand 0002 auf .*UNIQUE.*nichts geändert"):
+        migrieren(engine)
+    engine.dispose()
+    assert stand_und_schema(datei) == vorher
+    assert "statusbericht" not in {name for _, name, _ in vorher[1]}
+
+
+def test_ein_unbekannter_stand_wird_nicht_angefasst(tmp_path):
+    from sqlalchemy import text
+
+    engine = engine_erstellen(f"sqlite:///{tmp_path / 'bb.db'}")
+    migrieren(engine)
+    with engine.begin() as v:
+        v.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(Datenbankfehler, match="Stand 0099, den dieses Programm nicht kennt"):
+        migrieren(engine)
+    assert schema_stand(engine) == "0099"
+    engine.dispose()
+    assert not list(tmp_path.glob("*.vor-dem-anheben-*"))
+
+
+def test_zwei_gleichzeitige_migrationen_richten_die_datei_genau_einmal_ein(tmp_path):
+    """BEGIN IMMEDIATE: das zweite ``init`` wartet auf das erste und findet den neuen Stand vor."""
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'bb.db'}"
+    engines = [engine_erstellen(url) for _ in range(2)]
+    fehler = []
+
+    def lauf(engine):
+        try:
+            migrieren(engine)
+        except Exception as f:  # noqa: BLE001 – der Test meldet jeden Fehler des Laufs
+            fehler.append(f)
+
+    laeufe = [threading.Thread(target=lauf, args=(e,)) for e in engines]
+    for t in laeufe:
+        t.start()
+    for t in laeufe:
+        t.join()
+    assert fehler == []
+    assert schema_stand(engines[0]) == neueste_revision()
+    for e in engines:
+        e.dispose()

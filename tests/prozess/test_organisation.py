@@ -8,10 +8,12 @@ from prozess.arbeit import arbeitseinheit
 from sqlmodel import func, select
 
 from modelle.tabellen import Gremium, Mitgliedschaft, Person, Schrittprotokoll
-from prozess.fehler import Eingabefehler
+from prozess.fehler import Eingabefehler, Konfigurationsfehler
 from prozess.organisation import datei_lesen, organisation_laden, person_entfernen
 from tests.conftest import ORGANISATION
+from tests.eingaben import abgewiesen, datenbank, verzeichnis_abbild  # noqa: F401  (datenbank: Fixture)
 from tests.hilfen import tun, abbild, feld_anlegen
+from tests.prozess.cli.test_bedienung import bb
 
 
 def test_die_cloppenburger_organisation_hat_alle_gremien_und_rollen_des_konzepts():
@@ -82,3 +84,44 @@ def test_eine_entfernte_person_verliert_name_adresse_und_rollen_das_protokoll_bl
     assert (anna.email, anna.organisation, anna.name) == (None, None, f"entfernte Person {anna.id}")
     assert s.exec(select(func.count()).select_from(Mitgliedschaft).where(Mitgliedschaft.person_id == anna.id)).one() == 0
     assert s.exec(select(func.count()).select_from(Gremium)).one() == 5
+
+
+# --- die Datei selbst: Kodierung, BOM, falsche Datei ---------------------------------------
+
+
+def test_eine_organisationsdatei_mit_bom_wird_gelesen(tmp_path):
+    datei = tmp_path / "org.toml"
+    datei.write_bytes("\ufeff".encode() + ORGANISATION.read_bytes())
+    assert datei_lesen(datei) == datei_lesen(ORGANISATION)
+
+
+SCHLECHTE_DATEIEN = {
+    "Latin-1": (lambda: ORGANISATION.read_text(encoding="utf-8").encode("latin-1"), "ist nicht in UTF-8 gespeichert (Zeile "),
+    "UTF-16": (lambda: ORGANISATION.read_text(encoding="utf-8").encode("utf-16"), "ist in UTF-16 gespeichert"),
+    "binär": (lambda: b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), "ist keine Textdatei (Null-Byte an Stelle 6)"),
+}
+
+
+@pytest.mark.parametrize("inhalt,meldung", SCHLECHTE_DATEIEN.values(), ids=SCHLECHTE_DATEIEN.keys())
+def test_eine_organisationsdatei_in_falscher_kodierung_wird_benannt(tmp_path, inhalt, meldung):
+    datei = tmp_path / "org.toml"
+    datei.write_bytes(inhalt())
+    with pytest.raises(Konfigurationsfehler, match=f"Organisationsdatei {datei} ") as info:
+        datei_lesen(datei)
+    assert meldung in str(info.value)
+
+
+@pytest.mark.parametrize("inhalt,meldung", SCHLECHTE_DATEIEN.values(), ids=SCHLECHTE_DATEIEN.keys())
+def test_organisation_laden_weist_eine_schlechte_datei_ab_und_aendert_nichts(datenbank, inhalt, meldung):
+    datei = datenbank.parent / "org.toml"
+    datei.write_bytes(inhalt())
+    vorher = verzeichnis_abbild(datenbank.parent)
+    ergebnis = bb("organisation", "laden", str(datei), db=datenbank, pruefen=False)
+    abgewiesen(ergebnis, f"Fehler: Organisationsdatei {datei} ", vorher, datenbank.parent)
+    assert meldung in ergebnis.stderr
+
+
+def test_organisation_laden_nimmt_eine_datei_mit_bom(datenbank):
+    datei = datenbank.parent / "org.toml"
+    datei.write_bytes("\ufeff".encode() + ORGANISATION.read_bytes())
+    assert "Landkreis Cloppenburg: keine Änderungen." in bb("organisation", "laden", str(datei), db=datenbank).stdout
