@@ -9,12 +9,12 @@
   ein Maßnahmenbeschluss stützt sich auf einen Beschluss dieser Sitzung.
 - 20.000 Aufgaben, offen und erledigt: die Folgeaufgabe jedes betretenen Zustands (erledigt oder
   hinfällig, wie der Schritt es will), je beschlossene Maßnahme eine, dazu von Hand angelegte an
-  Partner. Offene haben die nächste Erinnerung geplant wie der Takt (Standardregeln 7/1/0 Tage,
-  wöchentlich überfällig, Eskalation nach 14 Tagen); viele sind überfällig, manche eskaliert;
-  die eines zurückgestellten Feldes ruhen.
+  Partner. Fristen und Erinnerungen folgen den Standardwerten der Einstellungen; offene Aufgaben
+  haben die nächste Erinnerung geplant (``prozess.erinnerungen.naechster_zeitpunkt``), viele sind
+  überfällig, manche eskaliert; die eines zurückgestellten Feldes ruhen.
 - 5.000 Maßnahmen unter Zielbäumen (strategisches Ziel → 2 Mittlerziele → je 2 Arbeitspakete).
 - 200 Sitzungen der Gremien mit Rhythmus, vergangene und kommende; jede eingeladene hat ihre
-  Tagesordnung (gebaut nach den Regeln von ``prozess.tagesordnung`` aus dem Stand der Felder zum
+  Tagesordnung (gebaut nach ``prozess.zyklus.TAGESORDNUNG`` aus dem Stand der Felder zum
   Einladungszeitpunkt); vor jeder des Schulausschusses ein Statusbericht.
 - Eine Outbox mit 1.000.000 gesendeten Zeilen: die Mails, die zu diesen Aufgaben (Auftrag,
   Erinnerungen, Eskalationen), Einladungen, Absagen und Berichten gehören, aufgefüllt mit
@@ -32,8 +32,9 @@ dieselben Daten (fester Zufallsstartwert).
 der Systemuhr, und so liegt der Datensatz für sie eine Woche lang kurz vor »heute«.
 
 SQLite: gebaut wird einmal in einen Zwischenspeicher (``$XDG_CACHE_HOME/bildungsbuero-bench``),
-unter einem Schlüssel aus dem Inhalt dieses Moduls, des Zyklus, der Tabellen, der Migrationen
-und der Organisationsdatei sowie Maßstab und ``jetzt``; jeder Aufruf kopiert die fertige Datei
+unter einem Schlüssel aus dem Inhalt dieses Moduls, des Zyklus, der Einstellungen, der
+Erinnerungsregeln, der Tabellen, der Migrationen und der Organisationsdatei sowie Maßstab und
+``jetzt``; jeder Aufruf kopiert die fertige Datei
 an ihr Ziel. PostgreSQL: gebaut wird direkt in die Datenbank der URL. In beiden Fällen muss das
 Ziel leer sein (migriert oder ganz leer); eine Datenbank mit Handlungsfeldern bleibt unberührt.
 
@@ -89,14 +90,6 @@ DAUER_TAGE = {
     "wiederaufnehmen": (30, 200),
 }
 DAUER_SONST = (7, 30)
-# Fristen der Folgeaufgaben und Erinnerungsregeln: die Standardwerte aus prozess/einstellungen.py.
-FRIST_TAGE = {"definiert": 42, "daten_zusammengestellt": 14, "steuerungspruefung": 90,
-              "massnahmen_beschlossen": 180, "berichterstattung": 60}
-TAGE_VOR_FRIST = (7, 1, 0)
-ERINNERUNG_UM = time(7, 0)
-UEBERFAELLIG_ALLE_TAGE = 7
-ESKALATION_NACH_TAGEN = 14
-EINLADUNG_VORLAUF_TAGE = 7
 # Die Arten der früheren Erinnerungen, reihum (9 : 3 : 5 : 2).
 ARTEN_FRUEHER = ("erinnerung",) * 9 + ("heute_faellig",) * 3 + ("ueberfaellig",) * 5 + ("frist_geaendert",) * 2
 ANTEIL_SITZUNGEN = {"steuerungsgruppe": 0.5, "schulausschuss": 0.25, "bildungsbeirat": 0.2, "bildungskonferenz": 0.05}
@@ -224,16 +217,20 @@ def aufbauen(url: str, umfang: Umfang, jetzt: datetime) -> None:
     from sqlmodel import Session
 
     from modelle.datenbank import engine_erstellen, migrieren
+    from prozess.arbeit import arbeitseinheit
+    from prozess.einstellungen import laden
     from prozess.organisation import datei_lesen, organisation_laden
 
+    # Die Standardwerte (hier liegt keine bildungsbuero.toml): Fristen, Erinnerungen, Ladungsvorlauf.
+    einstellungen = laden(umgebung={}, arbeitsverzeichnis=Path(__file__).parent)
     engine = engine_erstellen(url)
     try:
         migrieren(engine)
         _leer_pruefen(engine)
-        with Session(engine) as session:
-            organisation_laden(session, datei_lesen(ORGANISATION))
-            session.commit()
-            bau = _Bau(umfang, jetzt, _Organisation.lesen(session))
+        with Session(engine) as db, arbeitseinheit(db, lambda: jetzt, einstellungen) as arbeit:
+            organisation_laden(arbeit, datei_lesen(ORGANISATION))
+        with Session(engine) as db:
+            bau = _Bau(umfang, jetzt, einstellungen, _Organisation.lesen(db))
         bau.erzeugen()
         with engine.connect() as verbindung:
             sqlite = verbindung.dialect.name == "sqlite"
@@ -271,7 +268,8 @@ def _standard_zwischenspeicher() -> Path:
 def _schluessel(umfang: Umfang, jetzt: datetime) -> str:
     """Inhalt von allem, was den Datensatz bestimmt: ändert sich etwas davon, wird neu gebaut."""
     h = hashlib.sha256()
-    dateien = [Path(__file__), ORGANISATION, WURZEL / "prozess" / "zyklus.py", WURZEL / "modelle" / "tabellen.py"]
+    dateien = [Path(__file__), ORGANISATION, WURZEL / "modelle" / "tabellen.py"]
+    dateien += [WURZEL / "prozess" / f"{modul}.py" for modul in ("zyklus", "einstellungen", "erinnerungen")]
     dateien += sorted((WURZEL / "modelle" / "migrationen" / "versions").glob("*.py"))
     for datei in dateien:
         h.update(datei.name.encode() + b"\0" + datei.read_bytes() + b"\0")
@@ -362,14 +360,14 @@ class _Organisation:
     rolle_person: dict[str, int]  # Rollenmuster aus dem Zyklus → zuständige Person
 
     @classmethod
-    def lesen(cls, session) -> "_Organisation":
+    def lesen(cls, db) -> "_Organisation":
         from sqlalchemy import select
 
         from modelle.tabellen import Gremium, Landkreis, Mitgliedschaft, Person
         from prozess.rollen import zustaendige_person
         from prozess.zyklus import FOLGEAUFGABEN, MANAGEMENT, SCHRITTE
 
-        v = session.connection()
+        v = db.connection()
         personen = {i: (n, e) for i, n, e in v.execute(select(Person.id, Person.name, Person.email)) if e}
         gremien = {g.id: _Gremium(g.id, g.kuerzel, g.name, g.ladungsfrist_tage, g.rhythmus)
                    for g in v.execute(select(Gremium.id, Gremium.kuerzel, Gremium.name, Gremium.ladungsfrist_tage,
@@ -381,7 +379,7 @@ class _Organisation:
             if rolle == "vorsitz":
                 gremien[gid].vorsitz.append(pid)
         muster = {MANAGEMENT} | {r for s in SCHRITTE for r in s.rollen} | {f.rolle for f in FOLGEAUFGABEN.values()}
-        rolle_person = {m: zustaendige_person(session, m).id for m in sorted(muster)}
+        rolle_person = {m: zustaendige_person(db, m).id for m in sorted(muster)}
         landkreis = v.execute(select(Landkreis.name)).scalar_one()
         return cls(landkreis, personen, list(gremien.values()), rolle_person)
 
@@ -398,11 +396,8 @@ class _Sitzung:
     status: str
     sequenz: int
     hinweis: str
-    eingeladen: bool
-
-    @property
-    def einladung_am(self) -> datetime:
-        return self.beginn - timedelta(days=self.gremium.ladungsfrist_tage + EINLADUNG_VORLAUF_TAGE)
+    einladung_am: datetime
+    eingeladen: bool = False
 
 
 @dataclass
@@ -463,11 +458,6 @@ def _aufteilen(gesamt: int, anteile: dict[str, float], mindestens: int = 1) -> d
     return {k: n + mindestens for k, n in ganz.items()}
 
 
-def _punkt(tag: date) -> datetime:
-    """Der Zeitpunkt (UTC), zu dem die Erinnerungen eines Tages fällig werden."""
-    return datetime.combine(tag, ERINNERUNG_UM, BERLIN).astimezone(UTC)
-
-
 def _tag(t: datetime) -> date:
     return t.astimezone(BERLIN).date()
 
@@ -486,32 +476,24 @@ def _slug(text: str) -> str:
     return text
 
 
-def _erinnerungen(frist: date, angelegt: datetime, bis: datetime) -> list[tuple[datetime, str, date]]:
-    """Die Erinnerungen, die der Takt zu dieser Frist bis ``bis`` geschickt hätte: (Zeitpunkt, Art, Tag).
+def _erinnerungen(r, frist: date, angelegt: datetime, bis: datetime) -> list[tuple[datetime, str, date]]:
+    """Die Erinnerungen, die der Takt mit den Regeln ``r`` (``prozess.erinnerungen.Regeln``) zu dieser
+    Frist bis ``bis`` geschickt hätte, wenn er durchlief: (Zeitpunkt, Art, Tag).
 
-    Wie ``prozess.erinnerungen``: frühestens am Tag nach dem Auftrag, 7/1/0 Tage vor der Frist,
-    danach wöchentlich als überfällig. Die Eskalation steht in ``_eskaliert_am``.
+    Frühestens nach dem Auftrag (``erster_zeitpunkt``), die Tage vor der Frist, danach im Abstand
+    ``ueberfaellig_alle_tage`` als überfällig. Die Eskalation ist ``_eskaliert_am``.
     """
-    erster = max(angelegt, _punkt(_tag(angelegt)))
-    termine = [("erinnerung" if t else "heute_faellig", frist - timedelta(days=t)) for t in TAGE_VOR_FRIST]
+    erster = max(angelegt, r.punkt(_tag(angelegt)))
+    termine = [("erinnerung" if t else "heute_faellig", frist - timedelta(days=t)) for t in r.tage_vor_frist]
     k = 1
-    while _punkt(frist + timedelta(days=k * UEBERFAELLIG_ALLE_TAGE)) <= bis:
-        termine.append(("ueberfaellig", frist + timedelta(days=k * UEBERFAELLIG_ALLE_TAGE)))
+    while r.punkt(frist + timedelta(days=k * r.ueberfaellig_alle_tage)) <= bis:
+        termine.append(("ueberfaellig", frist + timedelta(days=k * r.ueberfaellig_alle_tage)))
         k += 1
-    return [(p, art, tag) for art, tag in termine if erster < (p := _punkt(tag)) <= bis]
+    return [(p, art, tag) for art, tag in termine if erster < (p := r.punkt(tag)) <= bis]
 
 
-def _eskaliert_am(frist: date) -> datetime:
-    return _punkt(frist + timedelta(days=ESKALATION_NACH_TAGEN))
-
-
-def _naechste_erinnerung(frist: date, angelegt: datetime, jetzt: datetime, eskaliert: bool) -> datetime:
-    """Der nächste Zeitpunkt nach ``jetzt``, zu dem der Takt diese Aufgabe wieder ansieht."""
-    kandidaten = [p for p, _, _ in _erinnerungen(frist, angelegt, jetzt + timedelta(days=400 + UEBERFAELLIG_ALLE_TAGE))
-                  if p > jetzt]
-    if not eskaliert:
-        kandidaten.append(_eskaliert_am(frist))
-    return min(p for p in kandidaten if p > jetzt)
+def _eskaliert_am(r, frist: date) -> datetime:
+    return r.punkt(frist + timedelta(days=r.eskalation_nach_tagen))
 
 
 # --- Der Bau --------------------------------------------------------------------------------
@@ -520,12 +502,14 @@ def _naechste_erinnerung(frist: date, angelegt: datetime, jetzt: datetime, eskal
 class _Bau:
     """Erzeugt den Datensatz im Speicher (``erzeugen``) und schreibt ihn (``schreiben``)."""
 
-    def __init__(self, umfang: Umfang, jetzt: datetime, org: _Organisation) -> None:
+    def __init__(self, umfang: Umfang, jetzt: datetime, einstellungen, org: _Organisation) -> None:
+        from prozess.erinnerungen import Regeln
         from prozess.zyklus import AKTIVE_ZUSTAENDE, MANAGEMENT, SCHRITT_NACH_NAME, SCHRITTE, ZUSTAENDE
 
         if set(ANTEIL_ZUSTAND) != set(ZUSTAENDE):
             raise RuntimeError(f"ANTEIL_ZUSTAND passt nicht zu den Zuständen des Zyklus: {sorted(ZUSTAENDE)}.")
-        self.umfang, self.jetzt, self.org = umfang, jetzt, org
+        self.umfang, self.jetzt, self.e, self.org = umfang, jetzt, einstellungen, org
+        self.regeln = Regeln.aus(einstellungen)
         self.zufall = random.Random(ZUFALL_STARTWERT)
         self.schritte, self.schritt = SCHRITTE, SCHRITT_NACH_NAME
         self.aktiv = AKTIVE_ZUSTAENDE
@@ -607,7 +591,8 @@ class _Bau:
     def _sitzung(self, g: _Gremium, beginn: datetime, geplant_am: date, wurf: float) -> _Sitzung:
         vorbei = beginn <= self.jetzt
         # »stattgefunden« wird eine Sitzung erst, wenn ein Beschluss aus ihr erfasst ist (``_beschluss``).
-        s = _Sitzung(0, g, beginn, geplant_am, "geplant", 0, "", vorbei)
+        einladung_am = beginn - timedelta(days=g.ladungsfrist_tage + self.e.einladung_vorlauf_tage)
+        s = _Sitzung(0, g, beginn, geplant_am, "geplant", 0, "", einladung_am)
         if vorbei and wurf < 0.04:
             s.status, s.sequenz, s.hinweis = "abgesagt", 1, "Abgesagt: die Beschlussfähigkeit war nicht gesichert."
         elif wurf > 0.95:
@@ -819,7 +804,7 @@ class _Bau:
 
     def _massnahme_beenden(self, f: _Feld, zeile: dict, aufgabe: _Aufgabe) -> None:
         """Status der Maßnahme heute und was aus ihrer Aufgabe wurde."""
-        z, frist_am = self.zufall, _punkt(zeile["frist"])
+        z, frist_am = self.zufall, self.regeln.punkt(zeile["frist"])
         frueh = f.beschluss_am + timedelta(days=1)
         if f.massnahmen_enden_am:
             zeile["status"] = "erledigt" if z.random() < 0.9 else "abgebrochen"
@@ -853,7 +838,7 @@ class _Bau:
                 if vorlage is None:
                     continue
                 a = _Aufgabe(vorlage.titel.format(titel=f.titel), "", f, None, self.org.rolle_person[vorlage.rolle],
-                             _tag(t) + timedelta(days=FRIST_TAGE[zustand]), t,
+                             _tag(t) + timedelta(days=getattr(self.e, vorlage.frist.name)), t,
                              "schritt_erfolgt" if name else "aufgabe_zugewiesen", anlass_zustand=zustand)
                 offen.append(a)
                 self.aufgaben.append(a)
@@ -897,12 +882,14 @@ class _Bau:
 
     def aufgabe_zeile(self, a: _Aufgabe) -> dict:
         """Die Zeile, wie Anlegen, Takt und Erledigen sie hinterlassen hätten."""
+        from prozess.erinnerungen import naechster_zeitpunkt
+
         bis = self.erinnert_bis(a)
-        gesendet = _erinnerungen(a.frist, a.angelegt, bis)
-        eskaliert = _eskaliert_am(a.frist) <= bis
+        gesendet = _erinnerungen(self.regeln, a.frist, a.angelegt, bis)
+        eskaliert = _eskaliert_am(self.regeln, a.frist) <= bis
         naechste = None
         if a.status == "offen" and not a.ruht:
-            naechste = _naechste_erinnerung(a.frist, a.angelegt, self.jetzt, eskaliert)
+            naechste = naechster_zeitpunkt(a.frist, self.jetzt, self.regeln, eskaliert)
         return dict(id=a.id, titel=a.titel, beschreibung=a.beschreibung, handlungsfeld_id=a.feld.id if a.feld else None,
                     massnahme_id=a.massnahme_id, verantwortlich_id=a.person_id, frist=a.frist, status=a.status,
                     anlass_zustand=a.anlass_zustand, angelegt_am=a.angelegt, erledigt_am=a.erledigt,
@@ -946,25 +933,18 @@ class _Bau:
             b["tagesordnungspunkt_id"] = punkt_zum_feld.get((b["sitzung_id"], b["handlungsfeld_id"]))
 
     def _punkte(self, kuerzel: str, stand: list) -> list[tuple[str, str, int | None]]:
-        from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+        """Die Punkte aus dem Prozess (``zyklus.TAGESORDNUNG``) für ``stand``: (Feld, (Zustand, Runde))."""
+        from prozess.zyklus import TAGESORDNUNG, ZUSTAND_BEZEICHNUNG
 
-        if kuerzel == "steuerungsgruppe":
-            return [(f"Steuerungsprüfung: {f.titel}", "Maßnahmen beschließen (massnahmen_beschliessen) oder weitere "
-                     "Daten anfordern (daten_nachfordern).", f.id) for f, (zustand, _) in stand
-                    if zustand == "steuerungspruefung"]
-        if kuerzel == "bildungsbeirat":
-            return ([(f"Neues Handlungsfeld: {f.titel}", "Strategisches Ziel festlegen.", f.id)
-                     for f, (zustand, runde) in stand if zustand == "definiert" and runde == 1]
-                    + [(f"Bericht: {f.titel}", "Abschließen oder eine neue Runde beginnen.", f.id)
-                       for f, (zustand, _) in stand if zustand == "berichterstattung"])
-        if kuerzel == "schulausschuss":
-            return [("Statusbericht des Bildungsbüros", "Zur Kenntnis; der Bericht liegt der Einladung bei bzw. "
-                     "ging vorab per Mail.", None)] + [(f"Bericht zur Kenntnis: {f.titel}", "", f.id)
-                                                       for f, (zustand, _) in stand if zustand == "berichterstattung"]
-        if kuerzel == "bildungskonferenz":
-            return [(f"Handlungsfeld {f.titel}", f"Stand: {ZUSTAND_BEZEICHNUNG[zustand]}.", f.id)
-                    for f, (zustand, _) in stand if zustand in self.aktiv]
-        return []
+        punkte: list[tuple[str, str, int | None]] = []
+        for beratung in (b for b in TAGESORDNUNG if b.gremium == kuerzel):
+            if not beratung.zustaende:
+                punkte.append((beratung.titel, beratung.beschreibung, None))
+            for f, (zustand, runde) in stand:
+                if zustand in beratung.zustaende and (runde == 1 or not beratung.nur_erste_runde):
+                    werte = {"titel": f.titel, "zustand": ZUSTAND_BEZEICHNUNG[zustand]}
+                    punkte.append((beratung.titel.format(**werte), beratung.beschreibung.format(**werte), f.id))
+        return punkte
 
     def _einladungsmails(self, s: _Sitzung, tops: list[dict]) -> None:
         g = s.gremium
@@ -1047,16 +1027,17 @@ class _Bau:
             self.mails.append((a.angelegt, f"{a.anlass}:{a.person_id}:aufgabe{a.id}:{a.frist}", a.anlass,
                                self.kontext(a, a.anlass, tage), a.person_id, email, name, a.id, None, None, None))
             bis = self.erinnert_bis(a)
-            for p, art, tag in _erinnerungen(a.frist, a.angelegt, bis):
+            for p, art, tag in _erinnerungen(self.regeln, a.frist, a.angelegt, bis):
                 self.mails.append((p, f"{art}:{a.person_id}:aufgabe{a.id}-frist{a.frist}:{tag}", art,
                                    self.kontext(a, art, (a.frist - tag).days), a.person_id, email, name, a.id,
                                    None, None, None))
-            if (p := _eskaliert_am(a.frist)) <= bis:
+            if (p := _eskaliert_am(self.regeln, a.frist)) <= bis:
                 for empfaenger in self.eskalation_an(a.person_id):
                     ename, eemail = self.personen[empfaenger]
                     self.mails.append((p, f"eskalation:{empfaenger}:aufgabe{a.id}-frist{a.frist}:"
-                                          f"{a.frist + timedelta(days=ESKALATION_NACH_TAGEN)}", "eskalation",
-                                       self.kontext(a, "eskalation", -ESKALATION_NACH_TAGEN, ename), empfaenger,
+                                          f"{a.frist + timedelta(days=self.regeln.eskalation_nach_tagen)}",
+                                       "eskalation", self.kontext(a, "eskalation", -self.regeln.eskalation_nach_tagen,
+                                                                  ename), empfaenger,
                                        eemail, ename, a.id, None, None, None))
 
     def kontext(self, a: _Aufgabe, art: str, tage_bis_frist: int, empfaenger: str | None = None) -> str:
@@ -1138,12 +1119,12 @@ class _Bau:
         erster = _tag(max(self.jetzt - timedelta(days=5 * 365), self.aufgaben[0].angelegt + timedelta(days=1)))
         tage = [erster + timedelta(days=d) for d in range(max(1, (_tag(self.jetzt) - erster).days - 1))]
         je_tag = -(-anzahl // len(tage))
-        plan = _Outbox(je_tag, tage=[(d, tag, _punkt(tag), tag.toordinal()) for d, tag in enumerate(tage)])
-        offen = self._offen_je_tag([_punkt(tag) for tag in tage])
+        plan = _Outbox(je_tag, tage=[(d, tag, self.regeln.punkt(tag), tag.toordinal()) for d, tag in enumerate(tage)])
+        offen = self._offen_je_tag([self.regeln.punkt(tag) for tag in tage])
         i = k = n = 0
         for d, (tag, auswahl) in enumerate(zip(tage, offen)):
             heute = min(je_tag, anzahl - k)
-            punkt = _punkt(tag)
+            punkt = self.regeln.punkt(tag)
             for sekunde, aufgabe_id in zip(range(0, 2 * heute, 2), self.zufall.choices(auswahl, k=heute)):
                 t = punkt + timedelta(seconds=sekunde)
                 while n < len(mails) and mails[n][0] <= t:
