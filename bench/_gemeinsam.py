@@ -275,3 +275,31 @@ def abwechselnd(laeufe: dict, runden: int, sekunden: float, aufwaermen: float = 
 
 def median(werte: list[float]) -> float:
     return statistics.median(werte)
+
+
+def spanne(werte: list[float], format: str = "{:.2f}") -> str:
+    """»min / Median / max« einer Messreihe."""
+    return " / ".join(format.format(x) for x in (min(werte), statistics.median(werte), max(werte)))
+
+
+def paarweise(subjekte: dict, grundlinie, runden: int) -> dict[str, list[tuple]]:
+    """Misst jedes Subjekt ``runden`` mal im Paar mit der Grundlinie: (Subjekt, Grundlinie) je Paar.
+
+    Subjekte und Grundlinie sind Funktionen ohne Argumente, die eine Messung geben (etwa eine Dauer
+    in Sekunden); die Paare enthalten, was sie geben. In
+    geraden Runden läuft im Paar erst das Subjekt, in ungeraden erst die Grundlinie; die Reihenfolge
+    der Subjekte rotiert von Runde zu Runde. So trifft eine Störung beide Seiten eines Paares, und
+    keine Seite hat immer den warmen oder den kalten Platz.
+    """
+    namen = list(subjekte)
+    paare: dict[str, list[tuple[float, float]]] = {name: [] for name in namen}
+    for runde in range(runden):
+        for name in namen[runde % len(namen):] + namen[:runde % len(namen)]:
+            if runde % 2 == 0:
+                s = subjekte[name]()
+                g = grundlinie()
+            else:
+                g = grundlinie()
+                s = subjekte[name]()
+            paare[name].append((s, g))
+    return paare
