@@ -45,14 +45,3 @@ class Transport(Protocol):
     async def __aexit__(self, *exc) -> None: ...
 
     async def senden(self, nachricht: bytes, absender: str, empfaenger: str) -> None: ...
-
-
-def transport_aus_einstellungen(e) -> Transport:
-    """Der Transport, den die Einstellung ``versand`` wählt."""
-    if e.versand == "smtp":
-        from benachrichtigungen.transport_smtp import SmtpTransport
-
-        return SmtpTransport.aus_einstellungen(e)
-    from benachrichtigungen.transport_maildir import MaildirTransport
-
-    return MaildirTransport(e.maildir_pfad)

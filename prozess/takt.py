@@ -90,9 +90,7 @@ async def outbox_leeren(umgebung, jetzt: datetime, transport=None, uhr=None) -> 
     ``uhr`` ist die echte Zeit für die Ansprüche auf Zeilen (Standard: Systemzeit); ``jetzt``
     entscheidet, was fällig ist.
     """
-    from benachrichtigungen.transport import transport_aus_einstellungen
-
-    transport = transport or transport_aus_einstellungen(umgebung.einstellungen)
+    transport = transport or umgebung.transport()
     async with transport:
         return await versender(umgebung, transport, uhr).leeren(jetzt)
 

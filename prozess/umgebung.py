@@ -102,6 +102,18 @@ class Umgebung:
         with self.db_session() as db, nur_lesen(db, uhr or self.uhr, self.einstellungen) as arbeit:
             yield arbeit
 
+    def transport(self):
+        """Der Transport, den die Einstellung ``versand`` wählt (hier verdrahtet, nicht im Transport-Modul:
+        so importieren die Transporte ihren Vertrag, und nichts importiert im Kreis zurück)."""
+        e = self.einstellungen
+        if e.versand == "smtp":
+            from benachrichtigungen.transport_smtp import SmtpTransport
+
+            return SmtpTransport.aus_einstellungen(e)
+        from benachrichtigungen.transport_maildir import MaildirTransport
+
+        return MaildirTransport(e.maildir_pfad)
+
     def schliessen(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
