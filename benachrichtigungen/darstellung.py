@@ -33,6 +33,7 @@ VORLAGEN = (
     "einladung",
     "absage",
     "frist_geaendert",
+    "anmeldelink",
 )
 _LEERRAUM = re.compile(r"\s+")
 
