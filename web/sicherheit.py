@@ -4,7 +4,7 @@
   Einbettung in Rahmen, kein Referer (Tokens in Adressen gelangen so nie zu Dritten) und
   ``Cache-Control: no-store`` auf jeder Seite, die nicht die feste CSS-Datei ist.
 - CSRF: doppelt übermittelt. Jede Antwort setzt, wenn es fehlt, das Cookie ``bb_csrf``
-  (zufällig, HttpOnly, SameSite=Strict); jedes Formular trägt denselben Wert im Feld
+  (zufällig, HttpOnly, SameSite=Lax: so bleibt es beim Öffnen eines Links aus der Mail erhalten); jedes Formular trägt denselben Wert im Feld
   ``csrf``. Ein POST ohne passendes Paar wird mit 403 abgewiesen, bevor er etwas tut.
 - Ratenbegrenzung: ein gleitendes Fenster je Schlüssel (Absender-IP) im Speicher des
   Prozesses, mit der Uhr der Umgebung.
@@ -64,7 +64,7 @@ async def schuetzen(request: Request, weiter: Callable):
     if not request.url.path.startswith(_STATISCH):
         antwort.headers["Cache-Control"] = "no-store"
     if not vorhanden:
-        antwort.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
+        antwort.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="lax",
                            secure=request.app.state.sicher, path="/")
     log.info("%s %s %s %.0f ms", request.method, pfad_fuers_log(request.url.path), antwort.status_code,
              (time.perf_counter() - beginn) * 1000)
@@ -89,12 +89,21 @@ class Ratenbegrenzung:
         self.anzahl, self.fenster, self.uhr = anzahl, fenster, uhr
         self._ereignisse: dict[str, deque[datetime]] = defaultdict(deque)
 
+    GROESSE = 10_000  # so viele Schlüssel, dann werden die vergessen, deren Fenster leer ist
+
     def zaehlen(self, schluessel: str) -> None:
         """Zählt ein Ereignis; wirft ``ZuVieleAnfragen``, wenn das Fenster schon voll ist."""
         jetzt = self.uhr()
+        if len(self._ereignisse) > self.GROESSE:
+            self._aufraeumen(jetzt)
         ereignisse = self._ereignisse[schluessel]
         while ereignisse and ereignisse[0] <= jetzt - self.fenster:
             ereignisse.popleft()
         if len(ereignisse) >= self.anzahl:
             raise ZuVieleAnfragen()
         ereignisse.append(jetzt)
+
+    def _aufraeumen(self, jetzt: datetime) -> None:
+        """Vergisst Schlüssel ohne Ereignis im Fenster: der Speicher wächst nicht mit jeder neuen Adresse."""
+        for schluessel in [s for s, e in self._ereignisse.items() if not e or e[-1] <= jetzt - self.fenster]:
+            del self._ereignisse[schluessel]

@@ -148,3 +148,14 @@ def test_zu_viele_anfragen_von_einem_anschluss_werden_mit_429_abgewiesen(browser
 def test_eine_leere_adresse_wird_deutsch_zurueckgewiesen(browser):
     antwort = browser.post("/anmelden", data={"email": "  ", "csrf": csrf(browser)})
     assert antwort.status_code == 422 and "Bitte geben Sie Ihre E-Mail-Adresse an." in antwort.text
+
+
+def test_wer_entfernt_wird_ist_abgemeldet_und_bekommt_keinen_link_mehr(browser, web_umgebung):
+    from prozess.organisation import person_entfernen
+
+    anmelden(browser, _maildir(web_umgebung))
+    with web_umgebung.arbeit() as arbeit:
+        person_entfernen(arbeit, MANAGEMENT)
+    assert browser.get("/").headers["location"] == "/anmelden"
+    link_anfordern(browser)
+    assert len(mails(_maildir(web_umgebung))) == 1

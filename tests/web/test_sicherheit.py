@@ -125,3 +125,20 @@ def test_forwarded_kopfzeilen_gelten_nur_von_konfigurierten_proxies(web_umgebung
         assert client.post("/anmelden", data=daten, headers=kopf).status_code == 200
         assert client.post("/anmelden", data=daten, headers=kopf).status_code == 429
     assert list(app.state.anmeldeanfragen._ereignisse) == [erwartet]
+
+
+def test_die_ratenbegrenzung_vergisst_absender_deren_fenster_leer_ist(uhr):
+    from datetime import timedelta
+
+    from web.sicherheit import Ratenbegrenzung, ZuVieleAnfragen
+
+    grenze = Ratenbegrenzung(2, timedelta(hours=1), uhr)
+    grenze.GROESSE = 3
+    for adresse in ("a", "b", "c", "d"):
+        grenze.zaehlen(adresse)
+    grenze.zaehlen("a")
+    with pytest.raises(ZuVieleAnfragen):
+        grenze.zaehlen("a")
+    uhr.vorstellen(hours=1)
+    grenze.zaehlen("e")  # räumt auf: a–d hatten in der letzten Stunde nichts mehr
+    assert list(grenze._ereignisse) == ["e"]
