@@ -33,6 +33,7 @@ VORLAGEN = (
     "einladung",
     "absage",
     "frist_geaendert",
+    "anmeldelink",
 )
 _LEERRAUM = re.compile(r"\s+")
 
@@ -93,7 +94,8 @@ def vorlagen_vorbereiten() -> int:
     Gibt die Zahl der geladenen Vorlagen zurück.
     """
     umgebung = vorlagen_umgebung()
-    namen = [n for n in umgebung.list_templates(extensions=["j2"])]
+    # vorlagen/web/ gehört den Webseiten (eigene Umgebung mit eigenen Filtern), nicht den Mails.
+    namen = [n for n in umgebung.list_templates(extensions=["j2"]) if not n.startswith("web/")]
     for name in namen:
         umgebung.get_template(name)
     return len(namen)

@@ -207,6 +207,31 @@ def _datenbank_url(wert: Any) -> str:
     return url
 
 
+def _basis_url(wert: Any) -> str:
+    from urllib.parse import urlsplit
+
+    text = _text(wert).rstrip("/")
+    teile = urlsplit(text)
+    if teile.scheme not in ("http", "https") or not teile.hostname or teile.query or teile.fragment:
+        raise ValueError("erwartet eine Adresse wie https://bildungsbuero.landkreis.de (http oder https, "
+                         "ohne ? und #)")
+    return text
+
+
+def _adressliste(wert: Any) -> tuple[str, ...]:
+    import ipaddress
+
+    teile = wert if isinstance(wert, list) else str(wert).split(",")
+    adressen = tuple(str(t).strip() for t in teile if str(t).strip())
+    for adresse in adressen:
+        try:
+            ipaddress.ip_network(adresse, strict=False)
+        except ValueError:
+            raise ValueError(f"erwartet IP-Adressen oder Netze, getrennt durch Komma (z. B. 127.0.0.1); "
+                             f"»{adresse}« ist keine") from None
+    return adressen
+
+
 @dataclass(frozen=True)
 class Einstellung:
     name: str
@@ -328,6 +353,24 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,
                 "Vorübergehende Fehler (4xx, Verbindungsabbruch) werden mit wachsendem Abstand "
                 "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),
+    Einstellung("basis_url", _basis_url, "http://127.0.0.1:8000",
+                "Die Adresse der Webseiten, wie Menschen sie aufrufen; daraus entstehen die Links in Mails. "
+                "Mit `https://` bekommt das Anmelde-Cookie das Attribut Secure."),
+    Einstellung("web_host", _text, "127.0.0.1",
+                "Adresse, auf der `bildungsbuero web` lauscht (hinter einem Proxy: 127.0.0.1)."),
+    Einstellung("web_port", _ganzzahl(1, 65535), 8000, "Port, auf dem `bildungsbuero web` lauscht."),
+    Einstellung("web_proxies", _adressliste, "",
+                "Proxies, deren Forwarded-Kopfzeilen (X-Forwarded-For, X-Forwarded-Proto) gelten, als IP-Adressen "
+                "oder Netze mit Komma; leer: keinem Proxy wird geglaubt."),
+    Einstellung("anmeldelink_minuten", _ganzzahl(1, 60), 15,
+                "So lange gilt ein Anmeldelink aus der Mail; er gilt nur einmal."),
+    Einstellung("anmeldung_stunden", _ganzzahl(1, 24 * 7), 8,
+                "So lange bleibt man nach der Anmeldung angemeldet (danach: neuer Link)."),
+    Einstellung("anmeldelinks_je_stunde", _ganzzahl(1, 100), 5,
+                "Höchstens so viele Anmeldelinks je Adresse und Stunde; weitere Anfragen werden still übergangen "
+                "(die Antwort bleibt dieselbe)."),
+    Einstellung("anmeldeanfragen_je_stunde", _ganzzahl(1, 10000), 30,
+                "Höchstens so viele Anmeldeanfragen je Absender-IP und Stunde; danach antwortet die Seite mit 429."),
 )
 
 _NACH_NAME = {e.name: e for e in EINSTELLUNGEN}

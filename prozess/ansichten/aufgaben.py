@@ -59,13 +59,19 @@ def erinnerungsstand_text(stand: Erinnerungsstand, zone: ZoneInfo) -> str:
 
 
 def aufgaben_liste(arbeit: Arbeit, *, handlungsfeld_id: int | None = None, nur_offene: bool = True,
-                   grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Seite[AufgabeZeile]:
-    """Aufgaben nach Frist, mit zuständiger Person und Erinnerungsstand."""
+                   nur_ueberfaellige: bool = False, grenze: int | None = STANDARD_GRENZE,
+                   versatz: int = 0) -> Seite[AufgabeZeile]:
+    """Aufgaben nach Frist, mit zuständiger Person und Erinnerungsstand.
+
+    ``nur_ueberfaellige``: nur offene, deren Frist vor dem heutigen Tag (Ortszeit) lag.
+    """
     bedingungen = []
     if handlungsfeld_id is not None:
         bedingungen.append(Aufgabe.handlungsfeld_id == handlungsfeld_id)
-    if nur_offene:
+    if nur_offene or nur_ueberfaellige:
         bedingungen.append(Aufgabe.status == "offen")
+    if nur_ueberfaellige:
+        bedingungen.append(Aufgabe.frist < arbeit.jetzt.astimezone(arbeit.einstellungen.zeitzone).date())
     db = arbeit.db
     gesamt = db.execute(select(func.count()).select_from(Aufgabe).where(*bedingungen)).scalar_one()
     abfrage = (select(Aufgabe.id, Aufgabe.titel, Aufgabe.status, Aufgabe.frist, Person.name, Aufgabe.handlungsfeld_id,

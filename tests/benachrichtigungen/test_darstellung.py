@@ -44,6 +44,8 @@ TEILE = {
                            "aktualisiert": True, "hinweis": "Krankheit des Vorsitzes"},
                "tagesordnung": [], "ladungsfrist_unterschritten": False},
     "frist_geaendert": {"alte_frist": "15.09.2027"},
+    "anmeldelink": {"anmeldung": {"link": "https://bildungsbuero.lkclp.example/anmelden/abc", "minuten": 15,
+                                  "gueltig_bis": "11.01.2027, 09:15 Uhr"}},
 }
 AUFGABENMAILS = ("aufgabe_zugewiesen", "erinnerung", "heute_faellig", "ueberfaellig", "schritt_erfolgt", "frist_geaendert")
 
@@ -215,6 +217,15 @@ def test_eine_eskalation_nach_einem_tag_heisst_seit_1_tag():
 def test_heute_faellig_sagt_es_im_betreff():
     assert darstellen("heute_faellig", beispielkontext("heute_faellig")).betreff == (
         "Heute fällig: Fehlzeiten nach Schulform auswerten")
+
+
+def test_der_anmeldelink_nennt_link_gueltigkeit_und_was_ohne_anforderung_zu_tun_ist():
+    d = darstellen("anmeldelink", beispielkontext("anmeldelink"))
+    for teil in (d.text, d.html):
+        assert "https://bildungsbuero.lkclp.example/anmelden/abc" in teil
+        assert "15 Minuten (bis 11.01.2027, 09:15 Uhr) und nur einmal" in teil
+        assert "ohne Klick geschieht nichts" in teil
+    assert 'href="https://bildungsbuero.lkclp.example/anmelden/abc"' in d.html
 
 
 def test_eine_unbekannte_vorlage_wird_deutsch_abgewiesen():

@@ -86,7 +86,7 @@ ABLAUF: list[tuple[tuple[str, ...], str, list[list[str]]]] = [
     (("statusbericht", "zeige"), "Statusbericht", []),
     (("person", "entfernen"), "Person entfernt", []),
 ]
-BESONDERS = {("dienst",), ("demo",)}  # laufen unten mit eigenem Ablauf
+BESONDERS = {("dienst",), ("demo",), ("web",)}  # laufen unten mit eigenem Ablauf
 
 
 def _umgebung(db: Path, zusatz: dict[str, str]) -> dict[str, str]:
@@ -159,6 +159,45 @@ def test_das_beispiel_des_dienstes_laeuft_und_endet_auf_sigterm(tmp_path):
         if prozess.poll() is None:
             prozess.kill()
     rest = prozess.stdout.read()
+    assert "Traceback" not in rest
+
+
+def _freier_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_das_beispiel_der_webseiten_liefert_die_anmeldeseite_und_endet_auf_sigterm(tmp_path):
+    import httpx
+
+    db = tmp_path / "bb.db"
+    assert _lauf(db, ["init"]).returncode == 0
+    zusatz, argumente = _zerlegen(beispiel(("web",)))
+    port = _freier_port()
+    zusatz["BILDUNGSBUERO_WEB_PORT"] = str(port)  # das Beispiel nennt 8000; im Test ein freier Port
+    prozess = subprocess.Popen([str(BEFEHL), *argumente], cwd=WURZEL, env=_umgebung(db, zusatz),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        gelesen = []
+        while not any("Uvicorn running" in z for z in gelesen):  # erst nach dem Binden geloggt
+            zeile = prozess.stdout.readline()
+            assert zeile, "".join(gelesen)
+            gelesen.append(zeile)
+        assert any(f"Webseiten laufen auf http://127.0.0.1:{port}" in z for z in gelesen)
+        antwort = httpx.get(f"http://127.0.0.1:{port}/anmelden", timeout=10)
+        assert antwort.status_code == 200
+        assert "<h1>Anmelden</h1>" in antwort.text
+        assert antwort.headers["X-Frame-Options"] == "DENY"
+        prozess.send_signal(signal.SIGTERM)
+        assert prozess.wait(timeout=60) == 0
+    finally:
+        if prozess.poll() is None:
+            prozess.kill()
+    rest = "".join(gelesen) + prozess.stdout.read()
+    assert "GET /anmelden 200" in rest
     assert "Traceback" not in rest
 
 

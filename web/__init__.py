@@ -1,0 +1,1 @@
+"""Die Webseiten des Bildungsbüros (FastAPI, serverseitig gerendert)."""

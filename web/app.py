@@ -1,0 +1,88 @@
+"""Die Web-App: ``app_bauen(umgebung)`` verdrahtet Seiten, Schutz und Fehlerseiten mit *einer* Umgebung.
+
+Wie die CLI parst die App nur und stellt dar: jede Seite ruft die Bibliothek in einer
+Arbeitseinheit der Umgebung. Forwarded-Kopfzeilen gelten nur von den Proxies aus
+``web_proxies``; ``basis_url`` mit ``https://`` macht die Cookies ``Secure``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web import anmeldung, buero
+from web.darstellung import seite
+from web.sicherheit import CsrfFehlt, Ratenbegrenzung, ZuVieleAnfragen, csrf_pruefen, schuetzen
+
+STATISCH = Path(__file__).resolve().parent / "statisch"
+
+
+def app_bauen(umgebung) -> FastAPI:
+    """Die App über ``umgebung`` (Einstellungen, Datenbank, Uhr)."""
+    from prozess.fehler import NichtGefunden
+    from prozess.anmeldung import LinkUngueltig
+
+    e = umgebung.einstellungen
+    app = FastAPI(title="Bildungsbüro", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(csrf_pruefen)])
+    app.state.umgebung = umgebung
+    app.state.sicher = e.basis_url.startswith("https://")
+    app.state.anmeldeanfragen = Ratenbegrenzung(e.anmeldeanfragen_je_stunde, timedelta(hours=1), umgebung.uhr)
+    app.middleware("http")(schuetzen)
+    app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
+    app.include_router(anmeldung.router)
+    app.include_router(buero.router)
+
+    @app.get("/lebt", include_in_schema=False)
+    def lebt():
+        return PlainTextResponse("ok")
+
+    @app.exception_handler(anmeldung.NichtAngemeldet)
+    def nicht_angemeldet(request: Request, _fehler):
+        return RedirectResponse("/anmelden", status_code=303)
+
+    @app.exception_handler(CsrfFehlt)
+    def csrf_fehlt(request: Request, _fehler):
+        return seite(request, "fehler.html.j2", 403, titel="Formular abgelaufen",
+                     fehler="Das Formular ist abgelaufen oder kam nicht von dieser Seite. Laden Sie die Seite neu "
+                            "und senden Sie es noch einmal.")
+
+    @app.exception_handler(ZuVieleAnfragen)
+    def zu_viele(request: Request, _fehler):
+        return seite(request, "fehler.html.j2", 429, titel="Zu viele Anfragen",
+                     fehler="Von Ihrem Anschluss kamen in der letzten Stunde zu viele Anmeldeanfragen. Bitte "
+                            "versuchen Sie es später noch einmal.")
+
+    @app.exception_handler(LinkUngueltig)
+    def link_ungueltig(request: Request, fehler):
+        return seite(request, "link_ungueltig.html.j2", 410, fehler=str(fehler))
+
+    @app.exception_handler(NichtGefunden)
+    def nicht_gefunden(request: Request, fehler):
+        return seite(request, "fehler.html.j2", 404, titel="Nicht gefunden", fehler=str(fehler))
+
+    @app.exception_handler(RequestValidationError)
+    def ungueltig(request: Request, _fehler):
+        return seite(request, "fehler.html.j2", 422, titel="Ungültige Angabe",
+                     fehler="Eine Angabe in der Adresse oder im Formular ist ungültig (zu lang oder keine Zahl). "
+                            "Gehen Sie zurück und prüfen Sie sie.")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_fehler(request: Request, fehler):
+        if fehler.status_code == 404:
+            return seite(request, "fehler.html.j2", 404, titel="Nicht gefunden",
+                         fehler="Diese Seite gibt es nicht. Zur Übersicht geht es über den Link oben.")
+        return seite(request, "fehler.html.j2", fehler.status_code, titel="Nicht möglich",
+                     fehler="Diese Anfrage ist so nicht möglich. Zur Übersicht geht es über den Link oben.")
+
+    if e.web_proxies:  # zuletzt hinzugefügt = außen: Absender und Schema stehen fest, bevor etwas anderes läuft
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(e.web_proxies))
+    return app

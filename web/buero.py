@@ -1,0 +1,75 @@
+"""Die Seiten des Büros: Übersicht, ein Handlungsfeld mit seinen Schritten, Aufgaben.
+
+Jede Seite liest die Ansichten der Bibliothek (``prozess.ansichten``) in einer lesenden
+Arbeitseinheit und stellt sie dar; ein Schritt geht durch ``schritt_ausfuehren`` in einer
+schreibenden, mit denselben Rollen und Wächtern wie in der CLI. Was nicht geht, sagen die
+Gründe der Bibliothek.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
+
+from web.anmeldung import angemeldete_person
+from web.darstellung import seite
+
+router = APIRouter(dependencies=[Depends(angemeldete_person)])
+UEBERSICHT_GRENZE = 10
+
+
+@router.get("/")
+def uebersicht(request: Request):
+    from prozess.ansichten.aufgaben import aufgaben_liste
+    from prozess.ansichten.handlungsfelder import handlungsfelder_liste
+    from prozess.ansichten.sitzungen import sitzungen_liste
+    from prozess.ansichten.versand import versand_uebersicht
+
+    with request.app.state.umgebung.lesen() as arbeit:
+        felder = handlungsfelder_liste(arbeit)
+        ueberfaellig = aufgaben_liste(arbeit, nur_ueberfaellige=True, grenze=UEBERSICHT_GRENZE)
+        sitzungen = sitzungen_liste(arbeit, grenze=UEBERSICHT_GRENZE)
+        versand = versand_uebersicht(arbeit, grenze=UEBERSICHT_GRENZE)
+    return seite(request, "uebersicht.html.j2", felder=felder, ueberfaellig=ueberfaellig, sitzungen=sitzungen,
+                 versand=versand)
+
+
+def _feldseite(request: Request, feld_id: int, status: int = 200, **zusatz):
+    from prozess.ansichten.handlungsfelder import handlungsfeld_ansicht
+
+    with request.app.state.umgebung.lesen() as arbeit:
+        feld = handlungsfeld_ansicht(arbeit, feld_id, person_id=request.state.angemeldet.person_id)
+    return seite(request, "handlungsfeld.html.j2", status, feld=feld, **{"begruendung": "", **zusatz})
+
+
+@router.get("/handlungsfelder/{feld_id}")
+def handlungsfeld(request: Request, feld_id: int, erledigt: str = ""):
+    from prozess.zyklus import SCHRITT_NACH_NAME
+
+    getan = SCHRITT_NACH_NAME.get(erledigt)  # nur bekannte Namen: die Adresse setzt keinen beliebigen Text
+    return _feldseite(request, feld_id, meldung=f"Erledigt: {getan.bezeichnung}." if getan else "")
+
+
+@router.post("/handlungsfelder/{feld_id}/schritte/{schritt}")
+def schritt(request: Request, feld_id: int, schritt: str, begruendung: str = Form("", max_length=2000),
+            version: int | None = Form(None)):
+    """Löst den Schritt aus; gelingt er, zurück zur Seite (303), sonst die Seite mit dem Grund (409)."""
+    from prozess.fehler import Konflikt, SchrittNichtMoeglich
+    from prozess.schritte import schritt_ausfuehren
+
+    try:
+        with request.app.state.umgebung.arbeit() as arbeit:
+            schritt_ausfuehren(arbeit, feld_id, schritt, request.state.angemeldet.person_id,
+                               begruendung=begruendung, gesehene_version=version)
+    except (SchrittNichtMoeglich, Konflikt) as fehler:
+        return _feldseite(request, feld_id, 409, fehler=str(fehler), begruendung=begruendung)
+    return RedirectResponse(f"/handlungsfelder/{feld_id}?erledigt={schritt}", status_code=303)
+
+
+@router.get("/aufgaben")
+def aufgaben(request: Request, ab: int = Query(0, ge=0)):
+    from prozess.ansichten.aufgaben import aufgaben_liste
+
+    with request.app.state.umgebung.lesen() as arbeit:
+        liste = aufgaben_liste(arbeit, versatz=ab)
+    return seite(request, "aufgaben.html.j2", aufgaben=liste)
