@@ -330,6 +330,7 @@ def _leer_pruefen(engine) -> None:
 def _sequenzen_nachziehen(verbindung) -> None:
     """PostgreSQL: die Ids wurden vorgegeben; die Sequenzen müssen danach weiterzählen."""
     from sqlmodel import SQLModel
+    import modelle.metadaten  # noqa: F401  (alle Tabellen)
 
     for tabelle in SQLModel.metadata.sorted_tables:
         if "id" in tabelle.c:

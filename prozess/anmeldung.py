@@ -22,7 +22,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
-from modelle.tabellen import Anmeldelink, Person, Websitzung
+from modelle.anmeldung import Anmeldelink, Websitzung
+from modelle.tabellen import Person
 from prozess.arbeit import Arbeit
 from prozess.fehler import Fachfehler
 from prozess.rollen import passt, rollen_der_person

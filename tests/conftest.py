@@ -73,7 +73,7 @@ def pg_schema_url():
 def _pg_leeren(url: str) -> None:
     from sqlmodel import SQLModel
 
-    import modelle.tabellen  # noqa: F401
+    import modelle.metadaten  # noqa: F401
     from modelle.datenbank import engine_erstellen
 
     engine = engine_erstellen(url)

@@ -92,6 +92,7 @@ def feld_im_zustand(s, einstellungen, uhr, zustand: str) -> int:
 def abbild(s) -> dict:
     """Der Inhalt aller Tabellen, um zu prüfen, dass ein abgewiesener Schritt nichts änderte."""
     from sqlmodel import SQLModel
+    import modelle.metadaten  # noqa: F401  (alle Tabellen)
 
     s.expire_all()
     return {

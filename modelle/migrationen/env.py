@@ -8,7 +8,7 @@ selbst keine weitere, und ein Abbruch lässt die Datenbank auf dem alten Stand.
 from alembic import context
 from sqlmodel import SQLModel
 
-import modelle.tabellen  # noqa: F401  (registriert die Tabellen in den Metadaten)
+import modelle.metadaten  # noqa: F401  (registriert alle Tabellen in den Metadaten)
 
 verbindung = context.config.attributes["connection"]
 if not verbindung.in_transaction():

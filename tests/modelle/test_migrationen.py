@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
-import modelle.tabellen  # noqa: F401
+import modelle.metadaten  # noqa: F401
 from modelle.datenbank import Datenbankfehler, engine_erstellen, migrieren, neueste_revision, schema_stand, sicherung_pfad
 from tests.modelle.abbruch import DATEN_0002, daten_der_sitzung, stand_0002_mit_daten, stand_und_schema
 

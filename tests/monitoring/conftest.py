@@ -49,7 +49,7 @@ def inhalt(engine):
     """Der Inhalt aller Tabellen, um zu prüfen, dass ein abgewiesener Import nichts schrieb."""
     from sqlmodel import SQLModel
 
-    import modelle.tabellen  # noqa: F401
+    import modelle.metadaten  # noqa: F401
 
     def inhalt() -> dict:
         with engine.connect() as v:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from modelle.tabellen import Anmeldelink, Websitzung
+from modelle.anmeldung import Anmeldelink, Websitzung
 from tests.hilfen import MANAGEMENT, SCHULLEITUNG, SG_VORSITZ
 from tests.web.conftest import BASIS, abbild_der, anmelden, csrf, letzter_anmeldelink, link_anfordern, mails
 
