@@ -153,8 +153,8 @@ def einordnen(fehler: BaseException, *, host: str, port: int, timeout: float, be
         if code in (530, 538):
             return _anmeldung_oder_tls_verlangt(server, antwort, text)
         if isinstance(fehler, aiosmtplib.SMTPAuthenticationError):
-            return AbweisungFuerAlle(f"Der SMTP-Server {server} lehnt die Anmeldung als »{benutzer}« ab ({antwort}); "
-                                     "prüfen Sie smtp_benutzer und smtp_passwort.")
+            return AnmeldungAbgelehnt(f"SMTP-Anmeldung als »{benutzer}« an {server} abgelehnt ({antwort}); prüfen Sie "
+                                      "smtp_benutzer und smtp_passwort.")
         if 400 <= code < 500:
             return VoruebergehenderFehler(antwort)
         if isinstance(fehler, aiosmtplib.SMTPSenderRefused):

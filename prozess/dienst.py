@@ -93,19 +93,19 @@ def ohne_adressen(text: str) -> str:
     return re.sub(r"[^\s<>()\"',;:]+@[^\s<>()\"',;:]+", "Adresse", text)
 
 
-def _fehler_loggen(was: str, fehler: Exception) -> None:
+def _fehler_loggen(was: str, fehler: Exception, weiter: str = "Der nächste Takt versucht es erneut.") -> None:
     """Bekannte Fehler als eine deutsche Zeile, alles andere mit Traceback."""
     from sqlalchemy.exc import OperationalError
 
     from prozess.fehler import Fachfehler
 
     if isinstance(fehler, Fachfehler):
-        log.error("%s fehlgeschlagen: %s Der nächste Takt versucht es erneut.", was, fehler)
+        log.error("%s fehlgeschlagen: %s %s", was, fehler, weiter)
     elif isinstance(fehler, OperationalError):
-        log.error("%s fehlgeschlagen: die Datenbank ist nicht erreichbar (%s). Der nächste Takt versucht es "
-                  "erneut.", was, str(fehler.orig).splitlines()[0] if fehler.orig else type(fehler).__name__)
+        log.error("%s fehlgeschlagen: die Datenbank ist nicht erreichbar (%s). %s", was,
+                  str(fehler.orig).splitlines()[0] if fehler.orig else type(fehler).__name__, weiter)
     else:
-        log.exception("%s fehlgeschlagen; der nächste Takt versucht es erneut", was)
+        log.exception("%s fehlgeschlagen. %s", was, weiter)
 
 
 def planer_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
@@ -114,7 +114,7 @@ def planer_ausfuehren(umgebung, jetzt_geben: Callable) -> None:
     try:
         neu = planen(umgebung, jetzt_geben())
     except Exception as fehler:
-        _fehler_loggen("Sitzungsplanung", fehler)
+        _fehler_loggen("Sitzungsplanung", fehler, "Morgen um 04:10 Uhr erneut.")
         return
     if neu:
         log.info("Planer: %s neue Sitzungen angelegt", neu)
