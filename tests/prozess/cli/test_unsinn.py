@@ -25,7 +25,7 @@ from prozess.cli import hauptbefehl  # noqa: E402
 from tests.conftest import ORGANISATION  # noqa: E402
 
 LAUFZEIT_BEISPIELE = int(os.environ.get("BILDUNGSBUERO_TEST_UNSINN_BEISPIELE", "60"))
-AUSGENOMMEN = {("dienst",), ("demo",)}  # laufen bis SIGTERM bzw. schreiben Verzeichnisse; eigene Tests
+AUSGENOMMEN = {("dienst",), ("demo",), ("web",)}  # laufen bis SIGTERM bzw. schreiben Verzeichnisse; eigene Tests
 
 
 def _befehle(gruppe=hauptbefehl, pfad=()):
