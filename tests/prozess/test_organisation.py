@@ -96,7 +96,7 @@ def test_eine_organisationsdatei_mit_bom_wird_gelesen(tmp_path):
 
 
 SCHLECHTE_DATEIEN = {
-    "Latin-1": (lambda: ORGANISATION.read_text(encoding="utf-8").encode("latin-1", errors="replace"), "ist nicht in UTF-8 gespeichert (Zeile "),
+    "Windows-1252": (lambda: ORGANISATION.read_text(encoding="utf-8").encode("cp1252"), "ist nicht in UTF-8 gespeichert (Zeile "),
     "UTF-16": (lambda: ORGANISATION.read_text(encoding="utf-8").encode("utf-16"), "ist in UTF-16 gespeichert"),
     "binär": (lambda: b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), "ist keine Textdatei (Null-Byte an Stelle 6)"),
 }
