@@ -2,11 +2,11 @@
 
 Ein Versender beansprucht kleine Stapel fälliger Zeilen (``warteschlange.beanspruchen``) und
 sendet sie über ``transport.parallel`` Arbeiter. Jedes Ergebnis wird geschrieben, sobald der
-Server die Mail angenommen (oder abgewiesen) hat: die Ergebnisse, die zugleich fertig werden,
-gehen in *einem* Commit in die Datenbank (in einem Hilfsfaden, damit das Senden weiterläuft),
-und ein Arbeiter nimmt die nächste Mail erst, wenn sein Ergebnis geschrieben ist. Stirbt der
-Prozess (kill -9), sind höchstens ``parallel`` Mails angenommen und nicht verbucht: nur sie
-gehen nach dem Neustart ein zweites Mal hinaus.
+Server die Mail angenommen (oder abgewiesen) hat: die Ergebnisse, die bis dahin fertig sind,
+gehen in *einem* Commit in die Datenbank. Ein Arbeiter baut seine nächste Mail schon, während
+sein letztes Ergebnis geschrieben wird, gibt sie dem Server aber erst, wenn es committet ist.
+Stirbt der Prozess (kill -9), sind also höchstens ``parallel`` Mails angenommen und nicht
+verbucht: nur sie gehen nach dem Neustart ein zweites Mal hinaus.
 
 Ein Herzschlag verlängert den Anspruch auf die gehaltenen Zeilen alle ``versand_anspruch_sekunden``
 / 4; stirbt der Versender, laufen seine Ansprüche nach ``versand_anspruch_sekunden`` ab. Der
@@ -140,7 +140,6 @@ class _Lauf:
         self.gehalten: set[int] = set()  # beansprucht, Ergebnis noch nicht geschrieben
         self.offen: list[tuple[_Ergebnis, asyncio.Future]] = []  # Ergebnisse, die auf den Commit warten
         self.schreiber: asyncio.Task | None = None
-        self.datenbank = asyncio.Lock()  # eine Datenbankarbeit dieses Laufs zur Zeit
         self.nachschub = asyncio.Lock()  # ein Arbeiter beansprucht für alle
         self.geschrieben = asyncio.Event()  # gesetzt nach jedem Schreiben von Ergebnissen
         self.fertig = False
@@ -154,23 +153,27 @@ class _Lauf:
     # --- Ablauf ----------------------------------------------------------------------------
 
     async def ausfuehren(self) -> Versandbericht:
+        with self.v.engine.connect() as self.verbindung:
+            return await self._ausfuehren()
+
+    async def _ausfuehren(self) -> Versandbericht:
         herzschlag = asyncio.create_task(self._herzschlag())
         try:
-            pause = await self._db(warteschlange.pause_lesen)
+            pause = self._db(warteschlange.pause_lesen)
             if pause is None or await self._pause_pruefen(pause):
                 ergebnisse = await asyncio.gather(*(self._arbeiter() for _ in range(self.v.parallel)),
                                                   return_exceptions=True)
                 fehler = [f for f in ergebnisse if isinstance(f, BaseException)]
                 if fehler:
                     raise fehler[0]
-                await self._uebrige_freigeben()
+                self._uebrige_freigeben()
         finally:
             herzschlag.cancel()
             await asyncio.gather(herzschlag, return_exceptions=True)
         if self.angehalten or self.bericht.pause is not None:
-            self.bericht.pause = await self._db(warteschlange.pause_lesen)
-        self.bericht.fremd = await self._db(warteschlange.fremde_ansprueche, self.v.halter)
-        self.bericht.wartend = await self._db(warteschlange.wartende, self.jetzt)
+            self.bericht.pause = self._db(warteschlange.pause_lesen)
+        self.bericht.fremd = self._db(warteschlange.fremde_ansprueche, self.v.halter)
+        self.bericht.wartend = self._db(warteschlange.wartende, self.jetzt)
         return self.bericht
 
     async def _pause_pruefen(self, pause: Pausenstand) -> bool:
@@ -179,17 +182,28 @@ class _Lauf:
         if pause.naechster_versuch > self.jetzt:
             return False
         self.probe = True
-        zeilen = await self._beanspruchen(1)
+        zeilen = self._beanspruchen(1)
         if not zeilen:
             return False  # nichts, womit sich prüfen ließe; die Pause bleibt
-        await self._eintragen(await self._eine(zeilen[0]))
+        await self._verbuchen(await self._senden(zeilen[0], self._vorbereiten(zeilen[0])))
         self.probe = False
         return not self.angehalten
 
     async def _arbeiter(self) -> None:
+        """Baut die nächste Mail, während die letzte verbucht wird; sendet sie erst danach."""
+        verbucht: asyncio.Future | None = None  # das Ergebnis der letzten Mail dieses Arbeiters
         try:
             while (zeile := await self._naechste()) is not None:
-                await self._eintragen(await self._eine(zeile))
+                vorbereitet = self._vorbereiten(zeile)
+                if verbucht is not None:
+                    await verbucht  # höchstens eine angenommene, nicht verbuchte Mail je Arbeiter
+                    verbucht = None
+                if self.halt:  # inzwischen angehalten: die gebaute Mail geht nicht hinaus
+                    self.vorrat.appendleft(zeile)
+                    return
+                verbucht = self._verbuchen(await self._senden(zeile, vorbereitet))
+            if verbucht is not None:
+                await verbucht
         except BaseException:
             self.halt = True  # die anderen beginnen keine Mail mehr, die sich nicht verbuchen ließe
             raise
@@ -203,7 +217,7 @@ class _Lauf:
                 return None
             async with self.nachschub:
                 if not self.vorrat and not self.fertig and not self.halt:
-                    zeilen = await self._beanspruchen(self.v.stapel)
+                    zeilen = self._beanspruchen(self.v.stapel)
                     if zeilen:
                         self.vorrat.extend(zeilen)
                     elif self.gehalten:
@@ -221,30 +235,29 @@ class _Lauf:
         while True:
             await self.v.schlafen(takt)
             if self.gehalten:
-                await self._db(warteschlange.verlaengern, set(self.gehalten), self.v.halter,
-                               self.v.uhr() + self.v.anspruch)
+                self._db(warteschlange.verlaengern, set(self.gehalten), self.v.halter, self.v.uhr() + self.v.anspruch)
 
-    async def _uebrige_freigeben(self) -> None:
+    def _uebrige_freigeben(self) -> None:
         if self.vorrat:
             ids = [z.id for z in self.vorrat]
             self.vorrat.clear()
-            await self._db(warteschlange.freigeben, ids, self.v.halter)
+            self._db(warteschlange.freigeben, ids, self.v.halter)
             self.gehalten.difference_update(ids)
 
-    async def _db(self, funktion, *args):
-        """``funktion(verbindung, *args)`` in einer Transaktion in einem Hilfsfaden, eine zur Zeit:
-        das Senden läuft derweil weiter."""
-        def in_transaktion():
-            with self.v.engine.begin() as verbindung:
-                return funktion(verbindung, *args)
+    def _db(self, funktion, *args):
+        """``funktion(verbindung, *args)`` in einer eigenen Transaktion, committet bei der Rückkehr.
 
-        async with self.datenbank:
-            return await asyncio.to_thread(in_transaktion)
+        Auf der einen Verbindung dieses Laufs und bewusst im Faden der Schleife: ein Hilfsfaden
+        kostete mehr (Wechsel, GIL), als er an Überlappung brachte (bench/versand.py); die
+        Arbeiter bauen derweil ohnehin ihre nächste Mail.
+        """
+        with self.verbindung.begin():
+            return funktion(self.verbindung, *args)
 
     # --- Beanspruchen ----------------------------------------------------------------------
 
-    async def _beanspruchen(self, anzahl: int) -> list:
-        zeilen = await self._db(self._beanspruchen_und_lesen, anzahl)
+    def _beanspruchen(self, anzahl: int) -> list:
+        zeilen = self._db(self._beanspruchen_und_lesen, anzahl)
         self.gehalten.update(z.id for z in zeilen)
         return zeilen
 
@@ -267,14 +280,19 @@ class _Lauf:
 
     # --- Senden ----------------------------------------------------------------------------
 
-    async def _eine(self, zeile) -> _Ergebnis:
+    def _vorbereiten(self, zeile) -> bytes | _Ergebnis:
+        """Die fertige Mail – oder schon das Ergebnis, wenn sie nicht hinausgehen soll oder kann."""
         if zeile.aufgabe_id in self.erledigte and zeile.anlass in AUFGABEN_ERINNERUNGEN:
             return _Ergebnis(zeile, VERWORFEN, "Aufgabe war vor dem Versand erledigt")
         try:
-            nachricht = self._bauen(zeile)
+            return self._bauen(zeile)
         except Exception as fehler:  # ein Fehler in einer Vorlage ist unser Fehler: laut melden
             log.error("Outbox %s: Vorlage %s nicht darstellbar: %s", zeile.id, zeile.vorlage, fehler)
             return _Ergebnis(zeile, FEHLER_DAUERHAFT, f"Vorlage nicht darstellbar: {fehler}")
+
+    async def _senden(self, zeile, nachricht: bytes | _Ergebnis) -> _Ergebnis:
+        if isinstance(nachricht, _Ergebnis):
+            return nachricht
         try:
             await self.v.transport.senden(nachricht, self.v.e.absender, zeile.empfaenger_email)
         except AbweisungFuerAlle as fehler:
@@ -304,24 +322,28 @@ class _Lauf:
 
     # --- Ergebnisse schreiben --------------------------------------------------------------
 
-    async def _eintragen(self, ergebnis: _Ergebnis) -> None:
-        """Kehrt zurück, wenn das Ergebnis committet ist; was zugleich fertig wird, teilt sich den Commit."""
+    def _verbuchen(self, ergebnis: _Ergebnis) -> asyncio.Future:
+        """Gibt das Ergebnis dem Schreiber; die Zusage ist erfüllt, wenn es committet ist. Was bis
+        zum nächsten Lauf des Schreibers fertig wird, teilt sich einen Commit."""
         zugesagt = asyncio.get_running_loop().create_future()
         self.offen.append((ergebnis, zugesagt))
         if self.schreiber is None or self.schreiber.done():
             self.schreiber = asyncio.create_task(self._schreiben_solange_offen())
-        await zugesagt
+        return zugesagt
 
     async def _schreiben_solange_offen(self) -> None:
         """Der Schreiber: schreibt, was sich angesammelt hat, bis nichts mehr wartet."""
         while self.offen:
+            # Einen Durchlauf der Schleife abwarten: Antworten, die schon da sind, kommen noch in
+            # diesen Commit (die Arbeiter bauen derweil ihre nächste Mail, sie warten nicht).
+            await asyncio.sleep(0)
             stapel, self.offen = self.offen, []
-            await self._stapel_schreiben(stapel)
+            self._stapel_schreiben(stapel)
 
-    async def _stapel_schreiben(self, stapel: list[tuple[_Ergebnis, asyncio.Future]]) -> None:
+    def _stapel_schreiben(self, stapel: list[tuple[_Ergebnis, asyncio.Future]]) -> None:
         ergebnisse = [e for e, _ in stapel]
         try:
-            pause_neu = await self._db(self._schreiben, ergebnisse)
+            pause_neu = self._db(self._schreiben, ergebnisse)
         except BaseException as fehler:
             self.halt = True
             for _, zugesagt in stapel:
