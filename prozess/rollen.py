@@ -95,3 +95,8 @@ def person_per_email(db: Session, email: str) -> Person:
             "Organisationsdatei ein und laden Sie sie mit »bildungsbuero organisation laden DATEI«."
         )
     return person
+
+
+def handelnde_person(arbeit, email: str) -> Person:
+    """Die Person, die eine Front-Tür mit ihrer Adresse nennt (``--als``, ``--verantwortlich``)."""
+    return person_per_email(arbeit.db, email)

@@ -114,11 +114,11 @@ def zone():
     return umgebung().einstellungen.zeitzone
 
 
-def person(db, email: str):
-    """Die Person zur Adresse aus ``--als`` oder ``--verantwortlich``."""
-    from prozess.rollen import person_per_email
+def person(arbeit, email: str):
+    """Die Person zur Adresse aus ``--als`` oder ``--verantwortlich`` (gefragt wird die Bibliothek)."""
+    from prozess.rollen import handelnde_person
 
-    return person_per_email(db, email)
+    return handelnde_person(arbeit, email)
 
 
 def datum(text: str | None, wo: str):

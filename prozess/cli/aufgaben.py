@@ -29,7 +29,7 @@ def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
     from prozess.aufgaben import aufgabe_anlegen as anlegen
 
     with umgebung().arbeit() as arbeit:
-        a = anlegen(arbeit, titel=titel, verantwortlich=person(arbeit.db, verantwortlich),
+        a = anlegen(arbeit, titel=titel, verantwortlich=person(arbeit, verantwortlich),
                     frist=datum(frist, "--frist"), handlungsfeld_id=feld_id, massnahme_id=massnahme_id)
     click.echo(f"Aufgabe {a.id} »{a.titel}« angelegt.")
 

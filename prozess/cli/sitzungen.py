@@ -140,7 +140,7 @@ def beschluss_erfassen(sitzung_id, feld_id, top_id, schritt, als, text):
     from prozess.zyklus import ZUSTAND_BEZEICHNUNG
 
     with umgebung().arbeit() as arbeit:
-        person_id = person(arbeit.db, als).id if als else None
+        person_id = person(arbeit, als).id if als else None
         b, eintrag = erfassen(arbeit, sitzung_id, text, feld_id, tagesordnungspunkt_id=top_id, schritt=schritt,
                               person_id=person_id)
     click.echo(f"Beschluss {b.id} erfasst.")

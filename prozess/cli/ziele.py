@@ -76,7 +76,7 @@ def massnahme_anlegen(arbeitspaket_id, titel, verantwortlich, frist):
     from prozess.ziele import massnahme_anlegen as anlegen
 
     with umgebung().arbeit() as arbeit:
-        zustaendig = person(arbeit.db, verantwortlich) if verantwortlich else None
+        zustaendig = person(arbeit, verantwortlich) if verantwortlich else None
         m = anlegen(arbeit, arbeitspaket_id, titel, zustaendig, datum(frist, "--frist"))
     click.echo(f"Maßnahme {m.id} »{m.titel}« angelegt.")
 
@@ -95,7 +95,7 @@ def massnahme_aendern(massnahme_id, verantwortlich, frist, status):
     from prozess.ziele import massnahme_aendern as aendern
 
     with umgebung().arbeit() as arbeit:
-        zustaendig = person(arbeit.db, verantwortlich) if verantwortlich else None
+        zustaendig = person(arbeit, verantwortlich) if verantwortlich else None
         m = aendern(arbeit, massnahme_id, verantwortlich=zustaendig, frist=datum(frist, "--frist"), status=status)
     click.echo(f"Maßnahme {m.id} geändert.")
 
