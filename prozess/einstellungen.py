@@ -393,6 +393,10 @@ class Einstellungen:
         """Der Wert einer Einstellung, benannt durch ihre Erklärung (nicht durch einen Text)."""
         return self.werte[einstellung.name]
 
+    def anzeige(self, name: str) -> str:
+        """Der Wert für Ausgaben: Passwörter, auch in ``datenbank_url``, stehen dort als ``***``."""
+        return _ohne_passwort(str(self.werte[name]))
+
     def mit(self, **aenderungen: Any) -> "Einstellungen":
         """Eine Kopie mit geänderten (bereits gelesenen) Werten, für Tests und die Demo."""
         werte = dict(self.werte)

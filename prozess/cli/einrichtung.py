@@ -34,7 +34,7 @@ def einstellungen():
 
     e = umgebung().einstellungen
     for einstellung in EINSTELLUNGEN:
-        click.echo(f"{einstellung.name} = {e.werte[einstellung.name]}   ({e.quellen[einstellung.name]})")
+        click.echo(f"{einstellung.name} = {e.anzeige(einstellung.name)}   ({e.quellen[einstellung.name]})")
 
 
 @click.group()

@@ -194,3 +194,9 @@ def test_eine_schlechte_datenbank_url_bricht_mit_meldung_ab(datenbank, url, meld
     abgewiesen(ergebnis, f"Fehler: Einstellung »datenbank_url« (aus BILDUNGSBUERO_DATENBANK_URL): Wert {url!r} "
                          "ist ungültig, ", vorher, datenbank.parent)
     assert meldung in ergebnis.stderr
+
+
+def test_das_passwort_in_der_datenbank_url_zeigt_einstellungen_nicht(tmp_path):
+    e = laden({"BILDUNGSBUERO_DATENBANK_URL": "postgresql+psycopg://bb:Sehr-Geheim-4711@db.example/bb"}, tmp_path)
+    assert e.anzeige("datenbank_url") == "postgresql+psycopg://bb:***@db.example/bb"
+    assert "Sehr-Geheim-4711" in e.datenbank_url  # die Verbindung braucht es weiter
