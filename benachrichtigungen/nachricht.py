@@ -44,7 +44,7 @@ KALENDER_METHODEN = ("REQUEST", "CANCEL")
 _STEUERZEICHEN = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def einzeilig(text: str) -> str:
+def ohne_steuerzeichen(text: str) -> str:
     """Ersetzt Zeilenumbrüche und andere Steuerzeichen durch ein Leerzeichen."""
     return _STEUERZEICHEN.sub(" ", text).strip()
 
@@ -135,7 +135,7 @@ class Kopfzeile:
         keine Zeile fände; ein Text mit mehrfachem Leerraum wird ganz kodiert, damit das Falten
         ihn nicht verändert.
         """
-        text = einzeilig(text)
+        text = ohne_steuerzeichen(text)
         if not text:
             return self
         if "  " in text:
@@ -146,7 +146,7 @@ class Kopfzeile:
 
     def adresse(self, adresse: Adresse) -> "Kopfzeile":
         """Name und Adresse: ein ASCII-Name in Anführung, sonst Atome und kodierte Wörter (RFC 2047 §5)."""
-        name = einzeilig(adresse.name)
+        name = ohne_steuerzeichen(adresse.name)
         if not name:
             return self.stueck(adresse.email)
         gequotet = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'  # RFC 5322 quoted-pair
@@ -268,7 +268,7 @@ def nachricht_bauen(
         kopf.append(_bueroadresse("Reply-To", antwort_an))
     kopf += [
         Kopfzeile("Date", format_datetime(datum)),
-        Kopfzeile("Message-ID", einzeilig(message_id)),
+        Kopfzeile("Message-ID", ohne_steuerzeichen(message_id)),
         "Auto-Submitted: auto-generated",
         "X-Auto-Response-Suppress: All",
         "MIME-Version: 1.0",

@@ -12,7 +12,7 @@ import pytest
 
 from benachrichtigungen.darstellung import VORLAGEN, darstellen
 from benachrichtigungen.kalender import Teilnehmer, einladung
-from benachrichtigungen.nachricht import adresse, einzeilig, nachricht_bauen
+from benachrichtigungen.nachricht import adresse, ohne_steuerzeichen, nachricht_bauen
 from tests.benachrichtigungen.rfc_pruefung import verstoesse
 from tests.benachrichtigungen.test_darstellung import beispielkontext
 
@@ -115,14 +115,14 @@ def test_betreff_und_namen_kommen_gefaltet_und_unveraendert_zurueck(text):
     roh = gebaut(betreff=text, name=text)
     assert verstoesse(roh) == []
     mail = message_from_bytes(roh, policy=policy.default)
-    assert mail["Subject"] == einzeilig(text)
+    assert mail["Subject"] == ohne_steuerzeichen(text)
     assert mail["Bcc"] is None
     (empfaenger,) = mail["To"].addresses
     assert empfaenger.addr_spec == "joerg.toebben@lkclp.example"
     if "=?" in roh_to(roh):
-        assert anzeigename(roh) == einzeilig(text)
+        assert anzeigename(roh) == ohne_steuerzeichen(text)
     else:  # in Anführung geschrieben
-        assert empfaenger.display_name == einzeilig(text)
+        assert empfaenger.display_name == ohne_steuerzeichen(text)
 
 
 def test_die_namen_der_organisation_liest_auch_pythons_parser_unveraendert():
