@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from prozess.eingaben import titel_pruefen
 from prozess.fehler import Eingabefehler
 from prozess.rollen import vergessen
 from prozess.tomldatei import toml_lesen
@@ -34,12 +35,15 @@ def email_pruefen(text: Any, wo: str) -> str:
 
 
 def zeile_pruefen(text: Any, wo: str, *, leer_erlaubt: bool = False) -> str:
-    """Ein einzeiliger Text (Name, Titel): Zeilenumbrüche würden Mail-Kopfzeilen aufbrechen."""
-    if not isinstance(text, str) or (not text.strip() and not leer_erlaubt):
-        raise Eingabefehler(f"{wo}: erwartet einen nicht leeren Text.")
-    if any(zeichen in text for zeichen in "\r\n\x00"):
-        raise Eingabefehler(f"{wo}: der Text darf keinen Zeilenumbruch enthalten.")
-    return text.strip()
+    """Ein einzeiliger Text (Name, Ort) der Datei, geprüft wie jede Eingabe (``prozess.eingaben``).
+
+    Zeilenumbrüche würden Mail-Kopfzeilen aufbrechen; die Länge ist die der Namensspalten.
+    """
+    if text is None:
+        raise Eingabefehler(f"{wo}: fehlt. Tragen Sie einen Text in Anführungszeichen ein.")
+    if not isinstance(text, str):
+        raise Eingabefehler(f"{wo}: erwartet einen Text in Anführungszeichen, nicht {text!r}.")
+    return titel_pruefen(text, f"{wo}: der Text", leer_erlaubt=leer_erlaubt)
 
 
 @dataclass

@@ -50,21 +50,22 @@ def test_geaenderte_datei_meldet_jede_aenderung(organisation, tmp_path):
         ])
 
 
-@pytest.mark.parametrize("ersetzen,meldung", [
-    ('email = "joerg.toebben@lkclp.example"', "[[person]] Nr. 2, email: »joerg.toebben(at)lkclp« ist keine gültige E-Mail-Adresse"),
-    ('rollen = ["bildungsbuero:bildungsmonitoring"]', "[[person]] Nr. 2, rollen: »stadtrat:mitglied« muss »gremium:rolle« sein"),
-    ('uhrzeit = "17:00"', "Gremium »bildungsbeirat«, sitzungen.uhrzeit: »17 Uhr« hat nicht die Form HH:MM"),
-    ('monate = [3, 9]', "Gremium »bildungsbeirat«, sitzungen.monate: erwartet eine ganze Zahl von 1 bis 12, nicht 13"),
-    ('name = "Anna Meyer"', "[[person]] Nr. 1, name: der Text darf keinen Zeilenumbruch enthalten"),
-])
-def test_ein_fehler_in_der_datei_nennt_die_stelle_und_schreibt_nichts(organisation, tmp_path, ersetzen, meldung):
-    falsch = {
-        'email = "joerg.toebben@lkclp.example"': 'email = "joerg.toebben(at)lkclp"',
-        'rollen = ["bildungsbuero:bildungsmonitoring"]': 'rollen = ["stadtrat:mitglied"]',
-        'uhrzeit = "17:00"': 'uhrzeit = "17 Uhr"',
-        'monate = [3, 9]': 'monate = [3, 13]',
-        'name = "Anna Meyer"': 'name = "Anna\\nMeyer"',
-    }[ersetzen]
+@pytest.mark.parametrize("ersetzen,falsch,meldung", [
+    ('email = "joerg.toebben@lkclp.example"', 'email = "joerg.toebben(at)lkclp"',
+     "[[person]] Nr. 2, email: »joerg.toebben(at)lkclp« ist keine gültige E-Mail-Adresse"),
+    ('rollen = ["bildungsbuero:bildungsmonitoring"]', 'rollen = ["stadtrat:mitglied"]',
+     "[[person]] Nr. 2, rollen: »stadtrat:mitglied« muss »gremium:rolle« sein"),
+    ('uhrzeit = "17:00"', 'uhrzeit = "17 Uhr"',
+     "Gremium »bildungsbeirat«, sitzungen.uhrzeit: »17 Uhr« hat nicht die Form HH:MM"),
+    ('monate = [3, 9]', 'monate = [3, 13]',
+     "Gremium »bildungsbeirat«, sitzungen.monate: erwartet eine ganze Zahl von 1 bis 12, nicht 13"),
+    ('name = "Anna Meyer"', 'name = "Anna\\nMeyer"',
+     "[[person]] Nr. 1, name: der Text enthält einen Zeilenumbruch; er muss eine Zeile sein"),
+    ('name = "Anna Meyer"', f'name = "{"A" * 201}"',
+     "[[person]] Nr. 1, name: der Text ist 201 Zeichen lang, erlaubt sind höchstens 200"),
+], ids=["email", "rolle", "uhrzeit", "monat", "zeilenumbruch", "zu_lang"])
+def test_ein_fehler_in_der_datei_nennt_die_stelle_und_schreibt_nichts(organisation, tmp_path, ersetzen, falsch,
+                                                                     meldung):
     datei = tmp_path / "org.toml"
     datei.write_text(ORGANISATION.read_text(encoding="utf-8").replace(ersetzen, falsch, 1), encoding="utf-8")
     with organisation.db_session() as s:
