@@ -25,6 +25,8 @@ class MassnahmeZeile:
     status_bezeichnung: str
     frist: date | None
     verantwortlich: str | None
+    # Die Stelle (Organisation) der zuständigen Person: was ein Bericht nach außen nennt.
+    verantwortlich_stelle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,14 @@ class Zielknoten:
 
 def _massnahmen(arbeit: Arbeit, feld_id: int, grenze: int | None = None, versatz: int = 0):
     abfrage = (select(Massnahme.id, Massnahme.titel, Massnahme.status, Massnahme.frist, Person.name,
-                      Massnahme.arbeitspaket_id)
+                      Massnahme.arbeitspaket_id, Person.organisation)
                .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
                .where(Massnahme.handlungsfeld_id == feld_id).order_by(Massnahme.id))
     return arbeit.db.execute(begrenzen(abfrage, grenze, versatz)).all()
 
 
-def _zeile(i, t, s, f, p) -> MassnahmeZeile:
-    return MassnahmeZeile(i, t, s, MASSNAHME_STATUS_BEZEICHNUNG.get(s, s), f, p)
+def _zeile(i, t, s, f, p, stelle=None) -> MassnahmeZeile:
+    return MassnahmeZeile(i, t, s, MASSNAHME_STATUS_BEZEICHNUNG.get(s, s), f, p, stelle)
 
 
 def massnahmen_liste(arbeit: Arbeit, feld_id: int, *, grenze: int | None = STANDARD_GRENZE,
@@ -56,7 +58,7 @@ def massnahmen_liste(arbeit: Arbeit, feld_id: int, *, grenze: int | None = STAND
     feld_laden(arbeit.db, feld_id)
     gesamt = arbeit.db.execute(select(func.count()).select_from(Massnahme)
                                .where(Massnahme.handlungsfeld_id == feld_id)).scalar_one()
-    return Seite([_zeile(i, t, s, f, p) for i, t, s, f, p, _ in _massnahmen(arbeit, feld_id, grenze, versatz)],
+    return Seite([_zeile(i, t, s, f, p, o) for i, t, s, f, p, _, o in _massnahmen(arbeit, feld_id, grenze, versatz)],
                  gesamt, versatz)
 
 
@@ -69,8 +71,8 @@ def zielbaum(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
     for ziel in ziele:
         kinder.setdefault(ziel.ueber_id, []).append(ziel)
     je_paket: dict[int, list[MassnahmeZeile]] = {}
-    for i, t, s, f, p, paket in _massnahmen(arbeit, feld_id):
-        je_paket.setdefault(paket, []).append(_zeile(i, t, s, f, p))
+    for i, t, s, f, p, paket, o in _massnahmen(arbeit, feld_id):
+        je_paket.setdefault(paket, []).append(_zeile(i, t, s, f, p, o))
     ergebnis: list[Zielknoten] = []
 
     def besuchen(ziel, tiefe: int) -> None:
