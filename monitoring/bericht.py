@@ -252,16 +252,24 @@ def _grundzahl_text(zahl: float | None, wert) -> str:
 
 
 def _zeitreihen_tabelle(sichten: list[Sicht], beschriftung: str) -> Tabelle:
+    """Zeiträume untereinander, Gebiete nebeneinander; bei Anteilen nach dem ersten Gebiet sein Zähler und Nenner."""
     zeitraeume = sorted({w.zeitraum for s in sichten for w in s.werte})
     namen = [s.werte[0].gebiet_name for s in sichten]
+    anteil = sichten[0].kennzahl.art == "anteil"
+    spalten = ["Zeitraum", namen[0]]
+    if anteil:
+        spalten += [f"Zähler ({namen[0]})", f"Nenner ({namen[0]})"]
     zeilen = []
     for t in zeitraeume:
         zellen = []
-        for s in sichten:
+        for i, s in enumerate(sichten):
             wert = next((w for w in s.werte if w.zeitraum == t), None)
             zellen.append(_zelle(wert) if wert is not None else FEHLT)
+            if i == 0 and anteil:
+                zellen += ([_grundzahl_text(wert.zaehler, wert), _grundzahl_text(wert.nenner, wert)]
+                           if wert is not None else [FEHLT, FEHLT])
         zeilen.append((t, zellen))
-    return Tabelle(beschriftung, ["Zeitraum", *namen], zeilen)
+    return Tabelle(beschriftung, spalten + namen[1:], zeilen)
 
 
 def _vergleichs_tabelle(sicht: Sicht, beschriftung: str, kopf: str) -> Tabelle:
@@ -626,6 +634,9 @@ def bericht_schreiben(arbeit, art: str, ziel: str | Path, *, feld_id: int | None
     inhalt = bericht_erstellen(arbeit, art, feld_id=feld_id, ags=ags, vergleich_kreise=vergleich_kreise)
     html = html_darstellen(inhalt)
     verzeichnis = Path(ziel)
+    if verzeichnis.exists() and not verzeichnis.is_dir():
+        raise Eingabefehler(f"{verzeichnis} ist eine Datei, kein Verzeichnis. Wählen Sie mit --ziel ein Verzeichnis "
+                            "(es wird angelegt, wenn es fehlt).")
     try:
         verzeichnis.mkdir(parents=True, exist_ok=True)
         html_pfad = verzeichnis / f"{inhalt.dateiname}.html"

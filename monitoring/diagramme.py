@@ -245,7 +245,7 @@ def balken_zeichnen(sicht: Sicht, *, titel: str | None = None, hervorheben: str 
     quelle = quelle_text([sicht])
     werte = sicht.werte
     with matplotlib.rc_context(_RC):
-        figur = _figur(1.4 + 0.32 * max(len(werte), 1))
+        figur = _figur(2.3 + 0.32 * max(len(werte), 1))  # Titel, Bezug und Quelle brauchen ihren Platz
         achse = figur.add_subplot()
         positionen = list(range(len(werte)))
         laengen = [_zahl(w) for w in werte]
