@@ -246,6 +246,21 @@ class Demo:
         self.schritt(fid, "abschliessen", ANNA)
 
 
+def bildungsbericht_schreiben(demo: Demo, verzeichnis: Path) -> None:
+    """Der Bildungsbericht zum Feld »Schulabsentismus« als HTML und PDF neben dem Maildir.
+
+    Geht auch ohne Kennzahlen (dann sagt der Bericht das); fehlen WeasyPrints
+    Systembibliotheken, bleibt es beim HTML und die Demo sagt, wie man sie installiert.
+    """
+    from monitoring.bericht import bericht_schreiben
+
+    with demo.umgebung.lesen() as a:
+        dateien = bericht_schreiben(a, "feld", verzeichnis / "berichte", feld_id=1)
+    demo.ausgabe(f"\nBildungsbericht: {dateien.html}" + (f" und {dateien.pdf.name}" if dateien.pdf else ""))
+    if dateien.pdf_fehlt:
+        demo.ausgabe(dateien.pdf_fehlt)
+
+
 def demo_ausfuehren(verzeichnis: str | Path, ausgabe: Callable[[str], None] = print) -> Path:
     """Legt ``verzeichnis`` neu an und spielt die Demo hinein; gibt das Verzeichnis zurück."""
     verzeichnis = Path(verzeichnis).resolve()
@@ -263,6 +278,7 @@ def demo_ausfuehren(verzeichnis: str | Path, ausgabe: Callable[[str], None] = pr
     ausgabe("Demo: Handlungsfeld »Schulabsentismus« im Landkreis Cloppenburg (simulierte Uhr)\n")
     try:
         demo.ablauf()
+        bildungsbericht_schreiben(demo, verzeichnis)
     finally:
         demo.umgebung.schliessen()
     maildir = verzeichnis / "maildir"

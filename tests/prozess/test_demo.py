@@ -37,6 +37,19 @@ def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(demo_lauf):
     assert {"daten_nachfordern", "zurueckstellen", "wiederaufnehmen", "massnahmen_beschliessen"} <= set(schritte)
 
 
+def test_die_demo_schreibt_den_bildungsbericht_als_html_und_pdf_neben_das_maildir(demo_lauf):
+    from pypdf import PdfReader
+
+    verzeichnis, zeilen = demo_lauf
+    html = verzeichnis / "berichte" / "bildungsbericht-feld-1.html"
+    pdf = html.with_suffix(".pdf")
+    assert (verzeichnis / "maildir").is_dir() and html.exists() and pdf.exists()
+    assert any(z.strip() == f"Bildungsbericht: {html} und {pdf.name}" for z in zeilen)
+    text = " ".join(" ".join(s.extract_text() for s in PdfReader(pdf).pages).split())
+    assert "Bildungsbericht: Schulabsentismus" in text
+    assert "Stand: abgeschlossen" in text and "Maßnahmen: 2 von 2 erledigt (100 %)" in text
+
+
 def test_die_demo_leert_kein_fremdes_verzeichnis(tmp_path):
     (tmp_path / "wichtig.txt").write_text("bitte nicht löschen")
     with pytest.raises(Eingabefehler, match="stammt nicht von einer Demo"):
