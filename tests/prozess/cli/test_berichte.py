@@ -76,3 +76,14 @@ def test_die_hilfe_nennt_die_exit_codes(db):
     ergebnis = bb("bericht", "feld", "--help", db=db)
     assert "3 HTML geschrieben, PDF nicht" in ergebnis.stdout
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in ergebnis.stdout
+
+
+def test_die_cli_laedt_matplotlib_und_weasyprint_erst_wenn_ein_bericht_entsteht():
+    code = (
+        "import sys\n"
+        "from prozess.cli import hauptbefehl\n"
+        "try:\n    hauptbefehl(['bericht', 'feld', '--help'], prog_name='bildungsbuero')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('matplotlib', 'weasyprint', 'numpy', 'monitoring.bericht') if m in sys.modules))\n"
+    )
+    ausgabe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert ausgabe.strip().splitlines()[-1] == "[]"
