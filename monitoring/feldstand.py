@@ -187,6 +187,14 @@ def _damals_neuester(verbindung, definition: katalog.Definition, gebiet: str, se
     ).scalar()
 
 
+def _gebietsname(verbindung, gebiet: str) -> str:
+    from sqlalchemy import select
+
+    from modelle.kennzahlen import Gebiet
+
+    return verbindung.execute(select(Gebiet.name).where(Gebiet.schluessel == gebiet)).scalar() or gebiet
+
+
 def kennzahlstand(arbeit, kennzahl: str, gebiet: str, *, seit: datetime | None = None,
                   land: str | None = None) -> Kennzahlstand:
     """Der Stand einer Kennzahl für ``gebiet`` (mit ``land`` zum Vergleich); siehe Moduldokumentation."""
@@ -194,7 +202,7 @@ def kennzahlstand(arbeit, kennzahl: str, gebiet: str, *, seit: datetime | None =
 
     definition = katalog.KATALOG[kennzahl]
     reihe = zeitreihe(arbeit, kennzahl, gebiet)
-    name = reihe.werte[0].gebiet_name if reihe.werte else gebiet
+    name = reihe.werte[0].gebiet_name if reihe.werte else _gebietsname(verbindung_von(arbeit), gebiet)
     vorhanden = [w for w in reihe.werte if _hat_wert(w)]
     if not vorhanden:
         return Kennzahlstand(reihe.kennzahl, reihe.bezug, gebiet, name, None)
@@ -255,3 +263,41 @@ def feldstaende(arbeit, feld_ids: list[int], *, seit: datetime | None = None) ->
     mit = sorted(set(verbindung_von(arbeit).execute(
         select(HK.handlungsfeld_id).where(HK.handlungsfeld_id.in_(feld_ids)).distinct()).scalars()))
     return {fid: feldstand(arbeit, fid, seit=seit) for fid in mit}
+
+
+def kennzeichen_text(wert: Wert | None) -> str:
+    """``7,8 % (vorläufige Zahl)``: der Text eines Werts mit seinen Qualitätskennzeichen ausgeschrieben."""
+    from monitoring.werte import KENNZEICHEN
+
+    if wert is None:
+        return ""
+    kennzeichen = wert.kennzeichen or ""
+    teile = [KENNZEICHEN["()"]] if "()" in kennzeichen else []
+    teile += [KENNZEICHEN[b] for b in kennzeichen.replace("()", "") if b in KENNZEICHEN]
+    return wert.text + (f" ({', '.join(teile)})" if teile else "")
+
+
+def als_kontext(k: Kennzahlstand, zeitzone=None) -> dict:
+    """Ein Kennzahlstand als schlichte Texte für Vorlagen (Statusbericht, Einladung, Webseite).
+
+    ``wert`` und ``land_wert`` tragen die Qualitätskennzeichen ausgeschrieben (``(vorläufige Zahl)``).
+    """
+    importiert = k.importiert_am
+    if importiert is not None and zeitzone is not None:
+        importiert = importiert.astimezone(zeitzone)
+    return {
+        "schluessel": k.kennzahl.schluessel,
+        "name": k.kennzahl.name,
+        "bezug": k.bezug,
+        "gebiet": k.gebiet_name,
+        "zeitraum": k.aktuell.zeitraum if k.aktuell else "",
+        "wert": kennzeichen_text(k.aktuell),
+        "verborgen": bool(k.aktuell and k.aktuell.verborgen),
+        "land": k.land.gebiet_name if k.land else "",
+        "land_wert": kennzeichen_text(k.land),
+        "trend": k.trend,
+        "vergleich": k.vergleich_text,
+        "quelle": k.quellen_text,
+        "stand": k.stand,
+        "importiert": f"{importiert:%d.%m.%Y}" if importiert else "",
+    }
