@@ -59,7 +59,7 @@ def daten_import(datei, format_, kennzahl):
     Ein Fehler nennt Datei, Zeile und Spalte; dann wird nichts geschrieben. Auf einem Terminal
     zeigt ein Balken den Fortschritt langer Dateien.
 
-    Beispiel: bildungsbuero daten import tests/monitoring/daten/21111-02-06-4_flat.csv
+    Beispiel: bildungsbuero daten import monitoring/demodaten/21111_abgaenger_landkreis_cloppenburg.csv
     """
     from monitoring.importieren import kennzahlen_importieren
 
@@ -152,7 +152,7 @@ def daten_zeitreihe(kennzahl, gebiet, merkmal):
 def daten_vergleich(kennzahl, zeitraum, gebiete, merkmal):
     """Eine Kennzahl in einem Zeitraum für mehrere Gebiete, z. B. Kreis, Land, Deutschland, Nachbarkreise.
 
-    Beispiel: bildungsbuero daten vergleich abgaenger_ohne_abschluss_anteil_abgaenger 2022/23 03453 03 DG
+    Beispiel: bildungsbuero daten vergleich abgaenger_ohne_abschluss_anteil_abgaenger 2024/25 03453 03
     """
     from monitoring.vergleiche import vergleich
 
