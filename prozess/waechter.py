@@ -132,12 +132,12 @@ def kennzahlen_aktuell(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) 
     from datetime import timezone
 
     from monitoring.feldstand import feldstand
-    from prozess.einstellungen import laden
+    from prozess.einstellungen import KENNZAHLEN_HOECHSTALTER
 
-    einstellungen = kontext.einstellungen or laden(umgebung={})
-    jetzt = kontext.jetzt or datetime.now(timezone.utc)
-    hoechstalter = einstellungen.kennzahlen_hoechstalter_tage
-    heute = jetzt.astimezone(einstellungen.zeitzone).date()
+    # Ohne Arbeitseinheit (eine Ansicht ohne Uhr): die Uhr des Rechners, der Standardwert, UTC.
+    e = kontext.einstellungen
+    hoechstalter = e.wert(KENNZAHLEN_HOECHSTALTER) if e else KENNZAHLEN_HOECHSTALTER.standard
+    heute = (kontext.jetzt or datetime.now(timezone.utc)).astimezone(e.zeitzone if e else timezone.utc).date()
     stand = feldstand(_sql(db), feld.id)
     if stand.gebiet is None:
         return ["Es ist kein Landkreis als Gebiet eingetragen; laden Sie die Organisationsdatei mit "
@@ -148,6 +148,10 @@ def kennzahlen_aktuell(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) 
         if not k.hat_wert:
             gruende.append(f"Für die Kennzahl {name} liegt für {k.gebiet_name} noch kein Wert vor. Importieren "
                            "Sie ihn mit »bildungsbuero daten import DATEI«.")
+        elif k.aktuell.zahl is None and not k.aktuell.verborgen:
+            gruende.append(f"Der neueste Wert der Kennzahl {name} für {k.gebiet_name} ({k.aktuell.zeitraum}) ist keine "
+                           f"Zahl, sondern »{k.aktuell.text}« (ein Zeichen der Statistik). Importieren Sie eine Datei "
+                           "mit dem Wert mit »bildungsbuero daten import DATEI«.")
         elif k.zeitraum_ende is not None and (heute - k.zeitraum_ende).days > hoechstalter:
             alter = (heute - k.zeitraum_ende).days
             gruende.append(f"Der neueste Wert der Kennzahl {name} für {k.gebiet_name} stammt aus {k.aktuell.zeitraum} "

@@ -301,3 +301,17 @@ def test_zeige_nennt_was_an_den_kennzahlen_fehlt(s, einstellungen, uhr):
     ansicht = tun(s, uhr.jetzt, handlungsfeld_ansicht, feld_id)
     (daten,) = [m for m in ansicht.schritte if m.name == "daten_zusammenstellen"]
     assert len(daten.gruende) == 1 and "abgaenger_ohne_abschluss_anteil_abgaenger" in daten.gruende[0]
+
+
+def test_ein_zeichen_der_statistik_ist_kein_aktueller_wert(s, einstellungen, uhr, tmp_path):
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "schulabsentismus_anteil")
+    pfad = tmp_path / "spaeter.csv"
+    pfad.write_text("gebiet;zeitraum;kennzahl;wert\n03453;2025/26-1;schueler_allgemeinbildend;1861\n"
+                    "03453;2025/26-1;schueler_erhebliche_fehlzeiten;...\n", encoding="utf-8")
+    tun(s, uhr.jetzt, kennzahlen_importieren, pfad)
+    with pytest.raises(SchrittNichtMoeglich, match=r"\(2025/26-1\) ist keine Zahl, sondern »\.\.\.«"):
+        schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING)
