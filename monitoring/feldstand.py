@@ -208,7 +208,7 @@ def kennzahlstand(arbeit, kennzahl: str, gebiet: str, *, seit: datetime | None =
         return Kennzahlstand(reihe.kennzahl, reihe.bezug, gebiet, name, None)
     neu = vorhanden[-1]
     gebiete = [gebiet]
-    if land is not None and ebene_passt(definition, "land"):
+    if land is not None and "land" in definition.ebenen:
         gebiete.append(land)
     try:
         jetzt_sicht = vergleich(arbeit, kennzahl, neu.zeitraum, gebiete)
@@ -225,10 +225,6 @@ def kennzahlstand(arbeit, kennzahl: str, gebiet: str, *, seit: datetime | None =
     trend, trend_text = _trend(definition, neu, vorher)
     return Kennzahlstand(jetzt_sicht.kennzahl, jetzt_sicht.bezug, gebiet, name, jetzt_sicht.werte[0], land_wert,
                          vorher, bezug, trend, trend_text, jetzt_sicht.quellen, zeitraum_ende(neu.zeitraum))
-
-
-def ebene_passt(definition: katalog.Definition, ebene: str) -> bool:
-    return ebene in definition.ebenen
 
 
 def feldstand(arbeit, feld_id: int, *, seit: datetime | None = None, gebiet: str | None = None) -> Feldstand:

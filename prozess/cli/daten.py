@@ -46,7 +46,7 @@ class _Fortschritt:
 
 
 @daten.command("import")
-@click.argument("datei", type=click.Path(dir_okay=False))
+@click.argument("datei", type=click.Path())
 @click.option("--format", "format_", type=click.Choice(["ffcsv", "tabelle", "lang"]), default=None,
               help="Format der Datei; sonst erkannt: ffcsv (GENESIS-Flatfile), tabelle (Tabellen-CSV der Ämter), "
                    "lang (gebiet;zeitraum;kennzahl;wert).")
@@ -96,7 +96,7 @@ def daten_kennzahlen():
 
 def _sicht_ausgeben(sicht, spalte: str) -> None:
     """Eine Zeitreihe oder einen Vergleich: Kennzahl, Bezugsgröße, je Zahl eine Zeile, Quellen, Legende."""
-    from monitoring.darstellung import VERBORGEN
+    from monitoring.darstellung import VERBORGEN, zahl_text
     from prozess.zeit import zeitpunkt_de
 
     k = sicht.kennzahl
@@ -110,8 +110,6 @@ def _sicht_ausgeben(sicht, spalte: str) -> None:
         if w.kennzeichen:
             zusatz.append(f"Kennzeichen {w.kennzeichen}")
         if k.art == "anteil" and w.zaehler is not None and w.nenner is not None:
-            from monitoring.darstellung import zahl_text
-
             zusatz.append(f"{zahl_text(w.zaehler)} von {zahl_text(w.nenner)}")
         click.echo(f"  {getattr(w, spalte):<{breite}}  {w.text:>10}" + (f"   ({'; '.join(zusatz)})" if zusatz else ""))
     if not sicht.werte:
