@@ -2,7 +2,9 @@
 
 Alles läuft über dieselben Bibliotheksfunktionen wie die CLI, auf einer frischen
 SQLite-Datei im Demo-Verzeichnis, und wird als deutsche Zeitleiste ausgegeben. Auch zwei
-abgewiesene Schritte gehören dazu: so sieht eine Nutzerin, was ein Wächter sagt.
+abgewiesene Schritte gehören dazu: so sieht eine Nutzerin, was ein Wächter sagt. Das Feld
+stützt sich auf zwei Kennzahlen; ihre Werte kommen aus einem kleinen Datensatz im Paket
+(``DEMODATEN``), der importiert wird, bevor die Daten als zusammengestellt gelten.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from zoneinfo import ZoneInfo
 from prozess.fehler import Eingabefehler, SchrittNichtMoeglich
 
 ORGANISATION = Path(__file__).resolve().parent.parent / "organisationen" / "landkreis-cloppenburg.toml"
+# Ein kleiner Datensatz im Paket monitoring (package-data): Abgänger ohne Abschluss als
+# GENESIS-Flatfile (Land, Kreis, 13 Gemeinden, vier Schuljahre) und Schulabsentismus aus der
+# Erhebung des Schulamts (Kreis und Schulen, fünf Halbjahre) als lange CSV.
+DEMODATEN = Path(__file__).resolve().parent.parent / "monitoring" / "demodaten"
+DEMODATEIEN = ("21111_abgaenger_landkreis_cloppenburg.csv", "schulamt_schulabsentismus.csv")
+# Im März liefert das Schulamt das nächste Halbjahr nach (vorläufig): der Statusbericht zeigt den Trend.
+NACHLIEFERUNG = "schulamt_schulabsentismus_2026-27-1.csv"
+KENNZAHLEN = ("schulabsentismus_anteil", "abgaenger_ohne_abschluss_anteil_abgaenger")
 BERLIN = ZoneInfo("Europe/Berlin")
 MARKE = ".bildungsbuero-demo"
 
@@ -143,8 +153,20 @@ class Demo:
         ):
             self.ausgabe(f"{'':<22}   → Aufgabe an {person.name}: {aufgabe.titel} (Frist {datum_de(aufgabe.frist)})")
 
+    def importieren(self, datei: str) -> None:
+        """Wie »bildungsbuero daten import«: eine Datei aus dem Demodatensatz, ganz oder gar nicht."""
+        from monitoring.importieren import kennzahlen_importieren
+
+        with self.umgebung.arbeit() as a:
+            bericht = kennzahlen_importieren(a, DEMODATEN / datei)
+        self.sagen(f"Jörg Többen: daten import {datei}")
+        for satz in bericht.zusammenfassung()[1:]:
+            self.ausgabe(f"{'':<22}   {satz}")
+
     def ablauf(self) -> None:
         from prozess import organisation as org
+        from monitoring.feldstand import feldstand
+        from monitoring.verknuepfung import kennzahl_verknuepfen
         from prozess.handlungsfelder import datengrundlage_anlegen, handlungsfeld_anlegen
         from sqlmodel import select
 
@@ -169,14 +191,23 @@ class Demo:
             self.neue_aufgaben(s, self.uhr.jetzt)
         self.takt()
 
+        with u.arbeit() as a:
+            for kennzahl in KENNZAHLEN:
+                kennzahl_verknuepfen(a, fid, kennzahl)
+        self.sagen(f"Jörg Többen: Kennzahlen verknüpft ({', '.join(KENNZAHLEN)})")
+
         self.spaeter(days=7)
         self.abgewiesen(fid, "daten_zusammenstellen", JOERG)
 
         self.spaeter(days=3)
-        with u.arbeit() as a:
-            datengrundlage_anlegen(a, fid, "Fehlzeitenquote nach Schule 2025/26 (aggregiert)", "Schulamt")
-            datengrundlage_anlegen(a, fid, "Abgänge ohne Abschluss 2021–2026", "Landesamt für Statistik")
-        self.sagen("Jörg Többen: zwei Datengrundlagen erfasst")
+        for datei in DEMODATEIEN:
+            self.importieren(datei)
+        with u.lesen() as a:
+            stand = feldstand(a, fid)
+        for k in stand.kennzahlen:
+            land = f" (Land {k.land.gebiet_name}: {k.land.text})" if k.land else ""
+            self.ausgabe(f"{'':<22}   {k.kennzahl.name}: {k.gebiet_name} {k.aktuell.zeitraum} {k.aktuell.text}{land}; "
+                         f"{k.trend} {k.vergleich_text}")
         self.schritt(fid, "daten_zusammenstellen", JOERG)
 
         self.spaeter(days=5)
@@ -191,6 +222,11 @@ class Demo:
         with u.arbeit() as a:
             datengrundlage_anlegen(a, fid, "Fehlzeiten nach Schulform und Jahrgang", "Schulamt")
         self.sagen("Jörg Többen: Datengrundlage nach Schulform ergänzt")
+        self.importieren(NACHLIEFERUNG)
+        with u.lesen() as a:
+            k = next(k for k in feldstand(a, fid).kennzahlen if k.kennzahl.schluessel == "schulabsentismus_anteil")
+        self.ausgabe(f"{'':<22}   {k.kennzahl.name}: {k.gebiet_name} {k.aktuell.zeitraum} {k.aktuell.text}; "
+                     f"{k.trend} {k.vergleich_text}")
         self.schritt(fid, "daten_zusammenstellen", JOERG)
         self.spaeter(days=2)
         self.schritt(fid, "zur_pruefung_vorlegen", ANNA)

@@ -99,7 +99,7 @@ def einladungen_versenden(arbeit: Arbeit) -> Einladungsbericht:
             bericht.zu_spaet.append(sitzung.id)
             log.warning("Sitzung %s (%s): Ladungsfrist von %s Tagen unterschritten", sitzung.id, gremium.kuerzel,
                         gremium.ladungsfrist_tage)
-        mails += _mails_fuer_sitzung(db, sitzung, gremium, grund, jetzt, e, domain, zu_spaet, erstmals)
+        mails += _mails_fuer_sitzung(db, sitzung, gremium, grund, jetzt, e, domain, zu_spaet, erstmals, arbeit)
         bericht.sitzungen.append(sitzung.id)
     vormerken(arbeit.verbindung(), mails, jetzt, domain)
     bericht.mails = len(mails)
@@ -119,8 +119,28 @@ def _beanspruchen(arbeit: Arbeit, sitzung: Sitzung) -> bool:
     return geaendert == 1
 
 
+def kennzahlen_der_tagesordnung(arbeit: Arbeit, tops) -> list[dict]:
+    """Die Anlage der Einladung: je Tagesordnungspunkt mit einem Feld, das Kennzahlen verknüpft hat,
+    deren Stand (``monitoring.feldstand``: geheimgehalten, mit Bezugsgröße, Trend und Quelle).
+
+    Die Zahlen stehen im Kontext der Mail, also so, wie sie beim Einladen galten.
+    """
+    from monitoring.feldstand import als_kontext, feldstaende
+
+    felder = [t for t in tops if t.handlungsfeld_id is not None]
+    staende = feldstaende(arbeit, sorted({t.handlungsfeld_id for t in felder}))
+    anlage, gesehen = [], set()
+    for top in felder:
+        if top.handlungsfeld_id in staende and top.handlungsfeld_id not in gesehen:
+            gesehen.add(top.handlungsfeld_id)
+            kennzahlen = [als_kontext(k, arbeit.einstellungen.zeitzone) for k in staende[top.handlungsfeld_id].kennzahlen]
+            anlage.append({"top": top.nummer, "titel": top.titel, "kennzahlen": kennzahlen,
+                           "verborgen": any(k["verborgen"] for k in kennzahlen)})
+    return anlage
+
+
 def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jetzt: datetime,
-                        e: Einstellungen, domain: str, zu_spaet: bool, erstmals: bool) -> list[Mail]:
+                        e: Einstellungen, domain: str, zu_spaet: bool, erstmals: bool, arbeit: Arbeit) -> list[Mail]:
     abgesagt = sitzung.status == "abgesagt"
     tops = [] if abgesagt else tagesordnung_festschreiben(db, sitzung)
     empfaenger = mitglieder(db, gremium.id)
@@ -143,6 +163,7 @@ def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jet
         "sitzung": _sitzungskontext(sitzung, gremium, e, aktualisiert=not erstmals),
         "tagesordnung": [{"nummer": t.nummer, "titel": t.titel, "beschreibung": t.beschreibung} for t in tops],
         "ladungsfrist_unterschritten": zu_spaet,
+        "kennzahlen": kennzahlen_der_tagesordnung(arbeit, tops),
     }
     return [
         Mail(schluessel(art, p.id, f"sitzung{sitzung.id}", f"seq{sitzung.sequenz}"), art, art,

@@ -253,6 +253,16 @@ FRIST_DATEN_ZUSAMMENSTELLEN = Einstellung(
     "zusammenzustellen (Zustand `definiert`).",
 )
 
+# Der Wächter kennzahlen_aktuell (prozess.waechter) verweist auf sie.
+KENNZAHLEN_HOECHSTALTER = Einstellung(
+    "kennzahlen_hoechstalter_tage",
+    _ganzzahl(30, 3650, "Tage"),
+    730,
+    "So alt darf der neueste Wert jeder mit einem Handlungsfeld verknüpften Kennzahl höchstens "
+    "sein (gezählt ab dem Ende seines Bezugszeitraums, z. B. 31.07. nach einem Schuljahr), "
+    "damit der Schritt daten_zusammenstellen gelingt.",
+)
+
 FRIST_PRUEFUNG_VORLEGEN = Einstellung(
     "frist_pruefung_vorlegen_tage",
     _tage,
@@ -350,6 +360,7 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung("geheimhaltung_schwelle", _ganzzahl(2, 100), 3,
                 "Anzahlen über null und unter dieser Schwelle werden in jeder Ausgabe des Monitorings "
                 "unterdrückt (dazu sekundär, wo eine Summe sie verriete); mindestens 2."),
+    KENNZAHLEN_HOECHSTALTER,
     Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,
                 "Vorübergehende Fehler (4xx, Verbindungsabbruch) werden mit wachsendem Abstand "
                 "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),

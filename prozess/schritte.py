@@ -83,14 +83,16 @@ def _gruende(
     return gruende
 
 
-def schritte_bewerten(db: Session, feld, person_id: int | None = None) -> list[Bewertung]:
+def schritte_bewerten(db: Session, feld, person_id: int | None = None, arbeit: Arbeit | None = None) -> list[Bewertung]:
     """Alle im Zustand vorgesehenen Schritte mit den Gründen, die (noch) dagegen sprechen.
 
     Ohne ``person_id`` werden Rollen nicht geprüft (die Antwort gilt für die richtige Rolle).
+    ``arbeit`` liefert Uhr und Einstellungen für Wächter, die nach dem Alter fragen.
     """
     rollen = rollen_der_person(db, person_id) if person_id is not None else None
     return [
-        Bewertung(schritt, _gruende(db, feld, schritt, rollen, Pruefkontext()))
+        Bewertung(schritt, _gruende(db, feld, schritt, rollen, Pruefkontext(
+            jetzt=arbeit.jetzt if arbeit else None, einstellungen=arbeit.einstellungen if arbeit else None)))
         for schritt in schritte_im_zustand(feld.zustand)
     ]
 
@@ -193,7 +195,7 @@ def schritt_ausfuehren(
         )
     if beschluss_id is not None:
         _beschluss_pruefen(db, beschluss_id, feld_id)
-    kontext = Pruefkontext(beschluss_id=beschluss_id)
+    kontext = Pruefkontext(beschluss_id=beschluss_id, jetzt=jetzt, einstellungen=arbeit.einstellungen)
     gruende = _gruende(db, stand, schritt, rollen_der_person(db, person_id), kontext)
     if gruende:
         raise SchrittNichtMoeglich(

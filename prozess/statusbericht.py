@@ -1,7 +1,9 @@
 """Der Statusbericht an den Schulausschuss: automatisch, rechtzeitig, als Zeile aufbewahrt.
 
 Je Handlungsfeld: Zustand, Fortschritt der Maßnahmen, was sich seit dem letzten Bericht
-änderte, überfällige Aufgaben, fällige Entscheidungen; dazu die kommenden Sitzungen. Die
+änderte, überfällige Aufgaben, fällige Entscheidungen, die verknüpften Kennzahlen mit Trend
+seit dem letzten Bericht (``monitoring.feldstand``, geheimgehalten, mit Bezugsgröße und
+Quelle); dazu die kommenden Sitzungen. Die
 Zahlen kommen aus wenigen gruppierten Abfragen (nicht je Feld eine), damit ein Bericht über
 50 Felder mit je 20 Maßnahmen in Millisekunden steht (``bench/statusbericht.py``).
 
@@ -82,6 +84,10 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
         ueberfaellig[aufgabe.handlungsfeld_id].append(
             f"{aufgabe.titel} – {_stelle(person)}, Frist {datum_de(aufgabe.frist)} ({(tag - aufgabe.frist).days} Tage überfällig)")
 
+    # Kennzahlen der Felder, die welche verknüpft haben: geheimgehalten, mit Trend seit dem letzten Bericht.
+    from monitoring.feldstand import als_kontext, feldstaende
+
+    staende = feldstaende(arbeit, ids, seit=seit)
     eintraege = []
     for f in felder:
         gesamt, erledigt, verspaetet = massnahmen.get(f.id, (0, 0, 0))
@@ -97,6 +103,7 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
             "aenderungen": aenderungen.get(f.id, []),
             "ueberfaellig": ueberfaellig.get(f.id, []),
             "entscheidung": ZUSTAND_NACH_NAME[f.zustand].entscheidung,
+            "kennzahlen": [als_kontext(k, e.zeitzone) for k in staende[f.id].kennzahlen] if f.id in staende else [],
         })
     sitzungen = db.exec(
         select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
@@ -114,6 +121,7 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
             "ueberfaellige_aufgaben": sum(len(x["ueberfaellig"]) for x in eintraege),
         },
         "sitzungen": [f"{zeitpunkt_de(s.beginn, e.zeitzone)} – {g.name}, {s.ort}" for s, g in sitzungen],
+        "verborgen": any(k["verborgen"] for x in eintraege for k in x["kennzahlen"]),
     }
 
 

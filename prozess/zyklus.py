@@ -146,7 +146,7 @@ class Schritt:
 
 SCHRITTE: tuple[Schritt, ...] = (
     Schritt("daten_zusammenstellen", "Daten als zusammengestellt melden", ("definiert",),
-            "daten_zusammengestellt", (MONITORING,), ("datengrundlage_vorhanden",)),
+            "daten_zusammengestellt", (MONITORING,), ("datengrundlage_vorhanden", "kennzahlen_aktuell")),
     Schritt("zur_pruefung_vorlegen", "Der Steuerungsgruppe zur Prüfung vorlegen",
             ("daten_zusammengestellt",), "steuerungspruefung", (MANAGEMENT,)),
     Schritt("daten_nachfordern", "Weitere Daten anfordern", ("steuerungspruefung",),

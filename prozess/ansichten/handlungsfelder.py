@@ -112,7 +112,7 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
         schritte=[SchrittMoeglichkeit(b.schritt.name, b.schritt.bezeichnung,
                                       " oder ".join(ROLLE_BEZEICHNUNG.get(r, r) for r in b.schritt.rollen),
                                       b.schritt.begruendung_noetig, tuple(b.gruende))
-                  for b in schritte_bewerten(db, feld, person_id)],
+                  for b in schritte_bewerten(db, feld, person_id, arbeit)],
         verlauf=[Verlaufseintrag(z, s, ZUSTAND_BEZEICHNUNG.get(v) if v else None, ZUSTAND_BEZEICHNUNG[n], p, b or "")
                  for z, s, v, n, p, b in verlauf],
         offene_aufgaben=aufgaben_liste(arbeit, handlungsfeld_id=feld_id, grenze=None),

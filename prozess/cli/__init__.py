@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from prozess.cli import aufgaben, berichte, einrichtung, handlungsfelder, sitzungen, statusberichte, versand, web, ziele
+from prozess.cli import aufgaben, berichte, daten, einrichtung, handlungsfelder, sitzungen, statusberichte, versand, web, ziele
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,7 +34,7 @@ for _befehl in (
     einrichtung.init, einrichtung.einstellungen, einrichtung.organisation, einrichtung.person,
     handlungsfelder.handlungsfeld, handlungsfelder.datengrundlage, ziele.ziel, ziele.massnahme,
     aufgaben.aufgabe, versand.versand, versand.takt, sitzungen.sitzung, sitzungen.beschluss,
-    statusberichte.statusbericht, berichte.bericht, versand.dienst, web.web, einrichtung.demo,
+    statusberichte.statusbericht, daten.daten, berichte.bericht, versand.dienst, web.web, einrichtung.demo,
 ):
     hauptbefehl.add_command(_befehl)
 

@@ -15,7 +15,7 @@ def test_die_demo_fuehrt_schulabsentismus_bis_zum_abschluss(demo_lauf):
 
     verzeichnis, zeilen = demo_lauf
     text = "\n".join(zeilen)
-    assert "abgewiesen:" in text and "noch keine Datengrundlage erfasst" in text
+    assert "abgewiesen:" in text and "(schulabsentismus_anteil) liegt für Landkreis Cloppenburg noch kein Wert vor" in text
     assert "abschliessen – in Berichterstattung → abgeschlossen" in text
     engine = engine_erstellen(f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
     with orm_session(engine) as s:
@@ -55,3 +55,34 @@ def test_die_demo_leert_kein_fremdes_verzeichnis(tmp_path):
     with pytest.raises(Eingabefehler, match="stammt nicht von einer Demo"):
         demo_ausfuehren(tmp_path, lambda _: None)
     assert (tmp_path / "wichtig.txt").exists()
+
+
+def test_die_demo_importiert_kennzahlen_und_zeigt_sie_in_einladung_und_statusbericht(demo_lauf):
+    from email import message_from_bytes, policy
+
+    from modelle.datenbank import engine_erstellen, orm_session
+    from modelle.kennzahlen import Datenimport, HandlungsfeldKennzahl
+    from prozess.demo import DEMODATEN, DEMODATEIEN, KENNZAHLEN, NACHLIEFERUNG
+
+    verzeichnis, zeilen = demo_lauf
+    text = "\n".join(zeilen)
+    assert all((DEMODATEN / datei).is_file() for datei in DEMODATEIEN + (NACHLIEFERUNG,))
+    assert "daten import 21111_abgaenger_landkreis_cloppenburg.csv" in text
+    assert "Landkreis Cloppenburg 2024/25 7,8 % (Land Niedersachsen: 6,5 %)" in text
+    assert "2026/27-1 4,7 %; gestiegen" in text
+    engine = engine_erstellen(f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
+    with orm_session(engine) as s:
+        dateien = sorted(s.exec(select(Datenimport.dateiname)).all())
+        verknuepft = len(s.exec(select(HandlungsfeldKennzahl)).all())
+    engine.dispose()
+    assert dateien == sorted(DEMODATEIEN + (NACHLIEFERUNG,)) and verknuepft == len(KENNZAHLEN)
+
+    mails = [message_from_bytes(p.read_bytes(), policy=policy.default) for p in (verzeichnis / "maildir" / "new").iterdir()]
+    mai = next(m for m in mails if m["Subject"].startswith("Einladung: Steuerungsgruppe Bildung am Dienstag, 04.05.2027"))
+    inhalt = mai.get_body(("plain",)).get_content()
+    assert "Anlage: Kennzahlen zu den Handlungsfeldern der Tagesordnung" in inhalt
+    assert "Landkreis Cloppenburg 2026/27-1: 4,7 % (vorläufige Zahl)" in inhalt
+    april = next(m for m in mails if m["Subject"].startswith("Statusbericht des Bildungsbüros: 1 Handlungsfeld, Stand 02.04.2027"))
+    bericht = april.get_body(("plain",)).get_content()
+    assert "Trend: gestiegen, +0,5 Prozentpunkte gegenüber 2025/26-1 (Stand beim letzten Bericht: 4,3 %)" in bericht
+    assert "Anteil an: alle Schülerinnen und Schüler allgemeinbildender Schulen" in bericht

@@ -122,3 +122,38 @@ def test_eine_sitzung_innerhalb_der_ladungsfrist_wird_abgewiesen_oder_bewusst_ku
     bericht = tun(s, jetzt, einladungen_versenden)
     assert bericht.zu_spaet == [sitzung.id]
     assert all(z.kontext["ladungsfrist_unterschritten"] for z in einladungen(s))
+
+
+def test_die_einladung_der_steuerungsgruppe_haengt_die_kennzahlen_der_felder_auf_der_tagesordnung_an(
+        s, einstellungen, uhr, tmp_path):
+    from benachrichtigungen.darstellung import darstellen
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+
+    mit = feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")
+    ohne = feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")  # ohne Kennzahl: keine Anlage
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, mit, "schulabsentismus_anteil")
+    datei = tmp_path / "fehlzeiten.csv"
+    datei.write_text("gebiet;zeitraum;kennzahl;wert\n03453;2024/25-2;schueler_allgemeinbildend;1870\n"
+                     "03453;2024/25-2;schueler_erhebliche_fehlzeiten;75\n03453;2025/26-1;schueler_allgemeinbildend;40\n"
+                     "03453;2025/26-1;schueler_erhebliche_fehlzeiten;2\n", encoding="utf-8")
+    tun(s, uhr.jetzt, kennzahlen_importieren, datei)
+    tun(s, NEUJAHR, sitzungen_planen)
+    tun(s, datetime(2027, 1, 19, 11, tzinfo=BERLIN), einladungen_versenden)  # für den 2. Februar
+    zeile = next(z for z in einladungen(s) if z.kontext["sitzung"]["gremium"] == "Steuerungsgruppe Bildung")
+    (anlage,) = zeile.kontext["kennzahlen"]
+    assert (anlage["top"], anlage["titel"]) == (2, "Steuerungsprüfung: Schulabsentismus")
+    assert ohne != mit  # das zweite Feld steht auch auf der Tagesordnung, hat aber keine Kennzahl
+    (k,) = anlage["kennzahlen"]
+    assert (k["zeitraum"], k["wert"], k["verborgen"], k["trend"]) == ("2025/26-1", "•", True, "")  # 2 von 40
+    mail = darstellen(zeile.vorlage, zeile.kontext)
+    assert "Anlage: Kennzahlen zu den Handlungsfeldern der Tagesordnung" in mail.text
+    assert "Zu TOP 2 (Steuerungsprüfung: Schulabsentismus):" in mail.text
+    assert "Landkreis Cloppenburg 2025/26-1: •" in mail.text
+    assert "Anteil an: alle Schülerinnen und Schüler allgemeinbildender Schulen" in mail.text
+    assert "Quelle: " in mail.text and "fehlzeiten.csv" in mail.text
+    assert "• = verborgen" in mail.text and "• = verborgen" in mail.html
+    assert "Anlage: Kennzahlen" in mail.html and "<strong>•</strong>" in mail.html
+    # Vor dem Update vorgemerkte Einladungen (ohne Anlage im Kontext) lassen sich weiter darstellen.
+    alt = {k: v for k, v in zeile.kontext.items() if k != "kennzahlen"}
+    assert "Anlage: Kennzahlen" not in darstellen(zeile.vorlage, alt).text

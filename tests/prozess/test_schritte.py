@@ -247,3 +247,71 @@ def test_ein_zurueckgestelltes_feld_erinnert_nicht_und_nach_dem_wiederaufnehmen_
     schritt(s, einstellungen, uhr, feld_id, "wiederaufnehmen", MANAGEMENT)
     s.expire_all()
     assert s.exec(massnahmenaufgabe).one().naechste_erinnerung_am > uhr.jetzt
+
+
+def _fehlzeiten(tmp_path, zeitraum: str):
+    pfad = tmp_path / f"fehlzeiten_{zeitraum.replace('/', '-')}.csv"
+    pfad.write_text("gebiet;zeitraum;kennzahl;wert\n"
+                    f"03453;{zeitraum};schueler_allgemeinbildend;1861\n"
+                    f"03453;{zeitraum};schueler_erhebliche_fehlzeiten;56\n", encoding="utf-8")
+    return pfad
+
+
+def test_daten_zusammenstellen_verlangt_fuer_jede_verknuepfte_kennzahl_einen_wert(s, einstellungen, uhr, tmp_path):
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "schulabsentismus_anteil")
+    vorher = abbild(s)
+    with pytest.raises(SchrittNichtMoeglich) as fehler:
+        schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING)
+    assert "(schulabsentismus_anteil) liegt für Landkreis Cloppenburg noch kein Wert vor" in str(fehler.value)
+    assert "bildungsbuero daten import DATEI" in str(fehler.value)
+    assert "Datengrundlage" not in str(fehler.value)  # die verknüpfte Kennzahl ist die Datengrundlage
+    assert abbild(s) == vorher
+    tun(s, uhr.jetzt, kennzahlen_importieren, _fehlzeiten(tmp_path, "2025/26-1"))
+    assert schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING).nach_zustand \
+        == "daten_zusammengestellt"
+
+
+def test_ein_zu_alter_kennzahlwert_wird_mit_zeitraum_und_alter_abgewiesen(s, einstellungen, uhr, tmp_path):
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    tun(s, uhr.jetzt, datengrundlage_anlegen, feld_id, "Fehlzeiten", "Schulamt")
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "schulabsentismus_anteil")
+    tun(s, uhr.jetzt, kennzahlen_importieren, _fehlzeiten(tmp_path, "2022/23-1"))
+    # Der Schritt geschieht am 12.01.2027; das Halbjahr endete am 31.01.2023: 1442 Tage.
+    with pytest.raises(SchrittNichtMoeglich, match=r"stammt aus 2022/23-1 \(Ende 31\.01\.2023, 1442 Tage alt; erlaubt "
+                                                   r"sind höchstens 730 Tage, Einstellung kennzahlen_hoechstalter_tage\)"):
+        schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING)
+    s.info["test_einstellungen"] = einstellungen.mit(kennzahlen_hoechstalter_tage=1500)
+    assert schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING).nach_zustand \
+        == "daten_zusammengestellt"
+
+
+def test_zeige_nennt_was_an_den_kennzahlen_fehlt(s, einstellungen, uhr):
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+    from prozess.ansichten.handlungsfelder import handlungsfeld_ansicht
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "abgaenger_ohne_abschluss_anteil_abgaenger")
+    ansicht = tun(s, uhr.jetzt, handlungsfeld_ansicht, feld_id)
+    (daten,) = [m for m in ansicht.schritte if m.name == "daten_zusammenstellen"]
+    assert len(daten.gruende) == 1 and "abgaenger_ohne_abschluss_anteil_abgaenger" in daten.gruende[0]
+
+
+def test_ein_zeichen_der_statistik_ist_kein_aktueller_wert(s, einstellungen, uhr, tmp_path):
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "schulabsentismus_anteil")
+    pfad = tmp_path / "spaeter.csv"
+    pfad.write_text("gebiet;zeitraum;kennzahl;wert\n03453;2025/26-1;schueler_allgemeinbildend;1861\n"
+                    "03453;2025/26-1;schueler_erhebliche_fehlzeiten;...\n", encoding="utf-8")
+    tun(s, uhr.jetzt, kennzahlen_importieren, pfad)
+    with pytest.raises(SchrittNichtMoeglich, match=r"\(2025/26-1\) ist keine Zahl, sondern »\.\.\.«"):
+        schritt(s, einstellungen, uhr, feld_id, "daten_zusammenstellen", MONITORING)

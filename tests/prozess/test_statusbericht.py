@@ -95,3 +95,58 @@ def test_ohne_organisation_nennt_der_bericht_keine_person_sondern_sagt_dass_die_
     dargestellt = bericht_darstellen(daten, grundkontext(s), "Ausschuss für Schule und Bildung")
     for name in ("Thomas Ostendorf", "Hiltrud Schräder"):
         assert name not in dargestellt.text and name not in dargestellt.html
+
+
+def test_der_bericht_zeigt_die_kennzahlen_jedes_feldes_mit_trend_seit_dem_letzten_bericht(s, einstellungen, uhr, tmp_path):
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+    from prozess.grundkontext import grundkontext
+    from prozess.statusbericht import bericht_darstellen
+
+    def fehlzeiten(name: str, zeilen: str):
+        pfad = tmp_path / name
+        pfad.write_text("gebiet;zeitraum;kennzahl;wert\n" + zeilen, encoding="utf-8")
+        return pfad
+
+    feld_id = feld_im_zustand(s, einstellungen, uhr, "steuerungspruefung")
+    feld_anlegen(s, einstellungen, uhr, "Übergang Schule–Beruf")  # ohne Kennzahl
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "schulabsentismus_anteil")
+    tun(s, datetime(2027, 1, 20, 9, tzinfo=BERLIN), kennzahlen_importieren, fehlzeiten("a.csv",
+        "03453;2024/25-2;schueler_allgemeinbildend;1870\n03453;2024/25-2;schueler_erhebliche_fehlzeiten;75\n"
+        "03453;2025/26-1;schueler_allgemeinbildend;1861\n03453;2025/26-1;schueler_erhebliche_fehlzeiten;56\n"))
+    letzter_bericht = datetime(2027, 2, 4, 16, tzinfo=BERLIN)
+    tun(s, datetime(2027, 3, 20, 9, tzinfo=BERLIN), kennzahlen_importieren, fehlzeiten("b.csv",
+        "03453;2025/26-2;schueler_allgemeinbildend;1850\n03453;2025/26-2;schueler_erhebliche_fehlzeiten;74\n"))
+    daten = tun(s, datetime(2027, 4, 1, 8, tzinfo=BERLIN), bericht_daten, seit=letzter_bericht)
+    felder = {f["titel"]: f for f in daten["felder"]}
+    assert felder["Übergang Schule–Beruf"]["kennzahlen"] == []
+    (k,) = felder["Schulabsentismus"]["kennzahlen"]
+    # Neu seit dem letzten Bericht: 74 von 1.850 (4,0 %); damals neuester Stand: 56 von 1.861 (3,0 %).
+    assert (k["zeitraum"], k["wert"], k["trend"]) == ("2025/26-2", "4,0 %", "gestiegen")
+    assert k["vergleich"] == "+1,0 Prozentpunkte gegenüber 2025/26-1 (Stand beim letzten Bericht: 3,0 %)"
+    dargestellt = bericht_darstellen(daten, grundkontext(s), "Ausschuss für Schule und Bildung")
+    for teil in (dargestellt.text, dargestellt.html):
+        assert "Landkreis Cloppenburg 2025/26-2: " in teil or "Landkreis Cloppenburg 2025/26-2: <strong>" in teil
+        assert "Anteil an: alle Schülerinnen und Schüler allgemeinbildender Schulen" in teil
+        assert "Trend: gestiegen, +1,0 Prozentpunkte gegenüber 2025/26-1" in teil
+        assert "b.csv, importiert 20.03.2027" in teil
+    assert "• = verborgen" not in dargestellt.text
+
+
+def test_kleine_fallzahlen_erscheinen_im_bericht_nicht(s, einstellungen, uhr, tmp_path):
+    from monitoring.importieren import kennzahlen_importieren
+    from monitoring.verknuepfung import kennzahl_verknuepfen
+    from prozess.grundkontext import grundkontext
+    from prozess.statusbericht import bericht_darstellen
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    tun(s, uhr.jetzt, kennzahl_verknuepfen, feld_id, "schulabsentismus_anteil")
+    pfad = tmp_path / "klein.csv"
+    pfad.write_text("gebiet;zeitraum;kennzahl;wert\n03453;2025/26-1;schueler_allgemeinbildend;48\n"
+                    "03453;2025/26-1;schueler_erhebliche_fehlzeiten;2\n", encoding="utf-8")
+    tun(s, uhr.jetzt, kennzahlen_importieren, pfad)
+    daten = tun(s, uhr.jetzt, bericht_daten, seit=None)
+    dargestellt = bericht_darstellen(daten, grundkontext(s), "Ausschuss für Schule und Bildung")
+    assert "Landkreis Cloppenburg 2025/26-1: •" in dargestellt.text
+    assert "4,2 %" not in dargestellt.text and "4,2 %" not in dargestellt.html
+    assert "• = verborgen" in dargestellt.text and "• = verborgen" in dargestellt.html
