@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 import modelle.anmeldung  # noqa: F401  (registriert die Tabellen)
+import modelle.anregungen  # noqa: F401
 import modelle.kennzahlen  # noqa: F401
 import modelle.tabellen  # noqa: F401
 

@@ -197,6 +197,28 @@ def aufgabe_verschieben(arbeit: Arbeit, aufgabe_id: int, frist: date) -> Aufgabe
     return aufgabe
 
 
+def aufgabe_zuweisen(arbeit: Arbeit, aufgabe_id: int, person: Person) -> Aufgabe:
+    """Gibt eine offene Aufgabe einer anderen Person; sie bekommt die Mail wie bei einer neuen Aufgabe.
+
+    Frist und Erinnerungen bleiben; eine entfernte Person oder dieselbe wird abgewiesen.
+    """
+    db = arbeit.db
+    aufgabe = _offene_aufgabe(db, aufgabe_id)
+    if person.entfernt_am is not None or not person.email:
+        raise Eingabefehler(f"{person.name} ist entfernt und kann keine Aufgabe bekommen; nennen Sie eine andere "
+                            "Person aus der Organisationsdatei.")
+    if person.id == aufgabe.verantwortlich_id:
+        raise Eingabefehler(f"Aufgabe {aufgabe_id} liegt schon bei {person.name}; nennen Sie eine andere Person.")
+    aufgabe.verantwortlich_id = person.id
+    from prozess.auftragsmails import mails_fuer_neue_aufgaben
+
+    feld = db.get(Handlungsfeld, aufgabe.handlungsfeld_id) if aufgabe.handlungsfeld_id else None
+    massnahme = db.get(Massnahme, aufgabe.massnahme_id) if aufgabe.massnahme_id else None
+    mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, person, massnahme)], feld)
+    db.flush()
+    return aufgabe
+
+
 def _offene_aufgabe(db: Session, aufgabe_id: int) -> Aufgabe:
     aufgabe = laden(db, Aufgabe, aufgabe_id)
     if aufgabe.status != OFFEN:

@@ -382,6 +382,12 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
                 "(die Antwort bleibt dieselbe)."),
     Einstellung("anmeldeanfragen_je_stunde", _ganzzahl(1, 10000), 30,
                 "Höchstens so viele Anmeldeanfragen je Absender-IP und Stunde; danach antwortet die Seite mit 429."),
+    Einstellung("anregungen_je_stunde", _ganzzahl(1, 10000), 10,
+                "Höchstens so viele Anregungen über das öffentliche Formular je Absender-IP und Stunde; danach "
+                "antwortet die Seite mit 429."),
+    Einstellung("frist_anregung_tage", _ganzzahl(1, 365), 14,
+                "Tage, in denen das Bildungsmanagement eine Anregung aus dem Formular sichten soll (Frist ihrer "
+                "Aufgabe)."),
 )
 
 _NACH_NAME = {e.name: e for e in EINSTELLUNGEN}

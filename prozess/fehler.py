@@ -28,3 +28,7 @@ class Konflikt(Fachfehler):
 
 class Konfigurationsfehler(Fachfehler):
     """Eine Einstellung oder die Organisationsdatei ist ungültig."""
+
+
+class NichtBerechtigt(Fachfehler):
+    """Die handelnde Person hat nicht die Rolle, die diese Handlung verlangt."""

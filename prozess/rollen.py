@@ -100,3 +100,20 @@ def person_per_email(db: Session, email: str) -> Person:
 def handelnde_person(arbeit, email: str) -> Person:
     """Die Person, die eine Front-Tür mit ihrer Adresse nennt (``--als``, ``--verantwortlich``)."""
     return person_per_email(arbeit.db, email)
+
+
+BUERO = "bildungsbuero:*"
+
+
+def buero_pruefen(arbeit, person_id: int, was: str) -> None:
+    """Wirft ``NichtBerechtigt``, wenn die Person keine Rolle im Bildungsbüro hat.
+
+    Aufgaben umverteilen, Fristen setzen, Beschlüsse ohne Schritt festhalten und gescheiterte
+    Mails erneut einreihen ist Sache des Büros; die Webseiten fragen hier (die CLI läuft mit
+    dem Zugang zur Datenbank und damit schon im Büro).
+    """
+    from prozess.fehler import NichtBerechtigt
+
+    if not passt(rollen_der_person(arbeit.db, person_id), BUERO):
+        raise NichtBerechtigt(f"{was} darf nur das Bildungsbüro (Bildungsmanagement oder Bildungsmonitoring). "
+                              "Bitten Sie das Bildungsbüro darum.")

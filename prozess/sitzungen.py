@@ -193,3 +193,19 @@ def beschluss_erfassen(
         sitzung.status = "stattgefunden"
     db.flush()
     return beschluss, eintrag
+
+
+def beschluss_erfassen_durch(arbeit: Arbeit, person_id: int, sitzung_id: int, text: str,
+                             handlungsfeld_id: int | None = None, *, tagesordnungspunkt_id: int | None = None,
+                             schritt: str | None = None):
+    """``beschluss_erfassen`` für eine angemeldete Person (Webseiten).
+
+    Mit ``schritt`` prüft der Schritt Rolle und Wächter wie immer (die Person löst ihn aus);
+    ohne Schritt hält nur das Bildungsbüro einen Beschluss fest.
+    """
+    from prozess.rollen import buero_pruefen
+
+    if schritt is None:
+        buero_pruefen(arbeit, person_id, "Einen Beschluss ohne Schritt festhalten")
+    return beschluss_erfassen(arbeit, sitzung_id, text, handlungsfeld_id, tagesordnungspunkt_id=tagesordnungspunkt_id,
+                              schritt=schritt, person_id=person_id)

@@ -16,7 +16,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web import anmeldung, buero
+from web import anmeldung, anregungen, arbeitsseiten, buero
 from web.darstellung import seite
 from web.sicherheit import CsrfFehlt, Ratenbegrenzung, ZuVieleAnfragen, csrf_pruefen, schuetzen
 
@@ -34,10 +34,13 @@ def app_bauen(umgebung) -> FastAPI:
     app.state.umgebung = umgebung
     app.state.sicher = e.basis_url.startswith("https://")
     app.state.anmeldeanfragen = Ratenbegrenzung(e.anmeldeanfragen_je_stunde, timedelta(hours=1), umgebung.uhr)
+    app.state.anregungen = Ratenbegrenzung(e.anregungen_je_stunde, timedelta(hours=1), umgebung.uhr)
     app.middleware("http")(schuetzen)
     app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
     app.include_router(anmeldung.router)
+    app.include_router(anregungen.router)
     app.include_router(buero.router)
+    app.include_router(arbeitsseiten.router)
 
     @app.get("/lebt", include_in_schema=False)
     def lebt():

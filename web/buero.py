@@ -35,11 +35,15 @@ def uebersicht(request: Request):
 
 
 def _feldseite(request: Request, feld_id: int, status: int = 200, **zusatz):
-    from prozess.ansichten.handlungsfelder import handlungsfeld_ansicht
+    from prozess.ansichten.handlungsfelder import feld_kennzahlen, handlungsfeld_ansicht
+    from prozess.ansichten.ziele import zielbaum
 
     with request.app.state.umgebung.lesen() as arbeit:
         feld = handlungsfeld_ansicht(arbeit, feld_id, person_id=request.state.angemeldet.person_id)
-    return seite(request, "handlungsfeld.html.j2", status, feld=feld, **{"begruendung": "", **zusatz})
+        ziele = zielbaum(arbeit, feld_id)
+        kennzahlen = feld_kennzahlen(arbeit, feld_id)
+    return seite(request, "handlungsfeld.html.j2", status, feld=feld, ziele=ziele, kennzahlen=kennzahlen,
+                 **{"begruendung": "", **zusatz})
 
 
 @router.get("/handlungsfelder/{feld_id}")

@@ -74,14 +74,28 @@ def aufgaben_liste(arbeit: Arbeit, *, handlungsfeld_id: int | None = None, nur_o
         bedingungen.append(Aufgabe.frist < arbeit.jetzt.astimezone(arbeit.einstellungen.zeitzone).date())
     db = arbeit.db
     gesamt = db.execute(select(func.count()).select_from(Aufgabe).where(*bedingungen)).scalar_one()
-    abfrage = (select(Aufgabe.id, Aufgabe.titel, Aufgabe.status, Aufgabe.frist, Person.name, Aufgabe.handlungsfeld_id,
+    zeilen = db.execute(begrenzen(_abfrage().where(*bedingungen).order_by(Aufgabe.frist, Aufgabe.id), grenze,
+                                  versatz)).all()
+    return Seite([_zeile(*z) for z in zeilen], gesamt, versatz)
+
+
+def aufgabe_ansicht(arbeit: Arbeit, aufgabe_id: int) -> AufgabeZeile:
+    """Eine Aufgabe, wie die Liste sie zeigt; ``NichtGefunden``, wenn es sie nicht gibt."""
+    from prozess.fehler import NichtGefunden
+
+    zeile = arbeit.db.execute(_abfrage().where(Aufgabe.id == aufgabe_id)).first()
+    if zeile is None:
+        raise NichtGefunden(f"Aufgabe {aufgabe_id} gibt es nicht; die offenen zeigt »bildungsbuero aufgabe liste«.")
+    return _zeile(*zeile)
+
+
+def _abfrage():
+    return (select(Aufgabe.id, Aufgabe.titel, Aufgabe.status, Aufgabe.frist, Person.name, Aufgabe.handlungsfeld_id,
                       Aufgabe.letzte_erinnerung, Aufgabe.letzte_erinnerung_am, Aufgabe.eskaliert_fuer_frist,
                       Aufgabe.naechste_erinnerung_am)
-               .join(Person, Person.id == Aufgabe.verantwortlich_id).where(*bedingungen)
-               .order_by(Aufgabe.frist, Aufgabe.id))
-    zeilen = db.execute(begrenzen(abfrage, grenze, versatz)).all()
-    return Seite([
-        AufgabeZeile(i, t, s, STATUS_BEZEICHNUNG.get(s, s), f, p, fid,
-                     Erinnerungsstand(le, le_am, esk == f, na, s == "offen"))
-        for i, t, s, f, p, fid, le, le_am, esk, na in zeilen
-    ], gesamt, versatz)
+            .join(Person, Person.id == Aufgabe.verantwortlich_id))
+
+
+def _zeile(i, t, s, f, p, fid, le, le_am, esk, na) -> AufgabeZeile:
+    return AufgabeZeile(i, t, s, STATUS_BEZEICHNUNG.get(s, s), f, p, fid,
+                        Erinnerungsstand(le, le_am, esk == f, na, s == "offen"))

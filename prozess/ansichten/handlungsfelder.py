@@ -118,3 +118,23 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
         offene_aufgaben=aufgaben_liste(arbeit, handlungsfeld_id=feld_id, grenze=None),
         datengrundlagen=[DatengrundlageZeile(i, t, q or "") for i, t, q in daten],
     )
+
+
+def feld_kennzahlen(arbeit: Arbeit, feld_id: int) -> list:
+    """Die Zeitreihen (``monitoring.vergleiche.Sicht``) der Kennzahlen des Feldes für den Landkreis.
+
+    Ohne Landkreis unter den Gebieten (die Organisationsdatei nennt keinen AGS) ist die Liste leer;
+    eine Kennzahl ohne Werte hat eine leere Zeitreihe.
+    """
+    from modelle.kennzahlen import Gebiet
+    from monitoring.vergleiche import zeitreihe
+    from monitoring.verknuepfung import kennzahlen_des_feldes
+
+    schluessel = kennzahlen_des_feldes(arbeit, feld_id)
+    if not schluessel:
+        return []
+    kreis = arbeit.db.execute(select(Gebiet.schluessel).where(Gebiet.ebene == "landkreis")
+                              .order_by(Gebiet.id).limit(1)).scalar_one_or_none()
+    if kreis is None:
+        return []
+    return [zeitreihe(arbeit, k, kreis) for k in schluessel]

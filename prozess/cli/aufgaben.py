@@ -69,6 +69,24 @@ def aufgabe_verschieben(aufgabe_id, frist):
                f"{zeitpunkt_de(a.naechste_erinnerung_am, zone())}.")
 
 
+@aufgabe.command("zuweisen")
+@click.argument("aufgabe_id", type=NUMMER, metavar="ID")
+@click.argument("email", metavar="EMAIL")
+@fachlich
+def aufgabe_zuweisen(aufgabe_id, email):
+    """Gibt eine offene Aufgabe einer anderen Person; sie bekommt eine Mail, Frist und Erinnerungen bleiben.
+
+    Beispiel: bildungsbuero aufgabe zuweisen 3 anna.meyer@lkclp.example
+    """
+    from prozess.aufgaben import aufgabe_zuweisen as zuweisen
+
+    with umgebung().arbeit() as arbeit:
+        neu = person(arbeit, email)
+        a = zuweisen(arbeit, aufgabe_id, neu)
+        text = f"Aufgabe {a.id} »{a.titel}« liegt jetzt bei {neu.name}."
+    click.echo(text)
+
+
 @nummernbefehl(aufgabe, "erledigt", "aufgabe_id")
 def aufgabe_erledigt(aufgabe_id):
     """Markiert eine Aufgabe als erledigt.

@@ -74,6 +74,7 @@ ABLAUF: list[tuple[tuple[str, ...], str, list[list[str]]]] = [
     (("aufgabe", "anlegen"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« angelegt", []),
     (("aufgabe", "liste"), "Erinnerungen: nächste am", []),
     (("aufgabe", "verschieben"), "Aufgabe 3: neue Frist 31.03.2099", []),
+    (("aufgabe", "zuweisen"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« liegt jetzt bei", []),
     (("aufgabe", "erledigt"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« erledigt.", []),
     (("sitzung", "anlegen"), "Sitzung 1 angelegt.", []),
     (("sitzung", "tagesordnung"), "Vorschau (noch nicht eingeladen", []),
