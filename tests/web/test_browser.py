@@ -71,6 +71,16 @@ def seite(chromium):
     kontext.close()
 
 
+def barrierefrei(seite) -> None:
+    """axe-core (aus dem Paket axe-playwright-python) in der geladenen Seite: keine schwere oder kritische Verletzung."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ergebnis = Axe().run(seite, options={"resultTypes": ["violations"]}).response
+    schwer = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']]}"
+              for v in ergebnis["violations"] if v["impact"] in ("serious", "critical")]
+    assert not schwer, f"{seite.url}: " + "; ".join(schwer)
+
+
 def _anmeldelinks(maildir: Path) -> list[str]:
     return [l for m in mails(maildir) for l in links(m) if "/anmelden/" in l]
 
@@ -91,15 +101,19 @@ def _anmelden(seite, server, web_umgebung, adresse: str) -> None:
     bekannt = _anmeldelinks(maildir)
     seite.goto(f"{server}/")
     expect(seite.get_by_role("heading", level=1)).to_have_text("Anmelden")
+    barrierefrei(seite)
     seite.get_by_label("E-Mail-Adresse").fill(adresse)
     seite.get_by_role("button", name="Anmeldelink anfordern").click()
     expect(seite.get_by_role("heading", level=1)).to_have_text("Schauen Sie in Ihr Postfach")
+    barrierefrei(seite)
     link = _neuen_anmeldelink_abwarten(maildir, bekannt)
     assert link.startswith(f"{server}/anmelden/")
     seite.goto(link)
     expect(seite.get_by_role("heading", level=1)).to_have_text("Anmeldung bestätigen")
-    seite.get_by_role("button", name="Anmelden").click()
+    barrierefrei(seite)
+    seite.get_by_role("main").get_by_role("button", name="Anmelden").click()
     expect(seite.get_by_role("heading", level=1)).to_have_text("Übersicht")
+    barrierefrei(seite)
 
 
 def test_anmelden_mit_dem_link_aus_dem_maildir_und_wieder_abmelden(seite, server, web_umgebung):
@@ -152,3 +166,80 @@ def test_ein_abgewiesener_schritt_zeigt_seine_gruende(seite, server, web_umgebun
     seite.reload()
     daten.get_by_role("button", name="Daten als zusammengestellt melden").click()
     expect(seite.get_by_text("Zustand: Daten zusammengestellt")).to_be_visible()
+
+
+def test_eine_anregung_nur_mit_der_tastatur_senden(seite, server, web_umgebung):
+    from playwright.sync_api import expect
+
+    from modelle.anregungen import Anregung
+
+    seite.goto(f"{server}/anregung")
+    expect(seite.get_by_role("heading", level=1)).to_have_text("Anregung an das Bildungsbüro")
+    barrierefrei(seite)
+    seite.get_by_label("Thema").focus()
+    seite.keyboard.type("Schulweg sicherer machen")
+    seite.keyboard.press("Tab")
+    expect(seite.get_by_label("Ihre Anregung")).to_be_focused()
+    seite.keyboard.type("Eine Ampel an der B 68 vor der Grundschule.")
+    seite.keyboard.press("Tab")
+    expect(seite.get_by_label("Name")).to_be_focused()
+    seite.keyboard.press("Tab")
+    expect(seite.get_by_label("E-Mail- oder Postadresse")).to_be_focused()
+    seite.keyboard.press("Tab")  # das Honigtopf-Feld ist unsichtbar und wird übersprungen
+    expect(seite.get_by_role("button", name="Anregung senden")).to_be_focused()
+    seite.keyboard.press("Enter")
+    expect(seite.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anregung")
+    barrierefrei(seite)
+    with web_umgebung.db_session() as db:
+        [anregung] = db.query(Anregung).all()
+    assert (anregung.thema, anregung.name) == ("Schulweg sicherer machen", None)
+
+
+def test_jede_seite_des_bueros_besteht_axe_core(seite, server, web_umgebung, uhr):
+    """Übersicht, Feldseite, Aufgaben, eine Aufgabe, Sitzungen, eine Sitzung, Statusberichte, Postausgang,
+    dazu Fehlerseiten: mit Daten, damit Tabellen, Formulare und Meldungen wirklich da sind."""
+    from datetime import timedelta
+
+    from playwright.sync_api import expect
+    from sqlalchemy import update
+
+    from modelle.tabellen import Gremium, Outbox, Statusbericht
+    from prozess.sitzungen import sitzung_anlegen
+    from tests.hilfen import feld_im_zustand
+
+    with web_umgebung.db_session() as db:
+        db.info["test_einstellungen"] = web_umgebung.einstellungen
+        feld_id = feld_im_zustand(db, web_umgebung.einstellungen, uhr, "steuerungspruefung")
+        sitzung = tun(db, uhr.jetzt, sitzung_anlegen, "steuerungsgruppe", uhr.jetzt + timedelta(days=30), "Raum 214")
+        db.execute(update(Outbox).where(Outbox.id == 1).values(status="fehler_dauerhaft", versuche=1,
+                                                               letzter_fehler="550 5.1.1 Postfach unbekannt"))
+        gremium = db.query(Gremium).filter(Gremium.kuerzel == "schulausschuss").one()
+        db.add(Statusbericht(schluessel="rhythmus:2027-01", gremium_id=gremium.id, anlass="rhythmus",
+                             erstellt_am=uhr.jetzt, betreff="Statusbericht", text="Stand der Handlungsfelder",
+                             html="<p>Stand</p>"))
+        db.commit()
+    _anmelden(seite, server, web_umgebung, MANAGEMENT)
+    for pfad, ueberschrift in [
+        (f"/handlungsfelder/{feld_id}", f"Handlungsfeld {feld_id}: Schulabsentismus"),
+        ("/aufgaben", "Offene Aufgaben"),
+        ("/aufgaben/1", "Aufgabe 1:"),
+        ("/sitzungen", "Kommende Sitzungen (1)"),
+        (f"/sitzungen/{sitzung.id}", "Steuerungsgruppe Bildung am"),
+        ("/sitzungen?vergangene=1", "Alle Sitzungen"),
+        ("/statusberichte", "Statusberichte (1)"),
+        ("/statusberichte/1", "Statusbericht"),
+        ("/versand", "Postausgang"),
+        ("/anregung", "Anregung an das Bildungsbüro"),
+        ("/gibt-es-nicht", "Nicht gefunden"),
+        ("/anmelden/abgelaufen", "Dieser Link gilt nicht mehr"),
+    ]:
+        seite.goto(f"{server}{pfad}")
+        expect(seite.get_by_role("heading", level=1)).to_contain_text(ueberschrift)
+        barrierefrei(seite)
+    # Eine Seite mit Fehlermeldung (abgewiesener Beschluss) und das Formular darunter.
+    seite.goto(f"{server}/sitzungen/{sitzung.id}")
+    seite.get_by_label("Text des Beschlusses").fill("Zur Kenntnis genommen.")
+    seite.get_by_label("Handlungsfeld (Nummer").fill("x")
+    seite.get_by_role("button", name="Beschluss festhalten").click()
+    expect(seite.get_by_role("alert")).to_contain_text("ist keine Nummer")
+    barrierefrei(seite)

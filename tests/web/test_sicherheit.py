@@ -142,3 +142,56 @@ def test_die_ratenbegrenzung_vergisst_absender_deren_fenster_leer_ist(uhr):
     uhr.vorstellen(hours=1)
     grenze.zaehlen("e")  # räumt auf: a–d hatten in der letzten Stunde nichts mehr
     assert list(grenze._ereignisse) == ["e"]
+
+
+def test_jede_route_der_app_traegt_die_sicherheitskopfzeilen_auch_jeder_post(browser, web_umgebung, uhr):
+    """Geht über ``app.routes``: eine neue Route ohne Beispielwert für ihre Platzhalter lässt diesen Test scheitern."""
+    import re
+    from datetime import timedelta
+
+    from starlette.routing import Mount
+
+    from modelle.tabellen import Gremium, Statusbericht
+    from prozess.sitzungen import sitzung_anlegen
+    from tests.hilfen import feld_anlegen, tun
+
+    with web_umgebung.db_session() as db:
+        db.info["test_einstellungen"] = web_umgebung.einstellungen
+        feld_id = feld_anlegen(db, web_umgebung.einstellungen, uhr)
+        sitzung = tun(db, uhr.jetzt, sitzung_anlegen, "steuerungsgruppe", uhr.jetzt + timedelta(days=30))
+        gremium = db.query(Gremium).filter(Gremium.kuerzel == "schulausschuss").one()
+        db.add(Statusbericht(schluessel="s", gremium_id=gremium.id, anlass="rhythmus", erstellt_am=uhr.jetzt,
+                             betreff="Statusbericht", text="Stand", html="<p>Stand</p>"))
+        db.commit()
+    beispiele = {"feld_id": feld_id, "aufgabe_id": 1, "sitzung_id": sitzung.id, "bericht_id": 1,
+                 "token": "unbekannt", "schritt": "zurueckstellen"}
+    anmelden(browser, _maildir(web_umgebung))
+    gets, posts = [], []
+    def alle(routen, vorsilbe=""):
+        for route in routen:  # FastAPI ≥ 0.16x hängt eingebundene Router als eigene Knoten ein
+            if hasattr(route, "original_router"):
+                yield from alle(route.original_router.routes,
+                                vorsilbe + (getattr(route.include_context, "prefix", "") or ""))
+            else:
+                yield vorsilbe, route
+
+    for vorsilbe, route in alle(browser.app.routes):
+        if isinstance(route, Mount):
+            assert route.path == "/statisch"  # geprüft im Test darüber
+            continue
+        platzhalter = re.findall(r"{(\w+)}", route.path)
+        fehlend = [p for p in platzhalter if p not in beispiele]
+        assert not fehlend, f"{route.path}: Beispielwert für {fehlend} fehlt in diesem Test"
+        pfad = vorsilbe + route.path.format(**beispiele)
+        for methode in route.methods - {"HEAD"}:
+            (gets if methode == "GET" else posts).append(pfad)
+    assert "/anregung" in gets and "/versand/wiederholen" in posts and len(gets) >= 14 and len(posts) >= 9, (gets, posts)
+    for pfad in sorted(gets):
+        antwort = browser.get(pfad)
+        assert antwort.status_code < 500, pfad
+        _kopfzeilen_pruefen(antwort)
+    for pfad in sorted(posts, key=lambda p: p == "/abmelden"):  # abmelden zuletzt
+        antwort = browser.post(pfad, data={"csrf": csrf(browser)})
+        assert antwort.status_code < 500, pfad
+        _kopfzeilen_pruefen(antwort)
+        _kopfzeilen_pruefen(browser.post(pfad, data={}))  # ohne CSRF: 403, auch mit Kopfzeilen
