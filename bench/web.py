@@ -1,0 +1,202 @@
+"""Antwortzeiten der Webseiten des Büros unter 10 gleichzeitigen Clients, gegen ``/lebt`` derselben App.
+
+Der Server ist ``bildungsbuero web`` als eigener Prozess (uvicorn, wie im Betrieb, mit seinem
+Log) auf einer Kopie des Standard-Datensatzes (``bench/datensatz.py``, SQLite, 1.000 Felder,
+20.000 Aufgaben, 1 Mio. gesendete Mails). Angemeldet ist das Bildungsmanagement mit einer
+Websitzung, die dieses Skript vorher anlegt (wie nach dem Einlösen eines Anmeldelinks).
+
+Gemessen werden drei Adressen, jede mit ``--clients`` Fäden (je ein ``httpx.Client`` mit
+Keep-Alive), die ``--sekunden`` lang ohne Pause eine Anfrage nach der anderen schicken:
+
+    /lebt                         die triviale Route derselben App (Grundlinie des Durchsatzes)
+    /                             die Übersicht (Felder nach Zustand, überfällige Aufgaben,
+                                  nächste Sitzungen, gescheiterte Mails)
+    /handlungsfelder/ID           das Feld in der Steuerungsprüfung mit dem längsten Verlauf
+
+Vorher läuft jede Adresse eine Sekunde ungezählt. Dann ``--runden`` Runden, die Reihenfolge
+rotiert je Runde. Gedruckt werden je Adresse Median/p95/max der Antwortzeit (über alle
+gezählten Anfragen) und der Durchsatz (Median der Runden) sowie das Verhältnis zum Durchsatz
+von ``/lebt``. Jede Antwort muss 200 sein, sonst bricht die Messung ab.
+Ziele: p95 ≤ 100 ms, Durchsatz ≥ 0,2 × ``/lebt``; verfehlt, endet das Skript mit 1.
+
+Client und Server teilen sich die Maschine: der Durchsatz von ``/lebt`` ist auch durch die
+Clients begrenzt, das Verhältnis vergleicht darum gleiche Bedingungen.
+
+    .venv/bin/python bench/web.py [--massstab 1] [--clients 10] [--sekunden 5] [--runden 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _gemeinsam import MANAGEMENT, zahl, ziel
+from befehle import felder
+from datensatz import standard_datensatz
+
+BEFEHL = Path(sys.executable).parent / "bildungsbuero"
+ZIEL_P95_MS = 100
+ZIEL_VERHAELTNIS = 0.2
+
+
+def freier_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def websitzung_anlegen(url: str) -> str:
+    """Eine Websitzung des Bildungsmanagements (8 Stunden gültig); das Token für das Cookie."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import create_engine, insert, select
+
+    from modelle.anmeldung import Websitzung
+    from modelle.tabellen import Person
+    from prozess.anmeldung import neues_token, token_hash
+
+    token, jetzt = neues_token(), datetime.now(timezone.utc)
+    engine = create_engine(url)
+    with engine.begin() as v:
+        person_id = v.execute(select(Person.id).where(Person.email == MANAGEMENT)).scalar_one()
+        v.execute(insert(Websitzung).values(token_hash=token_hash(token), person_id=person_id, erstellt_am=jetzt,
+                                            gueltig_bis=jetzt + timedelta(hours=8)))
+    engine.dispose()
+    return token
+
+
+class Server:
+    """``bildungsbuero web`` als Kindprozess; endet mit SIGTERM."""
+
+    def __init__(self, url: str, verzeichnis: Path) -> None:
+        self.port = freier_port()
+        umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
+        umgebung.update(BILDUNGSBUERO_DATENBANK_URL=url, BILDUNGSBUERO_WEB_PORT=str(self.port),
+                        BILDUNGSBUERO_BASIS_URL=f"http://127.0.0.1:{self.port}")
+        self.log = open(verzeichnis / "web.log", "wb")
+        self.prozess = subprocess.Popen([str(BEFEHL), "web"], env=umgebung, cwd=verzeichnis, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        self.adresse = f"http://127.0.0.1:{self.port}"
+
+    def bereit(self, frist_s: float = 60) -> None:
+        import httpx
+
+        ende = time.monotonic() + frist_s
+        while time.monotonic() < ende:
+            if self.prozess.poll() is not None:
+                raise SystemExit(f"bildungsbuero web endete mit {self.prozess.returncode}; siehe {self.log.name}")
+            try:
+                if httpx.get(f"{self.adresse}/lebt", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise SystemExit(f"bildungsbuero web antwortet nach {frist_s:.0f} s nicht")
+
+    def beenden(self) -> None:
+        self.prozess.terminate()
+        self.prozess.wait(timeout=30)
+        self.log.close()
+
+
+def last(adresse: str, pfad: str, token: str, clients: int, sekunden: float) -> tuple[list[float], float]:
+    """``clients`` Fäden fragen ``sekunden`` lang ``pfad``; (Antwortzeiten in s, Anfragen je s)."""
+    import httpx
+
+    zeiten: list[list[float]] = [[] for _ in range(clients)]
+    fehler: list[str] = []
+    start = threading.Barrier(clients + 1)
+
+    def client(nummer: int) -> None:
+        with httpx.Client(base_url=adresse, cookies={"bb_sitzung": token}, timeout=30) as c:
+            start.wait()
+            eigene, ende = zeiten[nummer], time.perf_counter() + sekunden
+            try:
+                while time.perf_counter() < ende:
+                    t0 = time.perf_counter()
+                    antwort = c.get(pfad)
+                    eigene.append(time.perf_counter() - t0)
+                    if antwort.status_code != 200:
+                        fehler.append(f"{pfad}: {antwort.status_code}")
+                        return
+            except Exception as ausnahme:  # noqa: BLE001 – gemeldet nach dem Lauf
+                fehler.append(f"{pfad}: {ausnahme!r}")
+
+    faeden = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for f in faeden:
+        f.start()
+    start.wait()  # jeder Client hat seine Verbindung gebaut; ab hier zählt die Zeit
+    beginn = time.perf_counter()
+    for f in faeden:
+        f.join()
+    dauer = time.perf_counter() - beginn
+    if fehler:
+        raise SystemExit(f"Antwort nicht 200: {fehler[0]}")
+    alle = [z for eigene in zeiten for z in eigene]
+    return alle, len(alle) / dauer
+
+
+def p95(werte: list[float]) -> float:
+    return statistics.quantiles(werte, n=20)[18]
+
+
+def main() -> int:
+    teiler = argparse.ArgumentParser(description="Übersicht und Feldseite unter Last gegen /lebt.")
+    teiler.add_argument("--massstab", type=float, default=1.0, help="Maßstab des Standard-Datensatzes (Standard 1)")
+    teiler.add_argument("--clients", type=int, default=10, help="gleichzeitige Clients (Standard 10)")
+    teiler.add_argument("--sekunden", type=float, default=5.0, help="Dauer je Messung (Standard 5)")
+    teiler.add_argument("--runden", type=int, default=3, help="Runden je Adresse (Standard 3)")
+    args = teiler.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        verzeichnis = Path(tmp)
+        url = f"sqlite:///{verzeichnis / 'bench.db'}"
+        start = time.perf_counter()
+        d = standard_datensatz(url, massstab=args.massstab)
+        herkunft = "aus dem Zwischenspeicher kopiert" if d.aus_zwischenspeicher else f"gebaut in {d.bauzeit_s:.1f} s"
+        print(f"Standard-Datensatz ({d.umfang.felder} Felder, {d.umfang.aufgaben} Aufgaben, {d.umfang.gesendet} "
+              f"gesendete Mails): {herkunft}, bereit nach {time.perf_counter() - start:.1f} s", flush=True)
+        feld_id, _ = felder(url)
+        token = websitzung_anlegen(url)
+        adressen = {"/lebt": "/lebt", "Übersicht": "/", "Feldseite": f"/handlungsfelder/{feld_id}"}
+        server = Server(url, verzeichnis)
+        try:
+            server.bereit()
+            for pfad in adressen.values():  # aufwärmen, ungezählt
+                last(server.adresse, pfad, token, args.clients, 1.0)
+            zeiten: dict[str, list[float]] = {n: [] for n in adressen}
+            raten: dict[str, list[float]] = {n: [] for n in adressen}
+            namen = list(adressen)
+            for runde in range(args.runden):
+                for name in namen[runde % len(namen):] + namen[:runde % len(namen)]:
+                    z, r = last(server.adresse, adressen[name], token, args.clients, args.sekunden)
+                    zeiten[name] += z
+                    raten[name].append(r)
+        finally:
+            server.beenden()
+
+    print(f"{args.clients} Clients, {args.runden} Runden zu {args.sekunden:g} s je Adresse; Feldseite: Feld {feld_id}")
+    grundlinie = statistics.median(raten["/lebt"])
+    erreicht = True
+    for name in adressen:
+        z, rate = zeiten[name], statistics.median(raten[name])
+        verhaeltnis = rate / grundlinie
+        print(f"{name:<10} Median {statistics.median(z) * 1000:6.1f} ms  p95 {p95(z) * 1000:6.1f} ms  "
+              f"max {max(z) * 1000:6.1f} ms  {zahl(rate):>6} Anfragen/s  Verhältnis zu /lebt {verhaeltnis:.2f}  "
+              f"({zahl(len(z))} Anfragen)")
+        if name != "/lebt":
+            erreicht &= ziel(p95(z) * 1000 <= ZIEL_P95_MS, f"  {name}: p95 ≤ {ZIEL_P95_MS} ms") == 0
+            erreicht &= ziel(verhaeltnis >= ZIEL_VERHAELTNIS,
+                             f"  {name}: Durchsatz ≥ {ZIEL_VERHAELTNIS:.1f} × /lebt".replace(".", ",")) == 0
+    return 0 if erreicht else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
