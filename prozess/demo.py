@@ -315,6 +315,7 @@ def demo_ausfuehren(verzeichnis: str | Path, ausgabe: Callable[[str], None] = pr
     try:
         demo.ablauf()
         bildungsbericht_schreiben(demo, verzeichnis)
+        link = anmeldelink_ins_maildir(demo.umgebung.einstellungen)
     finally:
         demo.umgebung.schliessen()
     maildir = verzeichnis / "maildir"
@@ -322,4 +323,41 @@ def demo_ausfuehren(verzeichnis: str | Path, ausgabe: Callable[[str], None] = pr
     ausgabe(f"\nMaildir: {maildir} ({anzahl} Mails; öffnen z. B. mit »mutt -f {maildir}«)")
     ausgabe(f"Datenbank: {verzeichnis / 'bildungsbuero.db'}")
     ausgabe(f"Nachsehen: BILDUNGSBUERO_DATENBANK_URL=sqlite:///{verzeichnis / 'bildungsbuero.db'} bildungsbuero handlungsfeld zeige 1")
+    anmeldelink_ausgeben(verzeichnis, link, demo.umgebung.einstellungen, ausgabe)
     return verzeichnis
+
+
+def anmeldelink_ins_maildir(einstellungen) -> str:
+    """Fordert für Anna Meyer (Bildungsmanagement) einen Anmeldelink an, zur echten Zeit (er soll jetzt
+    gelten, nicht in der simulierten Zukunft), versendet ihn ins Maildir und liest ihn aus der Mail."""
+    import asyncio
+    import email
+    import email.policy
+    import re
+
+    from prozess.anmeldung import anmeldelink_anfordern
+    from prozess.takt import outbox_leeren
+    from prozess.umgebung import Umgebung
+
+    echt = Umgebung(einstellungen)
+    try:
+        with echt.arbeit() as arbeit:
+            anmeldelink_anfordern(arbeit, ANNA)
+        asyncio.run(outbox_leeren(echt, echt.uhr()))
+    finally:
+        echt.schliessen()
+    neu = Path(einstellungen.maildir_pfad) / "new"
+    for pfad in sorted(neu.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        mail = email.message_from_bytes(pfad.read_bytes(), policy=email.policy.default)
+        if treffer := re.search(r"https?://\S+/anmelden/[\w-]+", mail.get_body(("plain",)).get_content()):
+            return treffer.group(0)
+    raise RuntimeError("Die Mail mit dem Anmeldelink fehlt im Maildir der Demo.")
+
+
+def anmeldelink_ausgeben(verzeichnis: Path, link: str, einstellungen, ausgabe: Callable[[str], None]) -> None:
+    ausgabe(f"\nWebseiten: cd {verzeichnis} && BILDUNGSBUERO_DATENBANK_URL=sqlite:///bildungsbuero.db "
+            "bildungsbuero web   (Mails wie neue Anmeldelinks landen im Maildir dort)")
+    ausgabe(f"Anmelden als Anna Meyer (Bildungsmanagement) mit dem Link aus dem Maildir, gültig "
+            f"{einstellungen.anmeldelink_minuten} Minuten und einmal: {link}")
+    ausgabe("Später einen neuen Link anfordern: auf /anmelden die Adresse anna.meyer@lkclp.example eingeben; "
+            "die Mail landet im Maildir.")

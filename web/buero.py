@@ -23,15 +23,15 @@ def uebersicht(request: Request):
     from prozess.ansichten.aufgaben import aufgaben_liste
     from prozess.ansichten.handlungsfelder import handlungsfelder_liste
     from prozess.ansichten.sitzungen import sitzungen_liste
-    from prozess.ansichten.versand import versand_uebersicht
+    from prozess.ansichten.versand import gescheiterte_mails
 
     with request.app.state.umgebung.lesen() as arbeit:
         felder = handlungsfelder_liste(arbeit)
         ueberfaellig = aufgaben_liste(arbeit, nur_ueberfaellige=True, grenze=UEBERSICHT_GRENZE)
         sitzungen = sitzungen_liste(arbeit, grenze=UEBERSICHT_GRENZE)
-        versand = versand_uebersicht(arbeit, grenze=UEBERSICHT_GRENZE)
+        gescheitert = gescheiterte_mails(arbeit, grenze=UEBERSICHT_GRENZE)
     return seite(request, "uebersicht.html.j2", felder=felder, ueberfaellig=ueberfaellig, sitzungen=sitzungen,
-                 versand=versand)
+                 gescheitert=gescheitert)
 
 
 def _feldseite(request: Request, feld_id: int, status: int = 200, **zusatz):

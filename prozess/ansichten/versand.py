@@ -77,19 +77,30 @@ def versand_uebersicht(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, 
     jetzt = arbeit.jetzt
     gezaehlt = dict(db.execute(select(t.status, func.count()).group_by(t.status)).all())
     gesamt = sum(gezaehlt.get(s, 0) for s in GESCHEITERT)
-    zeilen = db.execute(begrenzen(
-        select(t.id, t.anlass, t.empfaenger_email, t.letzter_fehler, t.versuche, t.status, t.naechster_versuch)
-        .where(t.status.in_(GESCHEITERT)).order_by(t.id), grenze, versatz)).all()
     beansprucht = db.execute(begrenzen(
         select(t.id, t.anlass, t.beansprucht_von, t.beansprucht_bis).where(t.status == "in_versand").order_by(t.id),
         grenze, versatz)).all()
     return Versanduebersicht(
         zahlen=[Statuszahl(s, b, gezaehlt.get(s, 0)) for s, b in STATUS_BEZEICHNUNG.items()],
-        gescheitert=Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft",
-                                            None if s == "fehler_dauerhaft" else n)
-                           for i, a, e, f, v, s, n in zeilen], gesamt, versatz),
+        gescheitert=gescheiterte_mails(arbeit, grenze=grenze, versatz=versatz, gesamt=gesamt),
         beansprucht=Seite([BeanspruchteMail(i, a, h or "unbekannt", b, b is None or b < jetzt)
                            for i, a, h, b in beansprucht], gezaehlt.get("in_versand", 0), versatz),
         pause=pause_lesen(arbeit.verbindung()),
         wartende=wartende(arbeit.verbindung(), jetzt),
     )
+
+
+def gescheiterte_mails(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0,
+                       gesamt: int | None = None) -> Seite[GescheiterteMail]:
+    """Nur die gescheiterten Mails (älteste zuerst), mit Grund: für die Übersicht, die nicht jede Zeile
+    der Outbox zählen soll (gezählt wird über den Index auf ``status``)."""
+    t = Outbox.__table__.c
+    db = arbeit.db
+    if gesamt is None:
+        gesamt = db.execute(select(func.count()).select_from(Outbox.__table__)
+                            .where(t.status.in_(GESCHEITERT))).scalar_one()
+    zeilen = db.execute(begrenzen(
+        select(t.id, t.anlass, t.empfaenger_email, t.letzter_fehler, t.versuche, t.status, t.naechster_versuch)
+        .where(t.status.in_(GESCHEITERT)).order_by(t.id), grenze, versatz)).all()
+    return Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft", None if s == "fehler_dauerhaft" else n)
+                  for i, a, e, f, v, s, n in zeilen], gesamt, versatz)

@@ -86,3 +86,22 @@ def test_die_demo_importiert_kennzahlen_und_zeigt_sie_in_einladung_und_statusber
     bericht = april.get_body(("plain",)).get_content()
     assert "Trend: gestiegen, +0,5 Prozentpunkte gegenüber 2025/26-1 (Stand beim letzten Bericht: 4,3 %)" in bericht
     assert "Anteil an: alle Schülerinnen und Schüler allgemeinbildender Schulen" in bericht
+
+
+def test_die_demo_druckt_einen_anmeldelink_aus_ihrem_maildir_der_jetzt_gilt(demo_lauf):
+    from datetime import datetime, timezone
+
+    from modelle.datenbank import engine_erstellen, orm_session
+    from prozess.anmeldung import anmeldelink_pruefen
+    from prozess.arbeit import arbeitseinheit
+    from prozess.einstellungen import laden
+
+    verzeichnis, zeilen = demo_lauf
+    [zeile] = [z for z in zeilen if z.startswith("Anmelden als Anna Meyer")]
+    link = zeile.rsplit(" ", 1)[1]
+    assert link.startswith("http://127.0.0.1:8000/anmelden/")
+    assert any(z.startswith(f"\nWebseiten: cd {verzeichnis} && ") and "bildungsbuero web" in z for z in zeilen)
+    engine = engine_erstellen(f"sqlite:///{verzeichnis / 'bildungsbuero.db'}")
+    with orm_session(engine) as s, arbeitseinheit(s, lambda: datetime.now(timezone.utc), laden()) as arbeit:
+        anmeldelink_pruefen(arbeit, link.rsplit("/", 1)[1])  # gilt zur echten Zeit, nicht zur simulierten
+    engine.dispose()
