@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from modelle.typen import UTCZeit
@@ -125,7 +125,14 @@ class Aufgabe(SQLModel, table=True):
     Handlungsfeld diesen Zustand, ist die Aufgabe erledigt (oder hinfällig).
     """
 
-    __table_args__ = (Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),)
+    # ix_aufgabe_offen_frist: nur die offenen Aufgaben nach Frist (partiell, also klein; ein Schritt
+    # ändert ihn nur für die Aufgaben, die er öffnet oder schließt). Damit finden die Übersicht der
+    # Webseiten und »aufgabe liste« die überfälligen und die nächsten, ohne alle Aufgaben zu lesen.
+    __table_args__ = (
+        Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),
+        Index("ix_aufgabe_offen_frist", "frist", "id", sqlite_where=text("status = 'offen'"),
+              postgresql_where=text("status = 'offen'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     titel: str = Field(max_length=300)

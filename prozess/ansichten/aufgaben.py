@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from modelle.tabellen import Aufgabe, Person
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
@@ -69,7 +69,9 @@ def aufgaben_liste(arbeit: Arbeit, *, handlungsfeld_id: int | None = None, nur_o
     if handlungsfeld_id is not None:
         bedingungen.append(Aufgabe.handlungsfeld_id == handlungsfeld_id)
     if nur_offene or nur_ueberfaellige:
-        bedingungen.append(Aufgabe.status == "offen")
+        # als Literal: so kann auch ein vorbereiteter Plan (PostgreSQL) den partiellen Index
+        # ix_aufgabe_offen_frist nehmen, der nur für status = 'offen' gilt
+        bedingungen.append(Aufgabe.status == literal_column("'offen'"))
     if nur_ueberfaellige:
         bedingungen.append(Aufgabe.frist < arbeit.jetzt.astimezone(arbeit.einstellungen.zeitzone).date())
     db = arbeit.db

@@ -1,4 +1,4 @@
-"""Anregungen aus dem öffentlichen Formular der Webseiten
+"""Anregungen aus dem öffentlichen Formular der Webseiten; Index der offenen Aufgaben nach Frist
 
 Revision ID: 0007
 Revises: 0006
@@ -28,7 +28,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['aufgabe_id'], ['aufgabe.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('aufgabe', schema=None) as batch_op:
+        batch_op.create_index('ix_aufgabe_offen_frist', ['frist', 'id'], unique=False,
+                              sqlite_where=sa.text("status = 'offen'"), postgresql_where=sa.text("status = 'offen'"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('aufgabe', schema=None) as batch_op:
+        batch_op.drop_index('ix_aufgabe_offen_frist', sqlite_where=sa.text("status = 'offen'"),
+                            postgresql_where=sa.text("status = 'offen'"))
     op.drop_table('anregung')
