@@ -21,16 +21,17 @@ UEBERSICHT_GRENZE = 10
 @router.get("/")
 def uebersicht(request: Request):
     from prozess.ansichten.aufgaben import aufgaben_liste
-    from prozess.ansichten.handlungsfelder import handlungsfelder_liste
+    from prozess.ansichten.handlungsfelder import felder_je_zustand, handlungsfelder_liste
     from prozess.ansichten.sitzungen import sitzungen_liste
     from prozess.ansichten.versand import gescheiterte_mails
 
     with request.app.state.umgebung.lesen() as arbeit:
         felder = handlungsfelder_liste(arbeit)
+        je_zustand = {z.bezeichnung: z.anzahl for z in felder_je_zustand(arbeit)}
         ueberfaellig = aufgaben_liste(arbeit, nur_ueberfaellige=True, grenze=UEBERSICHT_GRENZE)
         sitzungen = sitzungen_liste(arbeit, grenze=UEBERSICHT_GRENZE)
         gescheitert = gescheiterte_mails(arbeit, grenze=UEBERSICHT_GRENZE)
-    return seite(request, "uebersicht.html.j2", felder=felder, ueberfaellig=ueberfaellig, sitzungen=sitzungen,
+    return seite(request, "uebersicht.html.j2", felder=felder, je_zustand=je_zustand, ueberfaellig=ueberfaellig, sitzungen=sitzungen,
                  gescheitert=gescheitert)
 
 

@@ -138,3 +138,16 @@ def feld_kennzahlen(arbeit: Arbeit, feld_id: int) -> list:
     if kreis is None:
         return []
     return [zeitreihe(arbeit, k, kreis) for k in schluessel]
+
+
+@dataclass(frozen=True)
+class ZustandZahl:
+    zustand: str
+    bezeichnung: str
+    anzahl: int
+
+
+def felder_je_zustand(arbeit: Arbeit) -> list[ZustandZahl]:
+    """Wie viele Handlungsfelder in jedem Zustand stehen (nur Zustände mit Feldern), in der Reihenfolge des Zyklus."""
+    gezaehlt = dict(arbeit.db.execute(select(Handlungsfeld.zustand, func.count()).group_by(Handlungsfeld.zustand)).all())
+    return [ZustandZahl(z, b, gezaehlt[z]) for z, b in ZUSTAND_BEZEICHNUNG.items() if gezaehlt.get(z)]
