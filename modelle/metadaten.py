@@ -12,5 +12,6 @@ from sqlmodel import SQLModel
 import modelle.anmeldung  # noqa: F401  (registriert die Tabellen)
 import modelle.kennzahlen  # noqa: F401
 import modelle.tabellen  # noqa: F401
+import modelle.teilnahme  # noqa: F401
 
 METADATEN = SQLModel.metadata

@@ -2,7 +2,9 @@
 
 Geschrieben wird in die Outbox der laufenden Transaktion: entsteht die Aufgabe durch einen
 Schritt, sagt die Mail auch, welcher Schritt geschah (``schritt_erfolgt``); sonst ist es
-``aufgabe_zugewiesen``. Personen ohne Adresse (entfernt) bekommen keine Mail.
+``aufgabe_zugewiesen``. Personen ohne Adresse (entfernt) bekommen keine Mail. Jede Mail
+trägt den persönlichen Link der Person (``prozess.teilnahme``): ein neues Token je Aufruf und
+Person, ausgestellt in derselben Transaktion.
 """
 
 from __future__ import annotations
@@ -33,15 +35,21 @@ def mails_fuer_neue_aufgaben(
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
+    from prozess.teilnahme import teilnahmelink_ausstellen
+
     mails = []
+    links: dict[int, str] = {}
     for a in aufgaben:
         if not a.person.email:
             continue
+        if a.person.id not in links:
+            links[a.person.id] = teilnahmelink_ausstellen(arbeit, a.person.id)
         teile = dict(
             aufgabe=aufgabe_kontext(aufgabe_id=a.id, titel=a.titel, beschreibung=a.beschreibung, frist=a.frist,
                                     jetzt=jetzt, zone=e.zeitzone),
             handlungsfeld=feldteil,
             massnahme={"titel": a.massnahme_titel} if a.massnahme_titel else None,
+            teilnahme={"link": links[a.person.id]},
         )
         if anlass == "schritt_erfolgt":
             teile["schritt"] = schritt
