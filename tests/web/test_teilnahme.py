@@ -245,3 +245,48 @@ def test_der_logpfad_kuerzt_jedes_token(pfad):
     from web.sicherheit import pfad_fuers_log
 
     assert "abc" not in pfad_fuers_log(pfad.split("?")[0])
+
+
+def test_der_echte_server_schreibt_kein_persoenliches_token_in_sein_log(tmp_path):
+    """``bildungsbuero web`` als Prozess: seine Ausgabe (das Log, das systemd sammelt) nennt kein Token."""
+    import signal
+    import subprocess
+
+    import httpx
+
+    from tests.prozess.cli.test_jeder_befehl import BEFEHL, WURZEL, _freier_port, _lauf, _umgebung
+
+    db = tmp_path / "bb.db"
+    port = _freier_port()
+    basis = {"BILDUNGSBUERO_BASIS_URL": f"http://127.0.0.1:{port}", "BILDUNGSBUERO_WEB_PORT": str(port)}
+    for argumente in (["init"], ["organisation", "laden", "organisationen/landkreis-cloppenburg.toml"],
+                      ["aufgabe", "anlegen", "Zahlen liefern", "--verantwortlich", SCHULLEITUNG, "--frist", "2099-01-15"],
+                      ["versand", "senden"]):
+        assert _lauf(db, argumente, basis).returncode == 0, argumente
+    link = next(l for m in mails(tmp_path / "maildir") for l in links(m) if "/teilnahme/" in l)
+    token = link.rsplit("/", 1)[1]
+    prozess = subprocess.Popen([str(BEFEHL), "web"], cwd=WURZEL, env=_umgebung(db, basis),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        gelesen = []
+        while not any("Uvicorn running" in z for z in gelesen):
+            zeile = prozess.stdout.readline()
+            assert zeile, "".join(gelesen)
+            gelesen.append(zeile)
+        with httpx.Client() as client:
+            seite = client.get(link, timeout=10)
+            assert seite.status_code == 200 and "Zahlen liefern" in seite.text
+            csrf_wert = client.cookies["bb_csrf"]
+            erledigt = client.post(f"{link}/aufgaben/1/erledigt", data={"notiz": "fertig", "csrf": csrf_wert},
+                                   timeout=10)
+            assert erledigt.status_code == 303
+            assert client.get(f"{link}/sitzungen/1", timeout=10).status_code == 404
+        prozess.send_signal(signal.SIGTERM)
+        assert prozess.wait(timeout=60) == 0
+    finally:
+        if prozess.poll() is None:
+            prozess.kill()
+    log = "".join(gelesen) + prozess.stdout.read()
+    assert "GET /teilnahme/… 200" in log and "POST /teilnahme/…/aufgaben/1/erledigt 303" in log
+    for geheim in (token, SCHULLEITUNG, "Thomas Ostendorf"):
+        assert geheim not in log, geheim
