@@ -24,10 +24,12 @@ def mails_fuer_neue_aufgaben(
     *,
     anlass: str | None = None,
     zusatz: dict | None = None,
+    gegenstand: str = "",
 ) -> None:
     """Merkt je neuer (oder neu befristeter) Aufgabe eine Mail an die zuständige Person vor.
 
-    ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``.
+    ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``;
+    ``gegenstand`` ergänzt den Idempotenzschlüssel (z. B. die Nummer eines Fristantrags).
     """
     if not aufgaben:
         return
@@ -54,6 +56,6 @@ def mails_fuer_neue_aufgaben(
         if anlass == "schritt_erfolgt":
             teile["schritt"] = schritt
         teile.update(zusatz or {})
-        mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}", a.frist), anlass, anlass,
+        mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}{gegenstand}", a.frist), anlass, anlass,
                           mail_kontext(grund, a.person.name, **teile), a.person.email, a.person.name, a.person.id, a.id))
     vormerken(arbeit.verbindung(), mails, jetzt, e.absender.split("@", 1)[1])

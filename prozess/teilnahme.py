@@ -312,7 +312,28 @@ def frist_beantragen(arbeit: Arbeit, token: str, aufgabe_id: int, frist: date, b
                          begruendung=_text(begruendung, "Die Begründung"), gestellt_am=arbeit.jetzt)
     arbeit.db.add(antrag)
     arbeit.db.flush()
+    _antrag_melden(arbeit, antrag, aufgabe, person)
     return antrag
+
+
+def _antrag_melden(arbeit: Arbeit, antrag: Fristantrag, aufgabe: Aufgabe, person: Teilnehmer) -> None:
+    """Eine Mail an das Bildungsmanagement: ein Antrag wartet auf Entscheidung (in derselben Transaktion)."""
+    from benachrichtigungen.kontexte import mail_kontext
+    from benachrichtigungen.outbox import Mail, schluessel, vormerken
+    from prozess.grundkontext import grundkontext
+    from prozess.rollen import zustaendige_person
+
+    e = arbeit.einstellungen
+    management = zustaendige_person(arbeit.db, MANAGEMENT)
+    if management is None or not management.email:
+        return  # niemand mit der Rolle: der Antrag steht trotzdem in der Liste des Büros
+    teil = {"id": antrag.id, "aufgabe_id": aufgabe.id, "aufgabe": aufgabe.titel, "person": person.name,
+            "alte_frist": datum_de(antrag.alte_frist), "frist": datum_de(antrag.frist),
+            "begruendung": antrag.begruendung, "link": f"{e.basis_url}/fristantraege"}
+    mail = Mail(schluessel("fristantrag", management.id, f"antrag{antrag.id}", antrag.gestellt_am.date()),
+                "fristantrag", "fristantrag", mail_kontext(grundkontext(arbeit.db), management.name, fristantrag=teil),
+                management.email, management.name, management.id)
+    vormerken(arbeit.verbindung(), [mail], arbeit.jetzt, e.absender.split("@", 1)[1])
 
 
 def sitzung_beantworten(arbeit: Arbeit, token: str, sitzung_id: int, antwort: str) -> Sitzungsantwort:
@@ -371,10 +392,23 @@ def frist_gewaehren(arbeit: Arbeit, antrag_id: int, person_id: int, antwort: str
 
 
 def frist_ablehnen(arbeit: Arbeit, antrag_id: int, person_id: int, antwort: str = "") -> Fristantrag:
-    """Lehnt den Antrag ab; die Frist bleibt. Die Person sieht die Antwort auf ihrer Seite."""
+    """Lehnt den Antrag ab; die Frist bleibt. Die Person bekommt eine Mail und sieht die Antwort auf ihrer Seite."""
+    from prozess.auftragsmails import mails_fuer_neue_aufgaben
+    from prozess.aufgaben import _neue_aufgabe
+    from modelle.tabellen import Massnahme
+
     _entscheider(arbeit, person_id)
     antrag = _offener_antrag(arbeit, antrag_id)
     antrag.status, antrag.entschieden_am, antrag.entschieden_von_id = ABGELEHNT, arbeit.jetzt, person_id
     antrag.antwort = _text(antwort, "Die Antwort")
     arbeit.db.flush()
+    db = arbeit.db
+    aufgabe = db.get(Aufgabe, antrag.aufgabe_id)
+    if aufgabe.status == "offen":
+        feld = db.get(Handlungsfeld, aufgabe.handlungsfeld_id) if aufgabe.handlungsfeld_id else None
+        massnahme = db.get(Massnahme, aufgabe.massnahme_id) if aufgabe.massnahme_id else None
+        mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, db.get(Person, aufgabe.verantwortlich_id), massnahme)],
+                                 feld, anlass="fristantrag_abgelehnt",
+                                 zusatz={"beantragt": datum_de(antrag.frist), "antwort": antrag.antwort},
+                                 gegenstand=f"antrag{antrag.id}")
     return antrag

@@ -152,7 +152,21 @@ def test_ein_abgelehnter_fristantrag_laesst_die_frist_und_die_person_sieht_die_a
     tun(s, JETZT, frist_ablehnen, antrag.id, pid(s, MANAGEMENT), "Der Bericht muss vorher fertig sein.")
     s.expire_all()
     assert s.get(Aufgabe, aufgabe_id).frist == date(2027, 2, 1)
+    mail = s.exec(select(Outbox).where(Outbox.anlass == "fristantrag_abgelehnt")).one()
+    assert mail.empfaenger_email == SCHULLEITUNG and mail.kontext["antwort"] == "Der Bericht muss vorher fertig sein."
+    assert mail.kontext["beantragt"] == "01.03.2027" and "/teilnahme/" in mail.kontext["teilnahme"]["link"]
     assert "abgelehnt: Der Bericht muss" in tun(s, JETZT, teilnahmeseite, token).aufgaben[0].letzter_antrag
+
+
+def test_ein_fristantrag_geht_per_mail_an_das_bildungsmanagement(s):
+    aufgabe_id = _aufgabe(s)
+    antrag = tun(s, JETZT, frist_beantragen, _token(s, SCHULLEITUNG), aufgabe_id, date(2027, 3, 1), "Ferien")
+    mail = s.exec(select(Outbox).where(Outbox.anlass == "fristantrag")).one()
+    assert mail.empfaenger_email == MANAGEMENT
+    assert mail.kontext["fristantrag"] == {
+        "id": antrag.id, "aufgabe_id": aufgabe_id, "aufgabe": "Fehlzeiten melden", "person": "Thomas Ostendorf",
+        "alte_frist": "01.02.2027", "frist": "01.03.2027", "begruendung": "Ferien",
+        "link": f"{s.info['test_einstellungen'].basis_url}/fristantraege"}
 
 
 def test_eine_frist_in_der_vergangenheit_wird_nicht_beantragt(s):
