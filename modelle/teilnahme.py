@@ -23,7 +23,9 @@ class Teilnahmelink(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    # Ohne Index: jede Auftragsmail schreibt eine Zeile (bench/schritte.py); nach Person gesucht
+    # wird nur beim Widerruf (``person entfernen``, selten).
+    person_id: int = Field(foreign_key="person.id")
     erstellt_am: datetime = _zeit()
     widerrufen_am: datetime | None = _zeit(default=None)
 

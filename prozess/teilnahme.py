@@ -57,6 +57,9 @@ NEUER_LINK = ("Einen neuen Link bekommen Sie mit der nächsten Mail zu einer Auf
               "brauchen Sie ihn früher, antworten Sie auf eine Mail des Bildungsbüros und bitten Sie darum.")
 
 
+_LINK_EINFUEGEN = insert(Teilnahmelink.__table__)
+
+
 class TeilnahmelinkUngueltig(Fachfehler):
     """Ein persönlicher Link ist unbekannt, abgelaufen oder widerrufen."""
 
@@ -71,8 +74,8 @@ def teilnahmelink_ausstellen(arbeit: Arbeit, person_id: int) -> str:
     den Link nicht.
     """
     token = neues_token()
-    arbeit.verbindung().execute(insert(Teilnahmelink.__table__).values(
-        token_hash=token_hash(token), person_id=person_id, erstellt_am=arbeit.jetzt))
+    arbeit.verbindung().execute(_LINK_EINFUEGEN, {"token_hash": token_hash(token), "person_id": person_id,
+                                                  "erstellt_am": arbeit.jetzt})
     return f"{arbeit.einstellungen.basis_url}{PFAD}{token}"
 
 

@@ -30,8 +30,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_hash')
     )
-    with op.batch_alter_table('teilnahmelink', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_teilnahmelink_person_id'), ['person_id'], unique=False)
 
     op.create_table('fristantrag',
     sa.Column('id', sa.Integer(), nullable=False),
