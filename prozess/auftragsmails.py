@@ -37,7 +37,7 @@ def mails_fuer_neue_aufgaben(
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
-    from prozess.teilnahme import teilnahmelink_ausstellen
+    from prozess.teilnahmelink import teilnahmelink_ausstellen
 
     mails = []
     links: dict[int, str] = {}

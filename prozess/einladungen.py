@@ -165,7 +165,7 @@ def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jet
         "ladungsfrist_unterschritten": zu_spaet,
         "kennzahlen": kennzahlen_der_tagesordnung(arbeit, tops),
     }
-    from prozess.teilnahme import teilnahmelink_ausstellen
+    from prozess.teilnahmelink import teilnahmelink_ausstellen
 
     return [
         Mail(schluessel(art, p.id, f"sitzung{sitzung.id}", f"seq{sitzung.sequenz}"), art, art,

@@ -37,17 +37,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Mitgliedschaft, Person, Sitzung
 from modelle.teilnahme import Erledigungsnotiz, Fristantrag, Sitzungsantwort, Teilnahmelink
-from prozess.anmeldung import neues_token, token_hash
 from prozess.arbeit import Arbeit
 from prozess.fehler import Eingabefehler, Fachfehler, NichtGefunden, SchrittNichtMoeglich
+from prozess.teilnahmelink import PFAD, teilnahmelink_ausstellen, token_hash  # noqa: F401  (auch von hier aus erreichbar)
 from prozess.zeit import datum_de
 from prozess.zyklus import MANAGEMENT, SCHRITTE
 
-PFAD = "/teilnahme/"
 ZUSAGE, ABSAGE = "zusage", "absage"
 ANTWORT_BEZEICHNUNG = {ZUSAGE: "zugesagt", ABSAGE: "abgesagt"}
 OFFEN, GEWAEHRT, ABGELEHNT = "offen", "gewaehrt", "abgelehnt"
@@ -57,26 +56,11 @@ NEUER_LINK = ("Einen neuen Link bekommen Sie mit der nächsten Mail zu einer Auf
               "brauchen Sie ihn früher, antworten Sie auf eine Mail des Bildungsbüros und bitten Sie darum.")
 
 
-_LINK_EINFUEGEN = insert(Teilnahmelink.__table__)
-
-
 class TeilnahmelinkUngueltig(Fachfehler):
     """Ein persönlicher Link ist unbekannt, abgelaufen oder widerrufen."""
 
 
 # ---------------------------------------------------------------- Links ausstellen und prüfen
-
-
-def teilnahmelink_ausstellen(arbeit: Arbeit, person_id: int) -> str:
-    """Stellt ein neues Token für die Person aus (nur der Hash wird gespeichert); gibt den ganzen Link zurück.
-
-    Core-INSERT in der laufenden Transaktion: entsteht die Mail nicht (Rollback), gibt es auch
-    den Link nicht.
-    """
-    token = neues_token()
-    arbeit.verbindung().execute(_LINK_EINFUEGEN, {"token_hash": token_hash(token), "person_id": person_id,
-                                                  "erstellt_am": arbeit.jetzt})
-    return f"{arbeit.einstellungen.basis_url}{PFAD}{token}"
 
 
 def teilnahmelinks_widerrufen(arbeit: Arbeit, person_id: int) -> int:
