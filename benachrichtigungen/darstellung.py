@@ -34,6 +34,8 @@ VORLAGEN = (
     "absage",
     "frist_geaendert",
     "anmeldelink",
+    "fristantrag",
+    "fristantrag_abgelehnt",
 )
 _LEERRAUM = re.compile(r"\s+")
 

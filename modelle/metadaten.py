@@ -13,5 +13,6 @@ import modelle.anmeldung  # noqa: F401  (registriert die Tabellen)
 import modelle.anregungen  # noqa: F401
 import modelle.kennzahlen  # noqa: F401
 import modelle.tabellen  # noqa: F401
+import modelle.teilnahme  # noqa: F401
 
 METADATEN = SQLModel.metadata

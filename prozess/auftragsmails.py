@@ -2,7 +2,9 @@
 
 Geschrieben wird in die Outbox der laufenden Transaktion: entsteht die Aufgabe durch einen
 Schritt, sagt die Mail auch, welcher Schritt geschah (``schritt_erfolgt``); sonst ist es
-``aufgabe_zugewiesen``. Personen ohne Adresse (entfernt) bekommen keine Mail.
+``aufgabe_zugewiesen``. Personen ohne Adresse (entfernt) bekommen keine Mail. Jede Mail
+trägt den persönlichen Link der Person (``prozess.teilnahme``): ein neues Token je Aufruf und
+Person, ausgestellt in derselben Transaktion.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ def mails_fuer_neue_aufgaben(
     *,
     anlass: str | None = None,
     zusatz: dict | None = None,
+    gegenstand: str = "",
 ) -> None:
     """Merkt je neuer (oder neu befristeter) Aufgabe eine Mail an die zuständige Person vor.
 
-    ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``.
+    ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``;
+    ``gegenstand`` ergänzt den Idempotenzschlüssel (z. B. die Nummer eines Fristantrags).
     """
     if not aufgaben:
         return
@@ -33,19 +37,25 @@ def mails_fuer_neue_aufgaben(
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
+    from prozess.teilnahmelink import teilnahmelink_ausstellen
+
     mails = []
+    links: dict[int, str] = {}
     for a in aufgaben:
         if not a.person.email:
             continue
+        if a.person.id not in links:
+            links[a.person.id] = teilnahmelink_ausstellen(arbeit, a.person.id)
         teile = dict(
             aufgabe=aufgabe_kontext(aufgabe_id=a.id, titel=a.titel, beschreibung=a.beschreibung, frist=a.frist,
                                     jetzt=jetzt, zone=e.zeitzone),
             handlungsfeld=feldteil,
             massnahme={"titel": a.massnahme_titel} if a.massnahme_titel else None,
+            teilnahme={"link": links[a.person.id]},
         )
         if anlass == "schritt_erfolgt":
             teile["schritt"] = schritt
         teile.update(zusatz or {})
-        mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}", a.frist), anlass, anlass,
+        mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}{gegenstand}", a.frist), anlass, anlass,
                           mail_kontext(grund, a.person.name, **teile), a.person.email, a.person.name, a.person.id, a.id))
     vormerken(arbeit.verbindung(), mails, jetzt, e.absender.split("@", 1)[1])

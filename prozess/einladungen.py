@@ -165,9 +165,13 @@ def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jet
         "ladungsfrist_unterschritten": zu_spaet,
         "kennzahlen": kennzahlen_der_tagesordnung(arbeit, tops),
     }
+    from prozess.teilnahmelink import teilnahmelink_ausstellen
+
     return [
         Mail(schluessel(art, p.id, f"sitzung{sitzung.id}", f"seq{sitzung.sequenz}"), art, art,
-             mail_kontext(grund, p.name, **teile), p.email, p.name, p.id,
+             mail_kontext(grund, p.name, **teile,
+                          teilnahme={"link": teilnahmelink_ausstellen(arbeit, p.id)} if not abgesagt else None),
+             p.email, p.name, p.id,
              extra={"kalender": kalender, "kalender_methode": "CANCEL" if abgesagt else "REQUEST"})
         for p in empfaenger
     ]

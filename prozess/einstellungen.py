@@ -380,6 +380,10 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung("anmeldelinks_je_stunde", _ganzzahl(1, 100), 5,
                 "Höchstens so viele Anmeldelinks je Adresse und Stunde; weitere Anfragen werden still übergangen "
                 "(die Antwort bleibt dieselbe)."),
+    Einstellung("teilnahmelink_tage", _ganzzahl(1, 365), 30,
+                "So viele Tage gilt ein persönlicher Link aus einer Auftragsmail oder Einladung noch, wenn bei der "
+                "Person nichts mehr offen ist; gerechnet ab dem Spätesten von: Ausstellung des Links, Schließen "
+                "ihrer letzten Aufgabe, Beginn der letzten Sitzung, zu der sie eingeladen war."),
     Einstellung("anmeldeanfragen_je_stunde", _ganzzahl(1, 10000), 30,
                 "Höchstens so viele Anmeldeanfragen je Absender-IP und Stunde; danach antwortet die Seite mit 429."),
     Einstellung("anregungen_je_stunde", _ganzzahl(1, 10000), 10,

@@ -288,6 +288,9 @@ def person_entfernen(arbeit, email: str) -> None:
     db.execute(update(Outbox).where(Outbox.person_id == person.id, Outbox.status.in_(("wartend", "fehler_voruebergehend")))
                .values(status="verworfen", empfaenger_email="entfernt@invalid", empfaenger_name="entfernt",
                        letzter_fehler="Person entfernt"))
+    from prozess.teilnahme import teilnahmelinks_widerrufen
+
+    teilnahmelinks_widerrufen(arbeit, person.id)  # persönliche Links aus früheren Mails öffnen nichts mehr
     person.name = f"entfernte Person {person.id}"
     person.email = None
     person.organisation = None

@@ -94,6 +94,40 @@ def tagesordnung_festschreiben(db: Session, sitzung: Sitzung) -> list[Punkt]:
     return [Punkt(t.nummer, t.titel, t.beschreibung, t.handlungsfeld_id, t.id) for t in tops]
 
 
+@dataclass(frozen=True)
+class Anwesenheit:
+    """Ein Mitglied des Gremiums und seine Antwort über den persönlichen Link (``None``: keine)."""
+
+    person_id: int
+    name: str
+    antwort: str | None
+
+    @property
+    def bezeichnung(self) -> str:
+        return {"zusage": "zugesagt", "absage": "abgesagt"}.get(self.antwort or "", "keine Antwort")
+
+
+def anwesenheitsliste(db: Session, sitzung: Sitzung) -> list[Anwesenheit]:
+    """Die Mitglieder des Gremiums (nicht entfernt) mit Zu- oder Absage, nach Name. Liest nur."""
+    from sqlalchemy import and_
+
+    from modelle.teilnahme import Sitzungsantwort  # erst hier: die CLI lädt die Tabellen der Webseiten sonst nicht
+
+    zeilen = db.exec(
+        select(Person.id, Person.name, Sitzungsantwort.antwort)
+        .join(Mitgliedschaft, Mitgliedschaft.person_id == Person.id)
+        .outerjoin(Sitzungsantwort, and_(Sitzungsantwort.sitzung_id == sitzung.id,
+                                         Sitzungsantwort.person_id == Person.id))
+        .where(Mitgliedschaft.gremium_id == sitzung.gremium_id, Person.entfernt_am.is_(None))
+        .distinct().order_by(Person.name, Person.id)
+    ).all()
+    return [Anwesenheit(i, n, a) for i, n, a in zeilen]
+
+
+def anwesenheit_als_text(liste: list[Anwesenheit]) -> str:
+    return "\n".join(f"    {a.name}: {a.bezeichnung}" for a in liste) or "    (keine Mitglieder)"
+
+
 def als_text(punkte: list[Punkt], mit_nummern: bool = False) -> str:
     """Die Tagesordnung als Text; ``mit_nummern`` zeigt die Zeilennummer für »--top«."""
     zeilen = []

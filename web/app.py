@@ -16,7 +16,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web import anmeldung, anregungen, arbeitsseiten, buero
+from web import anmeldung, anregungen, arbeitsseiten, buero, teilnahme
 from web.darstellung import seite
 from web.sicherheit import CsrfFehlt, Ratenbegrenzung, ZuVieleAnfragen, csrf_pruefen, schuetzen
 
@@ -27,6 +27,7 @@ def app_bauen(umgebung) -> FastAPI:
     """Die App über ``umgebung`` (Einstellungen, Datenbank, Uhr)."""
     from prozess.fehler import NichtGefunden
     from prozess.anmeldung import LinkUngueltig
+    from prozess.teilnahme import TeilnahmelinkUngueltig
 
     e = umgebung.einstellungen
     app = FastAPI(title="Bildungsbüro", docs_url=None, redoc_url=None, openapi_url=None,
@@ -41,6 +42,8 @@ def app_bauen(umgebung) -> FastAPI:
     app.include_router(anregungen.router)
     app.include_router(buero.router)
     app.include_router(arbeitsseiten.router)
+    app.include_router(teilnahme.router)
+    app.include_router(teilnahme.buero_router)
 
     @app.get("/lebt", include_in_schema=False)
     def lebt():
@@ -65,6 +68,10 @@ def app_bauen(umgebung) -> FastAPI:
     @app.exception_handler(LinkUngueltig)
     def link_ungueltig(request: Request, fehler):
         return seite(request, "link_ungueltig.html.j2", 410, fehler=str(fehler))
+
+    @app.exception_handler(TeilnahmelinkUngueltig)
+    def teilnahmelink_ungueltig(request: Request, fehler):
+        return seite(request, "teilnahme_ungueltig.html.j2", 410, fehler=str(fehler))
 
     @app.exception_handler(NichtGefunden)
     def nicht_gefunden(request: Request, fehler):

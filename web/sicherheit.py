@@ -34,7 +34,7 @@ KOPFZEILEN = {
     "X-Content-Type-Options": "nosniff",
 }
 # Pfade, deren letzter Teil ein Token ist: er erscheint nie im Log.
-_TOKEN_PFAD = re.compile(r"^/(anmelden)/[^/]+")
+_TOKEN_PFAD = re.compile(r"^/(anmelden|teilnahme)/[^/]+")
 _STATISCH = "/statisch/"
 
 log = logging.getLogger("bildungsbuero.web")
@@ -49,7 +49,7 @@ class ZuVieleAnfragen(Exception):
 
 
 def pfad_fuers_log(pfad: str) -> str:
-    """Der Pfad ohne Tokens (``/anmelden/…``)."""
+    """Der Pfad ohne Tokens (``/anmelden/…``, ``/teilnahme/…/aufgaben/3/erledigt``)."""
     return _TOKEN_PFAD.sub(r"/\1/…", pfad)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -11,7 +11,9 @@ from modelle.tabellen import Gremium, Sitzung
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
 from prozess.arbeit import Arbeit
 from prozess.sitzungen import sitzung_laden
-from prozess.tagesordnung import Punkt, gespeicherte_tagesordnung, tagesordnung_entwerfen
+from prozess.tagesordnung import (
+    Anwesenheit, Punkt, anwesenheitsliste, gespeicherte_tagesordnung, tagesordnung_entwerfen,
+)
 
 STATUS_BEZEICHNUNG = {"geplant": "geplant", "abgesagt": "abgesagt", "stattgefunden": "stattgefunden"}
 
@@ -37,6 +39,8 @@ class TagesordnungAnsicht:
     beginn: datetime
     vorschau: bool
     punkte: list[Punkt]
+    # Die Mitglieder mit ihrer Zu- oder Absage über den persönlichen Link.
+    anwesenheit: list[Anwesenheit] = field(default_factory=list)
 
 
 def sitzungen_liste(arbeit: Arbeit, *, alle: bool = False, grenze: int | None = STANDARD_GRENZE,
@@ -63,4 +67,5 @@ def tagesordnung_ansicht(arbeit: Arbeit, sitzung_id: int) -> TagesordnungAnsicht
     vorschau = sitzung.eingeladen_sequenz is None or not punkte
     if vorschau:
         punkte = tagesordnung_entwerfen(db, sitzung)
-    return TagesordnungAnsicht(sitzung.id, gremium.name, sitzung.beginn, vorschau, punkte)
+    return TagesordnungAnsicht(sitzung.id, gremium.name, sitzung.beginn, vorschau, punkte,
+                               anwesenheitsliste(db, sitzung))

@@ -97,3 +97,59 @@ def aufgabe_erledigt(aufgabe_id):
 
     a = tun(aufgabe_erledigen, aufgabe_id)
     click.echo(f"Aufgabe {a.id} »{a.titel}« erledigt.")
+
+
+@listenbefehl(aufgabe, "frist-antraege")
+@click.option("--entschiedene", is_flag=True, help="Auch gewährte und abgelehnte Anträge.")
+def aufgabe_frist_antraege(entschiedene, alle_zeilen, versatz):
+    """Fristanträge, die Personen über ihren persönlichen Link gestellt haben (offene zuerst nach Alter).
+
+    Beispiel: bildungsbuero aufgabe frist-antraege
+    """
+    from prozess.ansichten.fristantraege import fristantraege_liste
+    from prozess.zeit import datum_de
+
+    seite = lesen(fristantraege_liste, alle=entschiedene, grenze=grenze(alle_zeilen), versatz=versatz)
+    liste_ausgeben(seite, lambda a: [f"{a.id:>5}  {a.status_bezeichnung:<10} Aufgabe {a.aufgabe_id} »{a.aufgabe}« – "
+                                     f"{a.person}: {datum_de(a.alte_frist)} → {datum_de(a.frist)}"]
+                   + ([f"       Begründung: {a.begruendung}"] if a.begruendung else [])
+                   + ([f"       Antwort: {a.antwort}"] if a.antwort else []),
+                   "Keine offenen Fristanträge.", "bildungsbuero aufgabe frist-antraege")
+
+
+def _entscheiden(funktion, antrag_id, als, antwort):
+    with umgebung().arbeit() as arbeit:
+        return funktion(arbeit, antrag_id, person(arbeit, als).id, antwort)
+
+
+@aufgabe.command("frist-gewaehren")
+@click.argument("antrag_id", type=NUMMER, metavar="ANTRAG")
+@click.option("--als", metavar="EMAIL", required=True, help="Wer entscheidet (Bildungsmanagement).")
+@click.option("--antwort", default="", help="Antwort an die Person (sieht sie auf ihrer Seite).")
+@fachlich
+def aufgabe_frist_gewaehren(antrag_id, als, antwort):
+    """Gewährt einen Fristantrag: die Aufgabe bekommt die beantragte Frist, die Person eine Mail.
+
+    Beispiel: bildungsbuero aufgabe frist-gewaehren 1 --als anna.meyer@lkclp.example
+    """
+    from prozess.teilnahme import frist_gewaehren
+    from prozess.zeit import datum_de
+
+    a = _entscheiden(frist_gewaehren, antrag_id, als, antwort)
+    click.echo(f"Fristantrag {a.id} gewährt: Aufgabe {a.aufgabe_id} hat die Frist {datum_de(a.frist)}.")
+
+
+@aufgabe.command("frist-ablehnen")
+@click.argument("antrag_id", type=NUMMER, metavar="ANTRAG")
+@click.option("--als", metavar="EMAIL", required=True, help="Wer entscheidet (Bildungsmanagement).")
+@click.option("--antwort", default="", help="Antwort an die Person (sieht sie auf ihrer Seite).")
+@fachlich
+def aufgabe_frist_ablehnen(antrag_id, als, antwort):
+    """Lehnt einen Fristantrag ab; die Frist bleibt, die Person sieht die Antwort auf ihrer Seite.
+
+    Beispiel: bildungsbuero aufgabe frist-ablehnen 2 --als anna.meyer@lkclp.example --antwort "Die Frist ist gesetzlich."
+    """
+    from prozess.teilnahme import frist_ablehnen
+
+    a = _entscheiden(frist_ablehnen, antrag_id, als, antwort)
+    click.echo(f"Fristantrag {a.id} abgelehnt: Aufgabe {a.aufgabe_id} behält ihre Frist.")

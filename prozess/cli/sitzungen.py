@@ -109,12 +109,14 @@ def sitzung_tagesordnung(sitzung_id):
     Beispiel: bildungsbuero sitzung tagesordnung 1
     """
     from prozess.ansichten.sitzungen import tagesordnung_ansicht
-    from prozess.tagesordnung import als_text
+    from prozess.tagesordnung import als_text, anwesenheit_als_text
 
     ansicht = lesen(tagesordnung_ansicht, sitzung_id)
     if ansicht.vorschau:
         click.echo("Vorschau (noch nicht eingeladen; die Tagesordnung entsteht mit der Einladung):")
     click.echo(als_text(ansicht.punkte, mit_nummern=not ansicht.vorschau))
+    click.echo("Anwesenheit (Zu- und Absagen über den persönlichen Link):")
+    click.echo(anwesenheit_als_text(ansicht.anwesenheit))
 
 
 @click.group()

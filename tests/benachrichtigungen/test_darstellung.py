@@ -46,6 +46,11 @@ TEILE = {
     "frist_geaendert": {"alte_frist": "15.09.2027"},
     "anmeldelink": {"anmeldung": {"link": "https://bildungsbuero.lkclp.example/anmelden/abc", "minuten": 15,
                                   "gueltig_bis": "11.01.2027, 09:15 Uhr"}},
+    "fristantrag": {"fristantrag": {"id": 3, "aufgabe_id": 7, "aufgabe": "Fehlzeiten nach Schulform auswerten",
+                                    "person": "Thomas Ostendorf", "alte_frist": "30.09.2027", "frist": "15.10.2027",
+                                    "begruendung": "Herbstferien", "link": "https://bildungsbuero.lkclp.example/fristantraege"}},
+    "fristantrag_abgelehnt": {"beantragt": "15.10.2027", "antwort": "Der Bericht geht am 1.10. hinaus.",
+                              "teilnahme": {"link": "https://bildungsbuero.lkclp.example/teilnahme/abc"}},
 }
 AUFGABENMAILS = ("aufgabe_zugewiesen", "erinnerung", "heute_faellig", "ueberfaellig", "schritt_erfolgt", "frist_geaendert")
 
@@ -97,6 +102,24 @@ def test_jede_aufgabenmail_sagt_was_bis_wann_wofuer_und_wie_antworten(vorlage):
         assert "Schulabsentismus" in teil
         assert "Bitte getrennt nach Jahrgang." in teil
         assert "Antworten Sie einfach auf diese E-Mail" in teil
+
+
+@pytest.mark.parametrize("vorlage", ("aufgabe_zugewiesen", "schritt_erfolgt", "frist_geaendert", "einladung",
+                                     "fristantrag_abgelehnt"))
+def test_mit_persoenlichem_link_steht_er_in_text_und_html(vorlage):
+    kontext = {**beispielkontext(vorlage), "teilnahme": {"link": "https://bildungsbuero.lkclp.example/teilnahme/xyz"}}
+    d = darstellen(vorlage, kontext)
+    assert "https://bildungsbuero.lkclp.example/teilnahme/xyz" in d.text
+    assert 'href="https://bildungsbuero.lkclp.example/teilnahme/xyz"' in d.html
+    assert "persönlich" in d.text and "persönlich" in d.html
+
+
+def test_der_fristantrag_nennt_person_fristen_begruendung_und_den_weg_zur_entscheidung():
+    d = darstellen("fristantrag", beispielkontext("fristantrag"))
+    for teil in (d.text, d.html):
+        for erwartet in ("Thomas Ostendorf", "15.10.2027", "30.09.2027", "Herbstferien", "frist-gewaehren 3",
+                         "https://bildungsbuero.lkclp.example/fristantraege"):
+            assert erwartet in teil, erwartet
 
 
 def test_eine_aufgabe_ohne_handlungsfeld_und_massnahme_wird_dargestellt():

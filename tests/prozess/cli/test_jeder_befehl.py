@@ -76,6 +76,7 @@ ABLAUF: list[tuple[tuple[str, ...], str, list[list[str]]]] = [
     (("aufgabe", "verschieben"), "Aufgabe 3: neue Frist 31.03.2099", []),
     (("aufgabe", "zuweisen"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« liegt jetzt bei", []),
     (("aufgabe", "erledigt"), "Aufgabe 3 »Schulen zur Fehlzeitenerhebung anschreiben« erledigt.", []),
+    (("aufgabe", "frist-antraege"), "Keine offenen Fristanträge.", []),
     (("sitzung", "anlegen"), "Sitzung 1 angelegt.", []),
     (("sitzung", "tagesordnung"), "Vorschau (noch nicht eingeladen", []),
     (("sitzung", "verschieben"), "Sitzung 1 verschoben", []),
@@ -96,7 +97,8 @@ ABLAUF: list[tuple[tuple[str, ...], str, list[list[str]]]] = [
     (("bericht", "gemeinde"), "Gemeindeprofil Löningen", []),
     (("person", "entfernen"), "Person entfernt", []),
 ]
-BESONDERS = {("dienst",), ("demo",), ("web",)}  # laufen unten mit eigenem Ablauf
+BESONDERS = {("dienst",), ("demo",), ("web",),  # laufen unten mit eigenem Ablauf
+             ("aufgabe", "frist-gewaehren"), ("aufgabe", "frist-ablehnen")}
 
 
 def _umgebung(db: Path, zusatz: dict[str, str]) -> dict[str, str]:
@@ -219,3 +221,38 @@ def test_das_beispiel_der_demo_laeuft(tmp_path):
     ergebnis = _lauf(tmp_path / "unbenutzt.db", argumente, zusatz)
     assert ergebnis.returncode == 0, ergebnis.stderr
     assert "Maildir:" in ergebnis.stdout and (tmp_path / "demo" / "maildir" / "new").is_dir()
+
+
+def test_die_beispiele_zu_fristantraegen_laufen(tmp_path):
+    """Fristanträge stellt eine Person über ihren Link (Webseite); hier über die Bibliothek, dann die Beispiele."""
+    from datetime import date
+
+    from prozess.einstellungen import laden
+    from prozess.rollen import person_per_email
+    from prozess.teilnahme import frist_beantragen, teilnahmelink_ausstellen
+    from prozess.umgebung import Umgebung
+
+    db = tmp_path / "bb.db"
+    for argumente in (["init"], ["organisation", "laden", "organisationen/landkreis-cloppenburg.toml"],
+                      ["aufgabe", "anlegen", "Zahlen liefern", "--verantwortlich", "schulleitung@obs-loeningen.example",
+                       "--frist", "2099-01-15"],
+                      ["aufgabe", "anlegen", "Bericht schreiben", "--verantwortlich",
+                       "schulleitung@obs-loeningen.example", "--frist", "2099-01-15"]):
+        assert _lauf(db, argumente).returncode == 0, argumente
+    umgebung = Umgebung(laden(umgebung={"BILDUNGSBUERO_DATENBANK_URL": f"sqlite:///{db}"}, arbeitsverzeichnis=tmp_path))
+    try:
+        with umgebung.arbeit() as arbeit:
+            schulleitung = person_per_email(arbeit.db, "schulleitung@obs-loeningen.example").id
+            token = teilnahmelink_ausstellen(arbeit, schulleitung).rsplit("/", 1)[1]
+            frist_beantragen(arbeit, token, 1, date(2099, 2, 1), "Ferien")
+            frist_beantragen(arbeit, token, 2, date(2099, 2, 1))
+    finally:
+        umgebung.schliessen()
+    assert "Ferien" in _lauf(db, ["aufgabe", "frist-antraege"]).stdout
+    for pfad, erwartet in [(("aufgabe", "frist-gewaehren"), "Fristantrag 1 gewährt: Aufgabe 1 hat die Frist 01.02.2099."),
+                           (("aufgabe", "frist-ablehnen"), "Fristantrag 2 abgelehnt: Aufgabe 2 behält ihre Frist.")]:
+        zusatz, argumente = _zerlegen(beispiel(pfad))
+        ergebnis = _lauf(db, argumente, zusatz)
+        assert ergebnis.returncode == 0 and erwartet in ergebnis.stdout, ergebnis.stderr
+    nochmal = _lauf(db, ["aufgabe", "frist-ablehnen", "1", "--als", "joerg.toebben@lkclp.example"])
+    assert nochmal.returncode == 1 and "Bildungsmanagement" in nochmal.stderr

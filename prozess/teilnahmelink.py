@@ -1,0 +1,39 @@
+"""Einen persönlichen Link ausstellen – leicht genug für jede Auftragsmail und jede Einladung.
+
+Was der Link ist und warum jede Mail ein eigenes Token bekommt, erklärt ``prozess.teilnahme``.
+Dieses Modul lädt bewusst weder die SQLModel-Klassen der Webseiten noch die Anmeldung: es
+steht im Pfad jedes Schritts und jedes Befehls, der eine Aufgabe anlegt (``bench/befehle.py``,
+``bench/schritte.py``), und schreibt nur eine Zeile über eine leichte Core-Tabelle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import Integer, String, column, insert, table
+
+from modelle.typen import UTCZeit
+
+PFAD = "/teilnahme/"
+# Dieselbe Tabelle wie modelle.teilnahme.Teilnahmelink, nur die Spalten, die hier geschrieben werden.
+_TABELLE = table("teilnahmelink", column("token_hash", String), column("person_id", Integer),
+                 column("erstellt_am", UTCZeit))
+_EINFUEGEN = insert(_TABELLE)
+
+
+def token_hash(token: str) -> str:
+    """Der SHA-256 (hex) eines Tokens: nur er wird gespeichert (wie ``prozess.anmeldung.token_hash``)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def teilnahmelink_ausstellen(arbeit, person_id: int) -> str:
+    """Stellt ein neues Token für die Person aus (nur der Hash wird gespeichert); gibt den ganzen Link zurück.
+
+    Geschrieben in der laufenden Transaktion: entsteht die Mail nicht (Rollback), gibt es auch
+    den Link nicht.
+    """
+    token = secrets.token_urlsafe(32)
+    arbeit.verbindung().execute(_EINFUEGEN, {"token_hash": token_hash(token), "person_id": person_id,
+                                             "erstellt_am": arbeit.jetzt})
+    return f"{arbeit.einstellungen.basis_url}{PFAD}{token}"
