@@ -9,10 +9,12 @@ stirbt er, läuft der Anspruch nach ``versand_anspruch_sekunden`` ab und ein and
 Versender übernimmt die Zeilen. Zeiten der Ansprüche sind echte Zeit (``uhr_jetzt``), die
 Fälligkeit einer Mail dagegen die Zeit des Takts (``jetzt``, in Tests simuliert).
 
-Beanspruchen ist ein bedingtes UPDATE (``… WHERE id IN (…) AND fällig``), das auf SQLite
-und PostgreSQL gleich wirkt: von zwei Versendern bekommt jede Zeile genau einer. Auf
-PostgreSQL überspringt die Auswahl zusätzlich gesperrte Zeilen (``FOR UPDATE SKIP
-LOCKED``), damit sich zwei Dienste nicht gegenseitig aufhalten.
+Beanspruchen ist *eine* Anweisung (``UPDATE … WHERE id IN (Auswahl)``): von zwei Versendern
+bekommt jede Zeile genau einer. Auf SQLite schreibt ohnehin nur einer zur Zeit; auf
+PostgreSQL sperrt die Auswahl ihre Zeilen und überspringt gesperrte (``FOR UPDATE SKIP
+LOCKED``), damit sich zwei Dienste nicht gegenseitig aufhalten. Die Auswahl liest drei
+Bereiche des Index ``(status, naechster_versuch)`` und hört nach einem Stapel auf; sie
+sortiert nie alle fälligen Zeilen (``_auswahlen``).
 
 Die Pause (Tabelle ``versandpause``, höchstens eine Zeile) hält den Versand an, wenn der
 Server jede Mail gleich abweist; die Mails bleiben, wie sie waren.
@@ -26,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, union_all, update
 
 from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, IN_VERSAND, WARTEND, dialekt
 from modelle.tabellen import Outbox, Person, Versandpause
@@ -56,9 +58,32 @@ def _faellig(jetzt: datetime, uhr_jetzt: datetime, halter: str):
     """
     return or_(
         and_(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch <= jetzt),
-        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt,
-             or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None))),
+        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt, _fremd(halter)),
     )
+
+
+def _fremd(halter: str):
+    return or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None))
+
+
+def _auswahlen(jetzt: datetime, uhr_jetzt: datetime, anzahl: int, halter: str):
+    """Die fälligen Zeilen als drei Auswahlen, je eine Bereichssuche im Index ``(status, naechster_versuch)``.
+
+    Eine einzige Auswahl mit ``ODER`` über die drei Fälle bräuchte auf SQLite ein ``MULTI-INDEX OR``
+    und eine Sortierung *aller* fälligen Zeilen je Stapel (bei einem Rückstau nach einem Ausfall
+    wurde das Leeren so quadratisch langsam). Jede dieser Auswahlen liest dagegen im Index genau
+    einen Status in der Reihenfolge von ``naechster_versuch`` und hört nach ``anzahl`` Zeilen auf;
+    zusammen ergeben sie den Stapel: zuerst Zeilen toter Versender (sie warten am längsten), dann
+    erneute Versuche, dann neue Mails, jeweils die am längsten fälligen zuerst.
+    """
+    return [
+        select(_T.c.id).where(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt, _fremd(halter))
+        .order_by(_T.c.naechster_versuch).limit(anzahl),
+        select(_T.c.id).where(_T.c.status == FEHLER_VORUEBERGEHEND, _T.c.naechster_versuch <= jetzt)
+        .order_by(_T.c.naechster_versuch).limit(anzahl),
+        select(_T.c.id).where(_T.c.status == WARTEND, _T.c.naechster_versuch <= jetzt)
+        .order_by(_T.c.naechster_versuch).limit(anzahl),
+    ]
 
 
 def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, halter: str,
@@ -67,25 +92,30 @@ def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, 
 
     Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück. Auch Zeilen, deren
     Anspruch abgelaufen ist (ihr Halter starb), sind fällig; jeder Anspruch zählt als Versuch.
+    Der Plan braucht keine Sortierung über alle fälligen Zeilen (``_auswahlen``; die Pläne
+    prüft ``tests/benachrichtigungen/test_abfrageplaene.py`` auf SQLite und PostgreSQL).
     """
-    auswahl = select(_T.c.id).where(_faellig(jetzt, uhr_jetzt, halter)).order_by(_T.c.id).limit(anzahl)
+    auswahlen = _auswahlen(jetzt, uhr_jetzt, anzahl, halter)
+    werte = dict(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
+                 versuche=_T.c.versuche + 1)
     if dialekt(verbindung) == "postgresql":
-        # Als CTE wird die Auswahl genau einmal ausgewertet; als Unterabfrage in »IN (…)« kann
-        # PostgreSQL sie je Zeile neu ausführen und mehr als ``anzahl`` Zeilen treffen.
-        gewaehlt = auswahl.with_for_update(skip_locked=True).cte("auswahl")
-        bedingung = _T.c.id == gewaehlt.c.id
-    else:  # SQLite: ein Schreiber zur Zeit, die Unterabfrage läuft einmal
-        bedingung = _T.c.id.in_(auswahl.scalar_subquery())
-    # Die Fälligkeit steht auch im äußeren UPDATE: hat ein anderer Versender die Zeile
-    # inzwischen beansprucht, lässt das UPDATE sie aus.
-    anweisung = (
-        update(_T)
-        .where(bedingung, _faellig(jetzt, uhr_jetzt, halter))
-        .values(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
-                versuche=_T.c.versuche + 1)
-        .returning(*_T.c)
-    )
-    return sorted(verbindung.execute(anweisung).all(), key=lambda z: z.id)
+        # Jede Auswahl als CTE wird genau einmal ausgewertet, und nur so weit, wie das LIMIT der
+        # Vereinigung liest. Sie sperrt ihre Zeilen und überspringt gesperrte, damit sich zwei Dienste
+        # nicht aufhalten; hat ein anderer Versender eine Zeile vor der Sperre geändert, prüft
+        # PostgreSQL die Bedingung an ihrem neuen Stand (READ COMMITTED). Gesperrt ändert sie bis zum
+        # Commit niemand: das UPDATE braucht keine zweite Fälligkeitsprüfung, die den Planer über
+        # alle fälligen Zeilen suchen lassen könnte statt über die gewählten Ids.
+        teile = [a.with_for_update(skip_locked=True).cte(f"auswahl_{i}") for i, a in enumerate(auswahlen)]
+        gewaehlt = union_all(*(select(t.c.id) for t in teile)).limit(anzahl).subquery("gewaehlt")
+        anweisung = update(_T).where(_T.c.id == gewaehlt.c.id)
+    else:
+        # SQLite: ein Schreiber zur Zeit; Auswahl und UPDATE sind eine Anweisung, dazwischen schreibt
+        # niemand. Eine zweite Fälligkeitsprüfung im UPDATE ließe SQLite über alle fälligen Zeilen
+        # suchen (MULTI-INDEX OR) statt über die gewählten Ids.
+        teile = [a.subquery(f"auswahl_{i}") for i, a in enumerate(auswahlen)]
+        gewaehlt = union_all(*(select(t.c.id) for t in teile)).limit(anzahl)
+        anweisung = update(_T).where(_T.c.id.in_(gewaehlt.scalar_subquery()))
+    return sorted(verbindung.execute(anweisung.values(**werte).returning(*_T.c)).all(), key=lambda z: z.id)
 
 
 def _gehalten(ids, halter: str):
