@@ -28,16 +28,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, select, union_all, update
+from sqlalchemy import and_, case, delete, func, or_, literal, select, union_all, update
 
-from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, IN_VERSAND, WARTEND, dialekt
-from modelle.tabellen import Outbox, Person, Versandpause
+from benachrichtigungen.outbox import (FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN, WARTEND,
+                                      dialekt)
+from modelle.tabellen import Outbox, Person, Versandpause, Versandstand
 
 ERSTER_ABSTAND = timedelta(minutes=5)
 LAENGSTER_ABSTAND = timedelta(hours=4)
 
 _T = Outbox.__table__
 _P = Versandpause.__table__
+_S = Versandstand.__table__
+
+OFFENE_STATUS = (WARTEND, IN_VERSAND, FEHLER_VORUEBERGEHEND, FEHLER_DAUERHAFT)
+"""Die Status, aus denen eine Mail noch weiterkommt; ``gesendet`` und ``verworfen`` sind Endzustände."""
 
 
 def abstand(versuche: int) -> timedelta:
@@ -266,3 +271,59 @@ def jetzt_versuchen(verbindung, jetzt: datetime) -> int:
         .values(naechster_versuch=jetzt)
     ).rowcount
 
+
+
+def statuszahlen(verbindung) -> dict[str, int]:
+    """Anzahl der Outbox-Zeilen je Status, ohne die Geschichte zu zählen (eine Anweisung).
+
+    Die offenen Status zählt eine Suche im Index ``(status, naechster_versuch)``: sie kostet so
+    viel, wie Mails unterwegs oder gescheitert sind. Die Endzustände ``gesendet`` und ``verworfen``
+    wachsen mit jeder Mail; ihre Zahlen schreiben Trigger in ``versandstand`` fort (Migration 0007).
+    """
+    offen = select(_T.c.status, func.count()).where(_T.c.status.in_(OFFENE_STATUS)).group_by(_T.c.status)
+    ende = [select(literal(status), _S.c[status]).where(_S.c.id == 1) for status in (GESENDET, VERWORFEN)]
+    zahlen = {status: 0 for status in (*OFFENE_STATUS, GESENDET, VERWORFEN)}
+    zahlen.update(dict(verbindung.execute(union_all(offen, *ende)).all()))
+    return zahlen
+
+
+# --- Aufbewahrung ----------------------------------------------------------------------------
+
+LEERER_INHALT = dict(kontext={}, empfaenger_name="", empfaenger_email="", kalender=None)
+"""Was die Aufbewahrung einer abgeschlossenen Mail nimmt: Werte der Vorlage, Name und Adresse, Einladung."""
+
+
+def inhalte_leeren(verbindung, bis: datetime, *, hoechstens: timedelta = timedelta(days=1)) -> int:
+    """Leert den Inhalt gesendeter und verworfener Mails, deren letzter Versuch vor ``bis`` liegt.
+
+    Geleert werden ``LEERER_INHALT``; die Zeile bleibt mit Schlüssel (gegen Doppelversand: ein
+    späterer Takt schreibt dieselbe Mail nicht neu), Anlass, Status, Zeitpunkten, Message-ID und
+    den Verweisen auf Aufgabe, Person und Statusbericht, und sie bleibt gezählt. Gescheiterte
+    und wartende Mails bleiben, wie sie sind (sie werden noch gesendet oder erneut eingereiht).
+
+    Für abgeschlossene Mails ist ``naechster_versuch`` der letzte Versuch (der Versender setzt
+    ihn beim Senden oder Verwerfen); so sucht die Aufbewahrung im Index ``(status,
+    naechster_versuch)`` von ``versandstand.geleert_bis`` an, und nie dieselben Zeilen zweimal.
+    Ein Aufruf nimmt höchstens ``hoechstens`` Geschichte (Standard: einen Tag), damit der erste
+    Lauf auf einer Datenbank mit Jahren von Mails keine riesige Transaktion wird; der nächste
+    Takt macht weiter. Gibt die Zahl der geleerten Zeilen zurück.
+    """
+    von = verbindung.execute(select(_S.c.geleert_bis).where(_S.c.id == 1)).scalar()
+    if von is None:  # noch nie geleert: ab der ältesten abgeschlossenen Mail
+        aelteste = [verbindung.execute(select(func.min(_T.c.naechster_versuch)).where(_T.c.status == s)).scalar()
+                    for s in (GESENDET, VERWORFEN)]
+        aelteste = [z for z in aelteste if z is not None]
+        if not aelteste:
+            return 0
+        von = min(aelteste)
+    if von >= bis:
+        return 0
+    ende = min(bis, von + hoechstens)
+    anzahl = 0
+    for status in (GESENDET, VERWORFEN):  # je eine Bereichssuche im Index
+        anzahl += verbindung.execute(
+            update(_T).where(_T.c.status == status, _T.c.naechster_versuch >= von, _T.c.naechster_versuch < ende)
+            .values(**LEERER_INHALT)).rowcount
+    if verbindung.execute(update(_S).where(_S.c.id == 1).values(geleert_bis=ende)).rowcount == 0:
+        verbindung.execute(_S.insert().values(id=1, gesendet=0, verworfen=0, geleert_bis=ende))
+    return anzahl

@@ -257,6 +257,23 @@ class Outbox(SQLModel, table=True):
     statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id")
 
 
+class Versandstand(SQLModel, table=True):
+    """Was die Outbox abgeschlossen hat, gezählt statt gesucht: höchstens eine Zeile (id 1).
+
+    ``gesendet`` und ``verworfen`` zählen die Outbox-Zeilen in diesen Endzuständen. Trigger der
+    Datenbank (Migration 0007) schreiben sie bei jedem INSERT, UPDATE und DELETE der Outbox fort,
+    wer auch immer schreibt; so muss ``versand status`` die Million gesendeter Zeilen der
+    Geschichte nicht zählen. Fehlt die Zeile (etwa nach TRUNCATE), legen die Trigger sie neu an.
+    ``geleert_bis``: bis zu diesem Zeitpunkt hat die Aufbewahrung (``versand_aufbewahrung_tage``)
+    den Inhalt abgeschlossener Mails geleert; beim nächsten Mal sucht sie erst ab dort.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    gesendet: int = Field(default=0)
+    verworfen: int = Field(default=0)
+    geleert_bis: datetime | None = _zeit(default=None)
+
+
 class Versandpause(SQLModel, table=True):
     """Der angehaltene Versand: höchstens eine Zeile (id 1); keine Zeile heißt, er läuft.
 
