@@ -125,7 +125,12 @@ class Aufgabe(SQLModel, table=True):
     Handlungsfeld diesen Zustand, ist die Aufgabe erledigt (oder hinfällig).
     """
 
-    __table_args__ = (Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),)
+    __table_args__ = (
+        Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),
+        # Der Takt liest die fälligen Aufgaben in der Reihenfolge (naechste_erinnerung_am, id): mit der
+        # Id im Index braucht auch PostgreSQL dafür keine Sortierung (tests/modelle/test_abfrageplaene.py).
+        Index("ix_aufgabe_erinnerung_faellig", "naechste_erinnerung_am", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     titel: str = Field(max_length=300)
@@ -140,9 +145,9 @@ class Aufgabe(SQLModel, table=True):
     angelegt_am: datetime = _zeit()
     erledigt_am: datetime | None = _zeit(default=None)
     # Erinnerungen: der nächste Zeitpunkt, zu dem der Takt diese Aufgabe ansehen muss (NULL,
-    # wenn nichts mehr ansteht, z. B. weil sie erledigt ist). Über diesen Index findet der Takt
-    # die fälligen Aufgaben, ohne alle offenen zu lesen.
-    naechste_erinnerung_am: datetime | None = _zeit(default=None, index=True)
+    # wenn nichts mehr ansteht, z. B. weil sie erledigt ist). Über den Index
+    # ix_aufgabe_erinnerung_faellig findet der Takt die fälligen Aufgaben, ohne alle offenen zu lesen.
+    naechste_erinnerung_am: datetime | None = _zeit(default=None)
     letzte_erinnerung: str | None = Field(default=None, max_length=40)
     letzte_erinnerung_am: datetime | None = _zeit(default=None)
     eskaliert_fuer_frist: date | None = None

@@ -1,4 +1,4 @@
-"""Postausgang: Zähler der abgeschlossenen Mails, fortgeschrieben von Triggern
+"""Postausgang: Zähler der abgeschlossenen Mails (Trigger), Index der fälligen Erinnerungen mit Id
 
 Revision ID: 0007
 Revises: 0006
@@ -12,6 +12,9 @@ SQLite: Zeilentrigger (im Prozess, billig), nur für Zeilen, die einen Endzustan
 verlassen. PostgreSQL: Anweisungstrigger mit Übergangstabellen (eine Zählung je Anweisung, auch
 für ein COPY von einer Million Zeilen); je Ereignis einer, weil PostgreSQL Übergangstabellen
 nur für Trigger mit genau einem Ereignis erlaubt.
+
+Der Index der fälligen Erinnerungen nimmt die Id dazu (``naechste_erinnerung_am, id``): der
+Takt liest in dieser Reihenfolge, und PostgreSQL sortierte sonst alle fälligen Aufgaben.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -86,6 +89,9 @@ def upgrade() -> None:
     sa.Column('geleert_bis', modelle.typen.UTCZeit(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('aufgabe', schema=None) as batch_op:
+        batch_op.drop_index('ix_aufgabe_naechste_erinnerung_am')
+        batch_op.create_index('ix_aufgabe_erinnerung_faellig', ['naechste_erinnerung_am', 'id'], unique=False)
     op.execute("INSERT INTO versandstand (id, gesendet, verworfen) SELECT 1, "
                "COALESCE(SUM(CASE WHEN status = 'gesendet' THEN 1 ELSE 0 END), 0), "
                "COALESCE(SUM(CASE WHEN status = 'verworfen' THEN 1 ELSE 0 END), 0) FROM outbox")
@@ -102,3 +108,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS versandstand_fortschreiben()")
     op.drop_table('versandstand')
+    with op.batch_alter_table('aufgabe', schema=None) as batch_op:
+        batch_op.drop_index('ix_aufgabe_erinnerung_faellig')
+        batch_op.create_index('ix_aufgabe_naechste_erinnerung_am', ['naechste_erinnerung_am'], unique=False)
