@@ -98,7 +98,7 @@ def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, 
     Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück. Auch Zeilen, deren
     Anspruch abgelaufen ist (ihr Halter starb), sind fällig; jeder Anspruch zählt als Versuch.
     Der Plan braucht keine Sortierung über alle fälligen Zeilen (``_auswahlen``; die Pläne
-    prüft ``tests/benachrichtigungen/test_abfrageplaene.py`` auf SQLite und PostgreSQL).
+    prüft ``tests/modelle/test_abfrageplaene.py`` auf SQLite und PostgreSQL).
     """
     auswahlen = _auswahlen(jetzt, uhr_jetzt, anzahl, halter)
     werte = dict(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
