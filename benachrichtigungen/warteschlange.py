@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, literal, select, union_all, update
+from sqlalchemy import and_, case, delete, func, literal, or_, select, union_all, update
 
 from benachrichtigungen.outbox import (FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN, WARTEND,
                                       dialekt)
@@ -55,19 +55,9 @@ def halter_kennung() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _faellig(jetzt: datetime, uhr_jetzt: datetime, halter: str):
-    """Wartend und dran, oder im Versand bei einem anderen Halter, dessen Anspruch abgelaufen ist.
-
-    Die eigenen Zeilen nimmt ein Versender nie ein zweites Mal, auch wenn sein Anspruch (etwa
-    nach einer Stockung) abgelaufen ist: er hält sie noch und sendet sie selbst.
-    """
-    return or_(
-        and_(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch <= jetzt),
-        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt, _fremd(halter)),
-    )
-
-
 def _fremd(halter: str):
+    """Nicht vom Halter selbst: die eigenen Zeilen nimmt ein Versender nie ein zweites Mal, auch wenn
+    sein Anspruch (etwa nach einer Stockung) abgelaufen ist; er hält sie noch und sendet sie selbst."""
     return or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None))
 
 
@@ -95,8 +85,10 @@ def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, 
                  anspruch: timedelta) -> list:
     """Beansprucht bis zu ``anzahl`` fällige Zeilen für ``halter`` bis ``uhr_jetzt + anspruch``.
 
-    Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück. Auch Zeilen, deren
-    Anspruch abgelaufen ist (ihr Halter starb), sind fällig; jeder Anspruch zählt als Versuch.
+    Fällig ist eine Zeile, die wartet oder vorübergehend scheiterte und deren ``naechster_versuch``
+    erreicht ist, oder eine im Versand bei einem anderen Halter, dessen Anspruch abgelaufen ist (er
+    starb). Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück; jeder Anspruch
+    zählt als Versuch.
     Der Plan braucht keine Sortierung über alle fälligen Zeilen (``_auswahlen``; die Pläne
     prüft ``tests/modelle/test_abfrageplaene.py`` auf SQLite und PostgreSQL).
     """
@@ -161,7 +153,7 @@ def fremde_ansprueche(verbindung, halter: str | None = None) -> FremdeAnsprueche
     """Beanspruchte Zeilen anderer Halter (ohne ``halter``: aller)."""
     bedingung = _T.c.status == IN_VERSAND
     if halter is not None:
-        bedingung = and_(bedingung, or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None)))
+        bedingung = and_(bedingung, _fremd(halter))
     anzahl, frei_ab = verbindung.execute(select(func.count(), func.min(_T.c.beansprucht_bis)).where(bedingung)).one()
     return FremdeAnsprueche(anzahl, frei_ab)
 
@@ -270,7 +262,6 @@ def jetzt_versuchen(verbindung, jetzt: datetime) -> int:
         update(_T).where(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch > jetzt)
         .values(naechster_versuch=jetzt)
     ).rowcount
-
 
 
 def statuszahlen(verbindung) -> dict[str, int]:
