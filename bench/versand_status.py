@@ -138,7 +138,7 @@ def paare(klein, gross, runden: int) -> list[tuple[float, float]]:
 def zeile(name: str, reihe: list[tuple[float, float]]) -> float:
     klein_ms, gross_ms = [k * 1000 for k, _ in reihe], [g * 1000 for _, g in reihe]
     verhaeltnis = [g / k for k, g in reihe]
-    print(f"{name:<28} {spanne(klein_ms):>22} {spanne(gross_ms):>22} {spanne(verhaeltnis):>20}")
+    print(f"{name:<22} {spanne(klein_ms, '{:.1f}'):>26} {spanne(gross_ms, '{:.1f}'):>26} {spanne(verhaeltnis):>20}")
     return statistics.median(verhaeltnis)
 
 
@@ -173,7 +173,7 @@ def main() -> int:
             engine.dispose()
 
     print(f"\nZeiten in ms als min / Median / max; Verhältnis groß/klein je Paar")
-    print(f"{'':<28} {f'{zahl(args.klein)} gesendet':>22} {f'{zahl(args.gross)} gesendet':>22} {'Verhältnis':>20}")
+    print(f"{'':<22} {f'{zahl(args.klein)} gesendet':>26} {f'{zahl(args.gross)} gesendet':>26} {'Verhältnis':>20}")
     gemessen = zeile(f"Ansicht ({args.runden} Paare)", ansicht)
     zeile(f"Befehl ({args.prozessrunden} Paare)", prozess)
     print(f"Zum Vergleich, das frühere Zählen über alle Zeilen auf der großen Datei: "
