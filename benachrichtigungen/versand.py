@@ -370,6 +370,8 @@ class _Lauf:
     def _endgueltige_art(self, erg: _Ergebnis) -> tuple[str, str | None, datetime]:
         """(Status, Fehler, nächster Versuch) für die Zeile; ein zu alter vorübergehender Fehler gibt auf."""
         z = erg.zeile
+        if erg.art in (GESENDET, VERWORFEN):  # der letzte Versuch: ab hier zählt die Aufbewahrung
+            return erg.art, erg.fehler, self.jetzt
         if erg.art != FEHLER_VORUEBERGEHEND:
             return erg.art, erg.fehler, z.naechster_versuch
         naechster = self.jetzt + abstand(z.versuche)
@@ -453,8 +455,5 @@ def _statusberichte(verbindung, zeilen, schon_da: dict) -> dict:
 
 
 def versand_status(verbindung) -> dict[str, int]:
-    """Anzahl der Outbox-Zeilen je Status."""
-    from sqlalchemy import func
-
-    t = Outbox.__table__
-    return dict(verbindung.execute(select(t.c.status, func.count()).group_by(t.c.status)).all())
+    """Anzahl der Outbox-Zeilen je Status (``warteschlange.statuszahlen``: zählt die Geschichte nicht)."""
+    return warteschlange.statuszahlen(verbindung)

@@ -9,10 +9,12 @@ stirbt er, läuft der Anspruch nach ``versand_anspruch_sekunden`` ab und ein and
 Versender übernimmt die Zeilen. Zeiten der Ansprüche sind echte Zeit (``uhr_jetzt``), die
 Fälligkeit einer Mail dagegen die Zeit des Takts (``jetzt``, in Tests simuliert).
 
-Beanspruchen ist ein bedingtes UPDATE (``… WHERE id IN (…) AND fällig``), das auf SQLite
-und PostgreSQL gleich wirkt: von zwei Versendern bekommt jede Zeile genau einer. Auf
-PostgreSQL überspringt die Auswahl zusätzlich gesperrte Zeilen (``FOR UPDATE SKIP
-LOCKED``), damit sich zwei Dienste nicht gegenseitig aufhalten.
+Beanspruchen ist *eine* Anweisung (``UPDATE … WHERE id IN (Auswahl)``): von zwei Versendern
+bekommt jede Zeile genau einer. Auf SQLite schreibt ohnehin nur einer zur Zeit; auf
+PostgreSQL sperrt die Auswahl ihre Zeilen und überspringt gesperrte (``FOR UPDATE SKIP
+LOCKED``), damit sich zwei Dienste nicht gegenseitig aufhalten. Die Auswahl liest drei
+Bereiche des Index ``(status, naechster_versuch)`` und hört nach einem Stapel auf; sie
+sortiert nie alle fälligen Zeilen (``_auswahlen``).
 
 Die Pause (Tabelle ``versandpause``, höchstens eine Zeile) hält den Versand an, wenn der
 Server jede Mail gleich abweist; die Mails bleiben, wie sie waren.
@@ -26,16 +28,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, literal, or_, select, union_all, update
 
-from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, IN_VERSAND, WARTEND, dialekt
-from modelle.tabellen import Outbox, Person, Versandpause
+from benachrichtigungen.outbox import (FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN, WARTEND,
+                                      dialekt)
+from modelle.tabellen import Outbox, Person, Versandpause, Versandstand
 
 ERSTER_ABSTAND = timedelta(minutes=5)
 LAENGSTER_ABSTAND = timedelta(hours=4)
 
 _T = Outbox.__table__
 _P = Versandpause.__table__
+_S = Versandstand.__table__
+
+OFFENE_STATUS = (WARTEND, IN_VERSAND, FEHLER_VORUEBERGEHEND, FEHLER_DAUERHAFT)
+"""Die Status, aus denen eine Mail noch weiterkommt; ``gesendet`` und ``verworfen`` sind Endzustände."""
 
 
 def abstand(versuche: int) -> timedelta:
@@ -48,44 +55,64 @@ def halter_kennung() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _faellig(jetzt: datetime, uhr_jetzt: datetime, halter: str):
-    """Wartend und dran, oder im Versand bei einem anderen Halter, dessen Anspruch abgelaufen ist.
+def _fremd(halter: str):
+    """Nicht vom Halter selbst: die eigenen Zeilen nimmt ein Versender nie ein zweites Mal, auch wenn
+    sein Anspruch (etwa nach einer Stockung) abgelaufen ist; er hält sie noch und sendet sie selbst."""
+    return or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None))
 
-    Die eigenen Zeilen nimmt ein Versender nie ein zweites Mal, auch wenn sein Anspruch (etwa
-    nach einer Stockung) abgelaufen ist: er hält sie noch und sendet sie selbst.
+
+def _auswahlen(jetzt: datetime, uhr_jetzt: datetime, anzahl: int, halter: str):
+    """Die fälligen Zeilen als drei Auswahlen, je eine Bereichssuche im Index ``(status, naechster_versuch)``.
+
+    Eine einzige Auswahl mit ``ODER`` über die drei Fälle bräuchte auf SQLite ein ``MULTI-INDEX OR``
+    und eine Sortierung *aller* fälligen Zeilen je Stapel (bei einem Rückstau nach einem Ausfall
+    wurde das Leeren so quadratisch langsam). Jede dieser Auswahlen liest dagegen im Index genau
+    einen Status in der Reihenfolge von ``naechster_versuch`` und hört nach ``anzahl`` Zeilen auf;
+    zusammen ergeben sie den Stapel: zuerst Zeilen toter Versender (sie warten am längsten), dann
+    erneute Versuche, dann neue Mails, jeweils die am längsten fälligen zuerst.
     """
-    return or_(
-        and_(_T.c.status.in_((WARTEND, FEHLER_VORUEBERGEHEND)), _T.c.naechster_versuch <= jetzt),
-        and_(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt,
-             or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None))),
-    )
+    return [
+        select(_T.c.id).where(_T.c.status == IN_VERSAND, _T.c.beansprucht_bis < uhr_jetzt, _fremd(halter))
+        .order_by(_T.c.naechster_versuch).limit(anzahl),
+        select(_T.c.id).where(_T.c.status == FEHLER_VORUEBERGEHEND, _T.c.naechster_versuch <= jetzt)
+        .order_by(_T.c.naechster_versuch).limit(anzahl),
+        select(_T.c.id).where(_T.c.status == WARTEND, _T.c.naechster_versuch <= jetzt)
+        .order_by(_T.c.naechster_versuch).limit(anzahl),
+    ]
 
 
 def beanspruchen(verbindung, jetzt: datetime, uhr_jetzt: datetime, anzahl: int, halter: str,
                  anspruch: timedelta) -> list:
     """Beansprucht bis zu ``anzahl`` fällige Zeilen für ``halter`` bis ``uhr_jetzt + anspruch``.
 
-    Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück. Auch Zeilen, deren
-    Anspruch abgelaufen ist (ihr Halter starb), sind fällig; jeder Anspruch zählt als Versuch.
+    Fällig ist eine Zeile, die wartet oder vorübergehend scheiterte und deren ``naechster_versuch``
+    erreicht ist, oder eine im Versand bei einem anderen Halter, dessen Anspruch abgelaufen ist (er
+    starb). Gibt die beanspruchten Zeilen (alle Spalten) nach Id geordnet zurück; jeder Anspruch
+    zählt als Versuch.
+    Der Plan braucht keine Sortierung über alle fälligen Zeilen (``_auswahlen``; die Pläne
+    prüft ``tests/modelle/test_abfrageplaene.py`` auf SQLite und PostgreSQL).
     """
-    auswahl = select(_T.c.id).where(_faellig(jetzt, uhr_jetzt, halter)).order_by(_T.c.id).limit(anzahl)
+    auswahlen = _auswahlen(jetzt, uhr_jetzt, anzahl, halter)
+    werte = dict(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
+                 versuche=_T.c.versuche + 1)
     if dialekt(verbindung) == "postgresql":
-        # Als CTE wird die Auswahl genau einmal ausgewertet; als Unterabfrage in »IN (…)« kann
-        # PostgreSQL sie je Zeile neu ausführen und mehr als ``anzahl`` Zeilen treffen.
-        gewaehlt = auswahl.with_for_update(skip_locked=True).cte("auswahl")
-        bedingung = _T.c.id == gewaehlt.c.id
-    else:  # SQLite: ein Schreiber zur Zeit, die Unterabfrage läuft einmal
-        bedingung = _T.c.id.in_(auswahl.scalar_subquery())
-    # Die Fälligkeit steht auch im äußeren UPDATE: hat ein anderer Versender die Zeile
-    # inzwischen beansprucht, lässt das UPDATE sie aus.
-    anweisung = (
-        update(_T)
-        .where(bedingung, _faellig(jetzt, uhr_jetzt, halter))
-        .values(status=IN_VERSAND, beansprucht_bis=uhr_jetzt + anspruch, beansprucht_von=halter,
-                versuche=_T.c.versuche + 1)
-        .returning(*_T.c)
-    )
-    return sorted(verbindung.execute(anweisung).all(), key=lambda z: z.id)
+        # Jede Auswahl als CTE wird genau einmal ausgewertet, und nur so weit, wie das LIMIT der
+        # Vereinigung liest. Sie sperrt ihre Zeilen und überspringt gesperrte, damit sich zwei Dienste
+        # nicht aufhalten; hat ein anderer Versender eine Zeile vor der Sperre geändert, prüft
+        # PostgreSQL die Bedingung an ihrem neuen Stand (READ COMMITTED). Gesperrt ändert sie bis zum
+        # Commit niemand: das UPDATE braucht keine zweite Fälligkeitsprüfung, die den Planer über
+        # alle fälligen Zeilen suchen lassen könnte statt über die gewählten Ids.
+        teile = [a.with_for_update(skip_locked=True).cte(f"auswahl_{i}") for i, a in enumerate(auswahlen)]
+        gewaehlt = union_all(*(select(t.c.id) for t in teile)).limit(anzahl).subquery("gewaehlt")
+        anweisung = update(_T).where(_T.c.id == gewaehlt.c.id)
+    else:
+        # SQLite: ein Schreiber zur Zeit; Auswahl und UPDATE sind eine Anweisung, dazwischen schreibt
+        # niemand. Eine zweite Fälligkeitsprüfung im UPDATE ließe SQLite über alle fälligen Zeilen
+        # suchen (MULTI-INDEX OR) statt über die gewählten Ids.
+        teile = [a.subquery(f"auswahl_{i}") for i, a in enumerate(auswahlen)]
+        gewaehlt = union_all(*(select(t.c.id) for t in teile)).limit(anzahl)
+        anweisung = update(_T).where(_T.c.id.in_(gewaehlt.scalar_subquery()))
+    return sorted(verbindung.execute(anweisung.values(**werte).returning(*_T.c)).all(), key=lambda z: z.id)
 
 
 def _gehalten(ids, halter: str):
@@ -126,7 +153,7 @@ def fremde_ansprueche(verbindung, halter: str | None = None) -> FremdeAnsprueche
     """Beanspruchte Zeilen anderer Halter (ohne ``halter``: aller)."""
     bedingung = _T.c.status == IN_VERSAND
     if halter is not None:
-        bedingung = and_(bedingung, or_(_T.c.beansprucht_von != halter, _T.c.beansprucht_von.is_(None)))
+        bedingung = and_(bedingung, _fremd(halter))
     anzahl, frei_ab = verbindung.execute(select(func.count(), func.min(_T.c.beansprucht_bis)).where(bedingung)).one()
     return FremdeAnsprueche(anzahl, frei_ab)
 
@@ -236,3 +263,58 @@ def jetzt_versuchen(verbindung, jetzt: datetime) -> int:
         .values(naechster_versuch=jetzt)
     ).rowcount
 
+
+def statuszahlen(verbindung) -> dict[str, int]:
+    """Anzahl der Outbox-Zeilen je Status, ohne die Geschichte zu zählen (eine Anweisung).
+
+    Die offenen Status zählt eine Suche im Index ``(status, naechster_versuch)``: sie kostet so
+    viel, wie Mails unterwegs oder gescheitert sind. Die Endzustände ``gesendet`` und ``verworfen``
+    wachsen mit jeder Mail; ihre Zahlen schreiben Trigger in ``versandstand`` fort (Migration 0007).
+    """
+    offen = select(_T.c.status, func.count()).where(_T.c.status.in_(OFFENE_STATUS)).group_by(_T.c.status)
+    ende = [select(literal(status), _S.c[status]).where(_S.c.id == 1) for status in (GESENDET, VERWORFEN)]
+    zahlen = {status: 0 for status in (*OFFENE_STATUS, GESENDET, VERWORFEN)}
+    zahlen.update(dict(verbindung.execute(union_all(offen, *ende)).all()))
+    return zahlen
+
+
+# --- Aufbewahrung ----------------------------------------------------------------------------
+
+LEERER_INHALT = dict(kontext={}, empfaenger_name="", empfaenger_email="", kalender=None)
+"""Was die Aufbewahrung einer abgeschlossenen Mail nimmt: Werte der Vorlage, Name und Adresse, Einladung."""
+
+
+def inhalte_leeren(verbindung, bis: datetime, *, hoechstens: timedelta = timedelta(days=1)) -> int:
+    """Leert den Inhalt gesendeter und verworfener Mails, deren letzter Versuch vor ``bis`` liegt.
+
+    Geleert werden ``LEERER_INHALT``; die Zeile bleibt mit Schlüssel (gegen Doppelversand: ein
+    späterer Takt schreibt dieselbe Mail nicht neu), Anlass, Status, Zeitpunkten, Message-ID und
+    den Verweisen auf Aufgabe, Person und Statusbericht, und sie bleibt gezählt. Gescheiterte
+    und wartende Mails bleiben, wie sie sind (sie werden noch gesendet oder erneut eingereiht).
+
+    Für abgeschlossene Mails ist ``naechster_versuch`` der letzte Versuch (der Versender setzt
+    ihn beim Senden oder Verwerfen); so sucht die Aufbewahrung im Index ``(status,
+    naechster_versuch)`` von ``versandstand.geleert_bis`` an, und nie dieselben Zeilen zweimal.
+    Ein Aufruf nimmt höchstens ``hoechstens`` Geschichte (Standard: einen Tag), damit der erste
+    Lauf auf einer Datenbank mit Jahren von Mails keine riesige Transaktion wird; der nächste
+    Takt macht weiter. Gibt die Zahl der geleerten Zeilen zurück.
+    """
+    von = verbindung.execute(select(_S.c.geleert_bis).where(_S.c.id == 1)).scalar()
+    if von is None:  # noch nie geleert: ab der ältesten abgeschlossenen Mail
+        aelteste = [verbindung.execute(select(func.min(_T.c.naechster_versuch)).where(_T.c.status == s)).scalar()
+                    for s in (GESENDET, VERWORFEN)]
+        aelteste = [z for z in aelteste if z is not None]
+        if not aelteste:
+            return 0
+        von = min(aelteste)
+    if von >= bis:
+        return 0
+    ende = min(bis, von + hoechstens)
+    anzahl = 0
+    for status in (GESENDET, VERWORFEN):  # je eine Bereichssuche im Index
+        anzahl += verbindung.execute(
+            update(_T).where(_T.c.status == status, _T.c.naechster_versuch >= von, _T.c.naechster_versuch < ende)
+            .values(**LEERER_INHALT)).rowcount
+    if verbindung.execute(update(_S).where(_S.c.id == 1).values(geleert_bis=ende)).rowcount == 0:
+        verbindung.execute(_S.insert().values(id=1, gesendet=0, verworfen=0, geleert_bis=ende))
+    return anzahl

@@ -132,6 +132,9 @@ class Aufgabe(SQLModel, table=True):
         Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),
         Index("ix_aufgabe_offen_frist", "frist", "id", sqlite_where=text("status = 'offen'"),
               postgresql_where=text("status = 'offen'")),
+        # Der Takt liest die fälligen Aufgaben in der Reihenfolge (naechste_erinnerung_am, id): mit der
+        # Id im Index braucht auch PostgreSQL dafür keine Sortierung (tests/modelle/test_abfrageplaene.py).
+        Index("ix_aufgabe_erinnerung_faellig", "naechste_erinnerung_am", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -147,9 +150,9 @@ class Aufgabe(SQLModel, table=True):
     angelegt_am: datetime = _zeit()
     erledigt_am: datetime | None = _zeit(default=None)
     # Erinnerungen: der nächste Zeitpunkt, zu dem der Takt diese Aufgabe ansehen muss (NULL,
-    # wenn nichts mehr ansteht, z. B. weil sie erledigt ist). Über diesen Index findet der Takt
-    # die fälligen Aufgaben, ohne alle offenen zu lesen.
-    naechste_erinnerung_am: datetime | None = _zeit(default=None, index=True)
+    # wenn nichts mehr ansteht, z. B. weil sie erledigt ist). Über den Index
+    # ix_aufgabe_erinnerung_faellig findet der Takt die fälligen Aufgaben, ohne alle offenen zu lesen.
+    naechste_erinnerung_am: datetime | None = _zeit(default=None)
     letzte_erinnerung: str | None = Field(default=None, max_length=40)
     letzte_erinnerung_am: datetime | None = _zeit(default=None)
     eskaliert_fuer_frist: date | None = None
@@ -262,6 +265,23 @@ class Outbox(SQLModel, table=True):
     kalender_methode: str | None = Field(default=None, max_length=10)
     # Statusberichte: der Inhalt steht einmal im Bericht, nicht in jeder Zeile.
     statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id")
+
+
+class Versandstand(SQLModel, table=True):
+    """Was die Outbox abgeschlossen hat, gezählt statt gesucht: höchstens eine Zeile (id 1).
+
+    ``gesendet`` und ``verworfen`` zählen die Outbox-Zeilen in diesen Endzuständen. Trigger der
+    Datenbank (Migration 0007) schreiben sie bei jedem INSERT, UPDATE und DELETE der Outbox fort,
+    wer auch immer schreibt; so muss ``versand status`` die Million gesendeter Zeilen der
+    Geschichte nicht zählen. Fehlt die Zeile (etwa nach TRUNCATE), legen die Trigger sie neu an.
+    ``geleert_bis``: bis zu diesem Zeitpunkt hat die Aufbewahrung (``versand_aufbewahrung_tage``)
+    den Inhalt abgeschlossener Mails geleert; beim nächsten Mal sucht sie erst ab dort.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    gesendet: int = Field(default=0)
+    verworfen: int = Field(default=0)
+    geleert_bis: datetime | None = _zeit(default=None)
 
 
 class Versandpause(SQLModel, table=True):

@@ -364,6 +364,11 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,
                 "Vorübergehende Fehler (4xx, Verbindungsabbruch) werden mit wachsendem Abstand "
                 "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),
+    Einstellung("versand_aufbewahrung_tage", _ganzzahl(7, 3650), 180,
+                "So lange nach dem Senden (oder Verwerfen) bleibt eine Mail ganz in der Outbox; danach leert "
+                "der Takt ihren Inhalt (Werte der Vorlage, Name und Adresse, Einladung). Die Zeile bleibt mit "
+                "Schlüssel gegen Doppelversand, Anlass, Zeitpunkten und Message-ID, und sie bleibt gezählt; "
+                "gescheiterte und wartende Mails bleiben ganz."),
     Einstellung("basis_url", _basis_url, "http://127.0.0.1:8000",
                 "Die Adresse der Webseiten, wie Menschen sie aufrufen; daraus entstehen die Links in Mails. "
                 "Mit `https://` bekommt das Anmelde-Cookie das Attribut Secure."),

@@ -1,8 +1,9 @@
 """Der Takt: was zu ``jetzt`` fällig ist, wird zu Zeilen; dann wird die Outbox geleert.
 
 Fällig sind: Erinnerungen und Eskalationen, Einladungen (samt Aktualisierung und Absage)
-und Statusberichte. ``takt(umgebung, jetzt)`` ist idempotent: zweimal zum selben Zeitpunkt
-ausgeführt, schreibt es nichts doppelt; zwei Dienste gleichzeitig auch nicht (jede Mail
+und Statusberichte; dazu leert die Aufbewahrung den Inhalt alter abgeschlossener Mails
+(``prozess.versand.aufbewahren``). ``takt(umgebung, jetzt)`` ist idempotent: zweimal zum selben
+Zeitpunkt ausgeführt, schreibt es nichts doppelt; zwei Dienste gleichzeitig auch nicht (jede Mail
 hat ihren eindeutigen Schlüssel). Der Dienst ruft ihn periodisch auf; Tests und Demo rufen
 ihn mit einer simulierten Uhr auf und spulen so Monate in Millisekunden vor.
 """
@@ -17,6 +18,7 @@ from prozess.einladungen import Einladungsbericht, einladungen_versenden
 from prozess.erinnerungen import Erinnerungsbericht, erinnerungen_versenden
 from prozess.sitzungen import sitzungen_planen
 from prozess.statusbericht import statusberichte_versenden
+from prozess.versand import aufbewahren
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Taktbericht:
     einladungen: Einladungsbericht
     statusberichte: int = 0
     versand: Versandbericht | None = None
+    aufbewahrt: int = 0  # Mails, deren Inhalt die Aufbewahrung geleert hat
 
 
 def takt(umgebung, jetzt: datetime) -> Taktbericht:
@@ -58,6 +61,7 @@ def takt(umgebung, jetzt: datetime) -> Taktbericht:
         bericht.erinnerungen.dazu(stapel)
         if not stapel.mehr:
             break
+    bericht.aufbewahrt = teil(aufbewahren, 0)
     if fehler:
         erster = fehler[0]
         for weiterer in fehler[1:]:

@@ -1,11 +1,20 @@
-"""Den Versand von Hand steuern: gescheiterte Mails erneut einreihen, Wartende sofort versuchen.
+"""Den Versand steuern: gescheiterte Mails erneut einreihen, Wartende sofort versuchen, aufbewahren.
 
-Beides für ``versand wiederholen`` und ``versand senden --sofort`` (und später die
-Webseiten); jede Funktion arbeitet in der Arbeitseinheit des Aufrufers. Gesendet wird danach
-wie immer über ``prozess.takt.outbox_leeren``.
+Die ersten beiden für ``versand wiederholen`` und ``versand senden --sofort`` (und später die
+Webseiten), die Aufbewahrung für den Takt; jede Funktion arbeitet in der Arbeitseinheit des
+Aufrufers. Gesendet wird danach wie immer über ``prozess.takt.outbox_leeren``.
+
+Aufbewahrt wird so: eine gesendete oder verworfene Mail bleibt ``versand_aufbewahrung_tage``
+lang ganz in der Outbox; danach leert der Takt ihren Inhalt (Werte der Vorlage, Name und
+Adresse des Empfängers, Kalendereinladung). Ihre Zeile bleibt für immer – mit dem Schlüssel,
+der einen zweiten Versand derselben Mail verhindert, mit Anlass, Status, Zeitpunkten,
+Message-ID und den Verweisen auf Aufgabe, Person und Statusbericht – und bleibt in
+``versand status`` gezählt. Gescheiterte und wartende Mails bleiben ganz.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from prozess.arbeit import Arbeit
 from prozess.fehler import Eingabefehler
@@ -50,3 +59,11 @@ def sofort_versuchen(arbeit: Arbeit) -> int:
     from benachrichtigungen.warteschlange import jetzt_versuchen
 
     return jetzt_versuchen(arbeit.verbindung(), arbeit.jetzt)
+
+
+def aufbewahren(arbeit: Arbeit) -> int:
+    """Leert den Inhalt gesendeter und verworfener Mails, die älter sind als ``versand_aufbewahrung_tage``
+    (je Aufruf höchstens einen Tag Geschichte; der nächste Takt macht weiter); Zahl der Mails."""
+    from benachrichtigungen.warteschlange import inhalte_leeren
+
+    return inhalte_leeren(arbeit.verbindung(), arbeit.jetzt - timedelta(days=arbeit.einstellungen.versand_aufbewahrung_tage))

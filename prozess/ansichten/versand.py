@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, wartende
+from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, statuszahlen, wartende
 from modelle.tabellen import Outbox
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
 from prozess.arbeit import Arbeit
@@ -71,11 +71,14 @@ class Versanduebersicht:
 def versand_uebersicht(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Versanduebersicht:
     """Je Status die Zahl der Mails (alle Status, auch mit 0), die gescheiterten und die Zeilen im
     Versand (älteste zuerst), den angehaltenen Versand und die Mails, die auf einen späteren Versuch
-    warten. Ob ein Anspruch abgelaufen ist, misst sich an ``arbeit.jetzt`` (der echten Zeit)."""
+    warten. Ob ein Anspruch abgelaufen ist, misst sich an ``arbeit.jetzt`` (der echten Zeit).
+
+    Die Kosten wachsen mit den Mails, die unterwegs oder gescheitert sind, nicht mit der Geschichte:
+    gesendete und verworfene zählt die Datenbank mit (``warteschlange.statuszahlen``)."""
     t = Outbox.__table__.c
     db = arbeit.db
     jetzt = arbeit.jetzt
-    gezaehlt = dict(db.execute(select(t.status, func.count()).group_by(t.status)).all())
+    gezaehlt = statuszahlen(arbeit.verbindung())
     gesamt = sum(gezaehlt.get(s, 0) for s in GESCHEITERT)
     beansprucht = db.execute(begrenzen(
         select(t.id, t.anlass, t.beansprucht_von, t.beansprucht_bis).where(t.status == "in_versand").order_by(t.id),

@@ -61,6 +61,8 @@ def test_enthaelt_genau_den_versprochenen_umfang(datensatz, v):
     status = dict(v.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all())
     assert status == {"gesendet": u.gesendet, "wartend": u.wartend, "fehler_voruebergehend": u.voruebergehend,
                       "fehler_dauerhaft": u.dauerhaft, "verworfen": u.verworfen}
+    # Die Trigger der Outbox zählen auch das Massenschreiben mit (SQLite INSERT … SELECT, PostgreSQL COPY).
+    assert tuple(v.execute(text("SELECT gesendet, verworfen FROM versandstand")).one()) == (u.gesendet, u.verworfen)
     assert zaehle(v, "SELECT count(*) FROM person WHERE email LIKE '%lkclp.example'") == 5  # aus der Organisationsdatei
 
 

@@ -89,7 +89,10 @@ def test_zwei_dienste_auf_postgresql_senden_ueber_ein_jahr_nichts_doppelt(smtp_u
 
     start = datetime(2027, 1, 4, 7, 30, tzinfo=BERLIN)
     _auftraege(smtp_umgebung, start, 30)
-    zweiter = Umgebung(smtp_umgebung.einstellungen)
+    # Der Test liest am Ende den Inhalt der Einladungen eines ganzen Jahres: länger aufbewahren, als
+    # der Standard (versand_aufbewahrung_tage) es täte, sonst hätte der Takt ihn längst geleert.
+    einstellungen = smtp_umgebung.einstellungen.mit(versand_aufbewahrung_tage=3650)
+    erster, zweiter = Umgebung(einstellungen), Umgebung(einstellungen)
     fehler: list[BaseException] = []
     tag = start
     while tag < datetime(2028, 1, 4, tzinfo=BERLIN):
@@ -102,12 +105,13 @@ def test_zwei_dienste_auf_postgresql_senden_ueber_ein_jahr_nichts_doppelt(smtp_u
             except BaseException as f:  # im Test sammeln, nicht im Faden verlieren
                 fehler.append(f)
 
-        faeden = [threading.Thread(target=dienst, args=(u,)) for u in (smtp_umgebung, zweiter)]
+        faeden = [threading.Thread(target=dienst, args=(u,)) for u in (erster, zweiter)]
         for f in faeden:
             f.start()
         for f in faeden:
             f.join(timeout=120)
         tag += timedelta(days=2)
+    erster.schliessen()
     zweiter.schliessen()
     assert not fehler, fehler
     with smtp_umgebung.db_session() as s:
