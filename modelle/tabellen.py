@@ -132,9 +132,11 @@ class Aufgabe(SQLModel, table=True):
         Index("ix_aufgabe_feld_status", "handlungsfeld_id", "status"),
         Index("ix_aufgabe_offen_frist", "frist", "id", sqlite_where=text("status = 'offen'"),
               postgresql_where=text("status = 'offen'")),
-        # Der Takt liest die fälligen Aufgaben in der Reihenfolge (naechste_erinnerung_am, id): mit der
-        # Id im Index braucht auch PostgreSQL dafür keine Sortierung (tests/modelle/test_abfrageplaene.py).
-        Index("ix_aufgabe_erinnerung_faellig", "naechste_erinnerung_am", "id"),
+        # Der Takt liest die offenen fälligen Aufgaben in der Reihenfolge (naechste_erinnerung_am, id):
+        # mit dem Status vorn und der Id hinten ist das eine Bereichssuche ohne Sortierung, auf beiden
+        # Datenbanken; ohne den Status nähme PostgreSQL bei wenigen Zeilen ix_aufgabe_offen_frist und
+        # sortierte (tests/modelle/test_abfrageplaene.py).
+        Index("ix_aufgabe_erinnerung_faellig", "status", "naechste_erinnerung_am", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

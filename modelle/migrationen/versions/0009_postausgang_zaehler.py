@@ -91,7 +91,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('aufgabe', schema=None) as batch_op:
         batch_op.drop_index('ix_aufgabe_naechste_erinnerung_am')
-        batch_op.create_index('ix_aufgabe_erinnerung_faellig', ['naechste_erinnerung_am', 'id'], unique=False)
+        batch_op.create_index('ix_aufgabe_erinnerung_faellig', ['status', 'naechste_erinnerung_am', 'id'], unique=False)
     op.execute("INSERT INTO versandstand (id, gesendet, verworfen) SELECT 1, "
                "COALESCE(SUM(CASE WHEN status = 'gesendet' THEN 1 ELSE 0 END), 0), "
                "COALESCE(SUM(CASE WHEN status = 'verworfen' THEN 1 ELSE 0 END), 0) FROM outbox")
