@@ -13,11 +13,32 @@ Datei, damit die ORM-Sitzung nie eine fremde Version sieht.
 
 Nach den Messungen prüft ``pruefen``, dass jedes Feld im erwarteten Zustand steht (bei der
 Engine auch: genau eine offene Aufgabe je Feld); gezählt wird also nur, was wirklich geschrieben wurde.
+
+Das Protokoll der Zusammenfassung (``make bench`` → ``bench/_sammeln.py``)
+------------------------------------------------------------------------
+
+Jedes Skript ``bench/NAME.py`` (ohne ``_`` vorn) ist eine Bench: ``make bench`` führt jedes als
+eigenen Prozess aus, zeigt seine Ausgabe und sammelt seine *Zielzeilen* in eine Tabelle
+»Ziel gegen Gemessen«; es endet ≠ 0, wenn ein Ziel verfehlt ist, ein Skript ≠ 0 endet oder
+keine Zielzeile druckt. Eine Zielzeile ist eine Zeile auf stdout::
+
+    #ZIEL {"name": "...", "ziel": "≥ 0,6 × Grundlinie", "werte": [0.71, 0.68, 0.74], "einheit": "×",
+           "erfuellt": true}
+
+``werte`` sind die Messungen der (mindestens drei) Runden oder Läufe; die Tabelle zeigt min und
+Median. Ein Skript schreibt sie mit ``ziel(erreicht, text, werte=..., vorgabe=..., einheit=...)``
+(ohne ``werte`` nur erfüllt/verfehlt) und gibt dessen Ergebnis (0 oder 1) als Exit-Code weiter.
+Ein neues Skript hängt sich also ein, indem es in ``bench/`` liegt und ``ziel`` ruft; ein Skript,
+das nur Daten baut, steht in ``NUR_DATEN`` von ``bench/_sammeln.py``.
+``BENCH_KURZ=1`` bitten Skripte, die es kennen, um kleinere Runden (zum Ausprobieren; die
+Zusammenfassung vermerkt es); ohne misst jedes Skript mit seinen ehrlichen Vorgaben.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import statistics
 import sys
 import time
@@ -47,8 +68,17 @@ AUFGABE_FUER = {"daten_zusammengestellt": MANAGEMENT, "steuerungspruefung": "hil
                 "definiert": MONITORING}
 
 
-def ziel(erreicht: bool, text: str) -> int:
+ZIELZEILE = "#ZIEL "
+KURZ = bool(os.environ.get("BENCH_KURZ"))
+
+
+def ziel(erreicht: bool, text: str, *, werte: list[float] | None = None, vorgabe: str = "",
+         einheit: str = "") -> int:
+    """Druckt das Ergebnis eines Ziels für Menschen und als Zielzeile (siehe Modulkopf); gibt 0 oder 1."""
     print(f"{text}: {'Ziel erreicht' if erreicht else 'ZIEL VERFEHLT'}")
+    zeile = {"name": text, "ziel": vorgabe, "werte": [float(w) for w in (werte or [])], "einheit": einheit,
+             "erfuellt": bool(erreicht), "kurz": KURZ}
+    print(ZIELZEILE + json.dumps(zeile, ensure_ascii=False), flush=True)
     return 0 if erreicht else 1
 
 
