@@ -20,8 +20,12 @@ test: $(STEMPEL)
 
 # Jede Bench als eigener Prozess, dann eine Tabelle Ziel gegen Gemessen; ≠ 0, wenn ein Ziel verfehlt ist.
 # Protokoll: bench/_gemeinsam.py. Nur einige: make bench BENCHES="schritte takt"; kleinere Runden: BENCH_KURZ=1.
-bench: $(STEMPEL)
+bench: $(VENV)/.bench
 	$(VENV)/bin/python bench/_sammeln.py $(BENCHES)
+
+$(VENV)/.bench: $(STEMPEL)
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.bench
 
 # Lange Runde unsinniger Eingaben (Hypothesis) gegen jeden Befehl; die kurze läuft in »make test«.
 unsinn: $(STEMPEL)
