@@ -33,8 +33,8 @@ def rundreisen_im_protokoll(text: str) -> int:
 
 
 class Rundreisen:
-    """Zählt die Rundreisen aller Verbindungen einer PostgreSQL-Engine, die im Block ausgecheckt werden
-    oder schon ausgecheckt sind (``verbindungen``: DBAPI-Verbindungen, die schon offen sind)."""
+    """Zählt die Rundreisen aller Verbindungen einer PostgreSQL-Engine im Block: die im Pool ruhenden,
+    die neu ausgecheckten und ``verbindungen`` (DBAPI-Verbindungen, die schon ausgecheckt sind)."""
 
     def __init__(self, engine, verbindungen=()):
         self.engine = engine
@@ -59,9 +59,8 @@ class Rundreisen:
         self._verfolgen(dbapi_verbindung)
 
     def __enter__(self) -> "Rundreisen":
-        # Vor dem Ping des Pools (der beim Auschecken läuft): »checkout« kommt vor dem Ping nicht,
-        # daher verfolgen wir schon beim Auschecken aus dem Pool über »engine_connect« nicht, sondern
-        # alle Verbindungen, die der Pool schon hält (siehe ``pool_verbindungen``).
+        # Verfolgt werden alle Verbindungen, die im Pool ruhen (ein Ping nach Leerlauf läuft beim
+        # Auschecken, noch bevor andere »checkout«-Zuhörer sie sehen), und jede, die neu ausgecheckt wird.
         for v in pool_verbindungen(self.engine):
             self._verfolgen(v)
         event.listen(self.engine.pool, "checkout", self._beim_auschecken)
