@@ -27,7 +27,8 @@ keine Zielzeile druckt. Eine Zielzeile ist eine Zeile auf stdout::
 
 ``werte`` sind die Messungen der (mindestens drei) Runden oder Läufe; die Tabelle zeigt min und
 Median. Ein Skript schreibt sie mit ``ziel(erreicht, text, werte=..., vorgabe=..., einheit=...)``
-(ohne ``werte`` nur erfüllt/verfehlt) und gibt dessen Ergebnis (0 oder 1) als Exit-Code weiter.
+(ohne ``werte`` nur erfüllt/verfehlt) und gibt dessen Ergebnis (0 oder 1) als Exit-Code weiter;
+eine Zahl ohne festes Ziel meldet ``kennzahl(text, werte, einheit)``.
 Ein neues Skript hängt sich also ein, indem es in ``bench/`` liegt und ``ziel`` ruft; ein Skript,
 das nur Daten baut, steht in ``NUR_DATEN`` von ``bench/_sammeln.py``.
 ``BENCH_KURZ=1`` bitten Skripte, die es kennen, um kleinere Runden (zum Ausprobieren; die
@@ -80,6 +81,14 @@ def ziel(erreicht: bool, text: str, *, werte: list[float] | None = None, vorgabe
              "erfuellt": bool(erreicht), "kurz": KURZ}
     print(ZIELZEILE + json.dumps(zeile, ensure_ascii=False), flush=True)
     return 0 if erreicht else 1
+
+
+def kennzahl(text: str, werte: list[float], einheit: str = "") -> int:
+    """Eine Zahl ohne festes Ziel (gehört in den Bericht): eine Zeile der Tabelle, die nie verfehlt."""
+    zeile = {"name": text, "ziel": "– (Kennzahl)", "werte": [float(w) for w in werte], "einheit": einheit,
+             "erfuellt": True, "kennzahl": True, "kurz": KURZ}
+    print(ZIELZEILE + json.dumps(zeile, ensure_ascii=False), flush=True)
+    return 0
 
 
 def zahl(x: float) -> str:

@@ -67,7 +67,8 @@ def tabelle(zeilen: list[tuple[str, dict]]) -> list[str]:
         daten.append((bench, z.get("name", ""), z.get("ziel", ""),
                       zahl(min(werte), einheit) if werte else "–",
                       zahl(statistics.median(werte), einheit) if werte else "–",
-                      ("ja" if z.get("erfuellt") else "NEIN") + (" (kurz)" if z.get("kurz") else "")))
+                      ("Kennzahl" if z.get("kennzahl") else "ja" if z.get("erfuellt") else "NEIN")
+                      + (" (kurz)" if z.get("kurz") else "")))
     breiten = [min(60, max(len(str(r[i])) for r in [kopf, *daten])) for i in range(len(kopf))]
     ausgabe = ["  ".join(str(k).ljust(b) for k, b in zip(kopf, breiten)), "  ".join("-" * b for b in breiten)]
     for r in daten:
