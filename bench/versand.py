@@ -7,8 +7,8 @@ das Ergebnis schreiben. Beide im selben Lauf, abwechselnd, die Reihenfolge je Ru
 getauscht; gedruckt werden min / Median / max.
 
 Die Senke (aiosmtpd) läuft in einem eigenen Prozess, auf einem eigenen Kern, wo die Maschine
-mehr als einen hat (``sched_setaffinity``: die Senke auf den letzten Kern, die Messung auf die
-anderen). Gemessen wird außerdem ihre CPU-Zeit je Mail und ihre Auslastung (CPU-Zeit durch
+mindestens vier hat (``sched_setaffinity``: die Senke auf den letzten Kern, die Messung auf die
+anderen; mit weniger Kernen nähme das dem Versender, der mehr als einen Faden nutzt, zu viel). Gemessen wird außerdem ihre CPU-Zeit je Mail und ihre Auslastung (CPU-Zeit durch
 Wanduhrzeit) in jeder Messung: ist sie in der Grundlinie gesättigt (≥ 90 % eines Kerns), misst
 die Grundlinie die Senke statt des Clients und zöge das Verhältnis gegen 1 – dann gilt das
 Ziel als verfehlt. Ziele: Engine ≥ 0,7 × Grundlinie (Median der Verhältnisse je Runde) und
@@ -150,7 +150,9 @@ def main() -> int:
     args = parser.parse_args()
     anzahl = args.anzahl
     kerne = sorted(os.sched_getaffinity(0))
-    kern_senke = kerne[-1] if len(kerne) > 1 else None
+    # Ein eigener Kern für die Senke nur, wenn der Messung danach noch mindestens drei bleiben: der
+    # Versender arbeitet mit mehr als einem Faden, auf einem Kern allein maße er weniger als sich.
+    kern_senke = kerne[-1] if len(kerne) >= 4 else None
     port = freier_port()
     bereit = multiprocessing.Event()
     server = multiprocessing.Process(target=_server, args=(port, bereit, kern_senke), daemon=True)
@@ -191,7 +193,7 @@ def main() -> int:
     auslastung_roh = [m[2] for m in messungen["roh"]]
     print(f"Versand von {anzahl} Mails an aiosmtpd (eigener Prozess"
           + (f", Kern {kern_senke}; Messung auf Kern {','.join(map(str, kerne[:-1]))}" if kern_senke is not None
-             else ", kein eigener Kern: die Maschine hat nur einen") + f"), {args.runden} Runden, min / Median / max:")
+             else f", kein eigener Kern: die Maschine hat {len(kerne)}") + f"), {args.runden} Runden, min / Median / max:")
     print(f"  Grundlinie rohes aiosmtplib, 8 Verbindungen: {spanne(roh, '{:.0f}')} Mails/s")
     print(f"  Outbox-Versender (Datenbank, Vorlage, MIME):  {spanne(eng, '{:.0f}')} Mails/s")
     print(f"  Verhältnis Engine/Grundlinie je Runde:       {spanne(verhaeltnis)}")
