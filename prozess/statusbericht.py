@@ -84,11 +84,14 @@ def abfragen_vorbereiten(engine) -> int:
     aufrufe = [(_FELDER.where(_F.c.id < 0), {"seit": nie}), (_ZAHLEN, {"ids": [], "tag": date(1900, 1, 1)}),
                (_AENDERUNGEN_ALLE, {"ids": []}), (_AENDERUNGEN_SEIT, {"ids": [], "seit": nie}),
                (_UEBERFAELLIG, {"ids": [], "tag": date(1900, 1, 1)}), (_SITZUNGEN, {"jetzt": nie, "bis": nie})]
+    from monitoring.feldstand import feldstaende  # die Kennzahlen des Berichts (Import und Abfrage)
+
     with engine.connect() as v:
         for abfrage, werte in aufrufe:
             v.execute(abfrage, werte).all()
+        feldstaende(v, [-1])
         v.rollback()
-    return len(aufrufe)
+    return len(aufrufe) + 1
 
 
 def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
