@@ -18,10 +18,14 @@ demo: $(STEMPEL)
 test: $(STEMPEL)
 	$(VENV)/bin/python -m pytest -q
 
-# bench/datensatz.py misst nichts: es baut den Standard-Datensatz, den die Messungen benutzen.
-bench: $(STEMPEL)
-	status=0; for skript in bench/[!_]*.py; do [ $$skript = bench/datensatz.py ] && continue; \
-	echo "== $$skript"; $(VENV)/bin/python $$skript || status=1; done; exit $$status
+# Jede Bench als eigener Prozess, dann eine Tabelle Ziel gegen Gemessen; ≠ 0, wenn ein Ziel verfehlt ist.
+# Protokoll: bench/_gemeinsam.py. Nur einige: make bench BENCHES="schritte takt"; kleinere Runden: BENCH_KURZ=1.
+bench: $(VENV)/.bench
+	$(VENV)/bin/python bench/_sammeln.py $(BENCHES)
+
+$(VENV)/.bench: $(STEMPEL)
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.bench
 
 # Lange Runde unsinniger Eingaben (Hypothesis) gegen jeden Befehl; die kurze läuft in »make test«.
 unsinn: $(STEMPEL)

@@ -69,7 +69,17 @@ def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: s
     """
     if not mails:
         return
-    zeilen = [
+    zeilen = outbox_zeilen(mails, jetzt, absender_domain)
+    from sqlalchemy.orm import Session
+
+    if isinstance(verbindung, Session):  # Core-INSERT auf der Verbindung der Sitzung ist billiger
+        verbindung = verbindung.connection()
+    verbindung.execute(_insert(dialekt(verbindung)), zeilen)
+
+
+def outbox_zeilen(mails: list[Mail], jetzt: datetime, absender_domain: str) -> list[dict[str, Any]]:
+    """Die Zeilen, die ``vormerken`` schriebe (für Anweisungen, die sie selbst mitschreiben)."""
+    return [
         dict(
             schluessel=m.schluessel,
             anlass=m.anlass,
@@ -88,11 +98,6 @@ def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: s
         )
         for m in mails
     ]
-    from sqlalchemy.orm import Session
-
-    if isinstance(verbindung, Session):  # Core-INSERT auf der Verbindung der Sitzung ist billiger
-        verbindung = verbindung.connection()
-    verbindung.execute(_insert(dialekt(verbindung)), zeilen)
 
 
 def dialekt(verbindung) -> str:

@@ -13,11 +13,33 @@ Datei, damit die ORM-Sitzung nie eine fremde Version sieht.
 
 Nach den Messungen prüft ``pruefen``, dass jedes Feld im erwarteten Zustand steht (bei der
 Engine auch: genau eine offene Aufgabe je Feld); gezählt wird also nur, was wirklich geschrieben wurde.
+
+Das Protokoll der Zusammenfassung (``make bench`` → ``bench/_sammeln.py``)
+------------------------------------------------------------------------
+
+Jedes Skript ``bench/NAME.py`` (ohne ``_`` vorn) ist eine Bench: ``make bench`` führt jedes als
+eigenen Prozess aus, zeigt seine Ausgabe und sammelt seine *Zielzeilen* in eine Tabelle
+»Ziel gegen Gemessen«; es endet ≠ 0, wenn ein Ziel verfehlt ist, ein Skript ≠ 0 endet oder
+keine Zielzeile druckt. Eine Zielzeile ist eine Zeile auf stdout::
+
+    #ZIEL {"name": "...", "ziel": "≥ 0,6 × Grundlinie", "werte": [0.71, 0.68, 0.74], "einheit": "×",
+           "erfuellt": true}
+
+``werte`` sind die Messungen der (mindestens drei) Runden oder Läufe; die Tabelle zeigt min und
+Median. Ein Skript schreibt sie mit ``ziel(erreicht, text, werte=..., vorgabe=..., einheit=...)``
+(ohne ``werte`` nur erfüllt/verfehlt) und gibt dessen Ergebnis (0 oder 1) als Exit-Code weiter;
+eine Zahl ohne festes Ziel meldet ``kennzahl(text, werte, einheit)``.
+Ein neues Skript hängt sich also ein, indem es in ``bench/`` liegt und ``ziel`` ruft; ein Skript,
+das nur Daten baut, steht in ``NUR_DATEN`` von ``bench/_sammeln.py``.
+``BENCH_KURZ=1`` bitten Skripte, die es kennen, um kleinere Runden (zum Ausprobieren; die
+Zusammenfassung vermerkt es); ohne misst jedes Skript mit seinen ehrlichen Vorgaben.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import statistics
 import sys
 import time
@@ -47,9 +69,26 @@ AUFGABE_FUER = {"daten_zusammengestellt": MANAGEMENT, "steuerungspruefung": "hil
                 "definiert": MONITORING}
 
 
-def ziel(erreicht: bool, text: str) -> int:
+ZIELZEILE = "#ZIEL "
+KURZ = bool(os.environ.get("BENCH_KURZ"))
+
+
+def ziel(erreicht: bool, text: str, *, werte: list[float] | None = None, vorgabe: str = "",
+         einheit: str = "") -> int:
+    """Druckt das Ergebnis eines Ziels für Menschen und als Zielzeile (siehe Modulkopf); gibt 0 oder 1."""
     print(f"{text}: {'Ziel erreicht' if erreicht else 'ZIEL VERFEHLT'}")
+    zeile = {"name": text, "ziel": vorgabe, "werte": [float(w) for w in (werte or [])], "einheit": einheit,
+             "erfuellt": bool(erreicht), "kurz": KURZ}
+    print(ZIELZEILE + json.dumps(zeile, ensure_ascii=False), flush=True)
     return 0 if erreicht else 1
+
+
+def kennzahl(text: str, werte: list[float], einheit: str = "") -> int:
+    """Eine Zahl ohne festes Ziel (gehört in den Bericht): eine Zeile der Tabelle, die nie verfehlt."""
+    zeile = {"name": text, "ziel": "– (Kennzahl)", "werte": [float(w) for w in werte], "einheit": einheit,
+             "erfuellt": True, "kennzahl": True, "kurz": KURZ}
+    print(ZIELZEILE + json.dumps(zeile, ensure_ascii=False), flush=True)
+    return 0
 
 
 def zahl(x: float) -> str:
@@ -59,19 +98,58 @@ def zahl(x: float) -> str:
 
 def datenbank_anlegen(pfad: Path):
     """Migrierte SQLite-Datei (WAL) mit der Organisation Cloppenburg; gibt (engine, einstellungen)."""
+    return datenbank_url_anlegen(f"sqlite:///{pfad}", pfad.parent)
+
+
+def datenbank_url_anlegen(url: str, arbeitsverzeichnis: Path):
+    """Migriert die (leere) Datenbank hinter ``url`` und lädt die Organisation; gibt (engine, einstellungen)."""
     from modelle.datenbank import engine_erstellen, migrieren, orm_session
     from prozess.arbeit import arbeitseinheit
     from prozess.einstellungen import laden
     from prozess.organisation import datei_lesen, organisation_laden
     from prozess.zeit import systemzeit
 
-    url = f"sqlite:///{pfad}"
-    e = laden(umgebung={}, arbeitsverzeichnis=pfad.parent).mit(datenbank_url=url)
+    e = laden(umgebung={}, arbeitsverzeichnis=arbeitsverzeichnis).mit(datenbank_url=url)
     engine = engine_erstellen(url)
     migrieren(engine)
     with orm_session(engine) as db, arbeitseinheit(db, systemzeit, e) as arbeit:
         organisation_laden(arbeit, datei_lesen(ORGANISATION))
     return engine, e
+
+
+PG_URL = os.environ.get("BILDUNGSBUERO_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+class PostgresSchema:
+    """Ein frisches Schema auf dem PostgreSQL-Server der Benches (``BILDUNGSBUERO_BENCH_PG_URL``),
+    am Ende gelöscht. ``url`` zeigt mit ``search_path`` hinein; ``None``, wenn der Server fehlt."""
+
+    def __init__(self, name: str):
+        self.schema = f"bench_{name}_{os.getpid()}"
+        self.url = None
+        self.fehler = ""
+
+    def __enter__(self) -> "PostgresSchema":
+        from urllib.parse import quote
+
+        import sqlalchemy
+
+        self.verwaltung = sqlalchemy.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        try:
+            with self.verwaltung.connect() as v:
+                v.exec_driver_sql(f"CREATE SCHEMA {self.schema}")
+        except sqlalchemy.exc.OperationalError as fehler:
+            self.fehler = str(fehler).splitlines()[0]
+            return self
+        trenner = "&" if "?" in PG_URL else "?"
+        self.url = f"{PG_URL}{trenner}options={quote(f'-csearch_path={self.schema}')}"
+        return self
+
+    def __exit__(self, *_) -> None:
+        if self.url is not None:
+            with self.verwaltung.connect() as v:
+                v.exec_driver_sql(f"DROP SCHEMA {self.schema} CASCADE")
+        self.verwaltung.dispose()
 
 
 def personen(engine) -> dict[str, int]:
@@ -138,7 +216,19 @@ def felder_core(engine, anzahl: int, stapel: int = 20_000) -> range:
                      person_id=joerg, empfaenger_email=MONITORING, empfaenger_name="Jörg Többen",
                      aufgabe_id=erste_aufgabe + (i - erste), message_id=f"<f{i}@lkclp.example>",
                      status="gesendet", versuche=1, naechster_versuch=jetzt, erstellt_am=jetzt) for i in ids])
+        folgen_nachziehen(v, "handlungsfeld", "aufgabe")
     return range(erste, erste + anzahl)
+
+
+def folgen_nachziehen(verbindung, *tabellen: str) -> None:
+    """PostgreSQL: nach Zeilen mit vorgegebenen Ids die Folge (SERIAL) der Tabelle auf das Maximum setzen,
+    sonst vergibt sie Nummern, die es schon gibt. SQLite: nichts zu tun."""
+    from sqlalchemy import text
+
+    if verbindung.dialect.name != "postgresql":
+        return
+    for t in tabellen:
+        verbindung.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))"))
 
 
 class _Lauf:
@@ -256,20 +346,27 @@ class CoreLauf(_Lauf):
 
 def abwechselnd(laeufe: dict, runden: int, sekunden: float, aufwaermen: float = 1.0) -> dict[str, list[float]]:
     """Misst die Läufe abwechselnd (``runden`` mal je ``sekunden``) nach einer ungezählten
-    Aufwärmrunde je Lauf; prüft danach die Daten. Gibt die Schritte/s je Lauf und Runde."""
+    Aufwärmrunde je Lauf; prüft danach die Daten. Gibt die Schritte/s je Lauf und Runde.
+
+    Die Reihenfolge kehrt sich von Runde zu Runde um (A B, B A, A B …): keiner hat immer den
+    ersten Platz nach der Pause oder den letzten, an dem die Datei am größten ist.
+    """
     for lauf in laeufe.values():
         lauf.schritte(aufwaermen)
     raten: dict[str, list[float]] = {name: [] for name in laeufe}
+    namen = list(laeufe)
     for runde in range(1, runden + 1):
         teile = []
-        for name, lauf in laeufe.items():
-            n, dauer = lauf.schritte(sekunden)
+        for name in (namen if runde % 2 else namen[::-1]):
+            n, dauer = laeufe[name].schritte(sekunden)
             raten[name].append(n / dauer)
             teile.append(f"{name} {zahl(n / dauer):>6} Schritte/s ({n} in {dauer:.1f} s)")
         print(f"  Runde {runde}: " + "; ".join(teile), flush=True)
     for lauf in laeufe.values():
         lauf.pruefen()
         lauf.schliessen()
+    for name, werte in raten.items():
+        print(f"  {name}: min / Median / max {spanne(werte, '{:.0f}')} Schritte/s")
     return raten
 
 

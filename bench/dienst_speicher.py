@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-WURZEL = Path(__file__).resolve().parent.parent
+from _gemeinsam import WURZEL, kennzahl
+
 BEFEHL = Path(sys.executable).parent / "bildungsbuero"
 
 
@@ -51,7 +52,7 @@ def main() -> int:
             basis.kill()
     print(f"Ruhender Dienst: {d / 1024:6.1f} MiB RSS; ruhender Python-Interpreter: {b / 1024:6.1f} MiB; "
           f"Verhältnis {d / b:.1f}")
-    return 0
+    return kennzahl("Ruhender Dienst: RSS", [d / 1024], "MiB") | kennzahl("Ruhender Dienst: RSS gegen Python", [d / b], "×")
 
 
 if __name__ == "__main__":

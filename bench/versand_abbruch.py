@@ -32,7 +32,10 @@ def lauf(name: str, db_url: str, verzeichnis: Path, kills: int, anzahl: int) -> 
     print(f"  {e}")
     erreicht = (e.verloren == 0 and e.doppelt <= e.schranke and e.wieder_aufgenommen == e.kills
                 and max(e.bis_zur_ersten_mail, default=0) < 60)
-    print(f"  {name}: {'Ziel erreicht' if erreicht else 'ZIEL VERFEHLT'}", flush=True)
+    from _gemeinsam import ziel
+
+    ziel(erreicht, f"Abbruch des Versands ({name}): {e.kills} × kill -9 beim Senden, 0 verloren, doppelt ≤ {e.schranke}, jeder Neustart sendet",
+         werte=[e.verloren], vorgabe="0 verloren", einheit="verloren")
     return erreicht
 
 

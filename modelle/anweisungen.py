@@ -9,14 +9,21 @@ Das Handlungsfeld wird *nur* hier versioniert geschrieben (``FELD_SCHREIBEN``: `
 version = gesehen``); das ORM-Modell hat keine eigene Versionsprüfung, damit nicht zwei
 Mechanismen dieselbe Zeile bewachen.
 
-Der Unterschied der Dialekte steht genau einmal in ``einfuegen_ohne_konflikt``.
+Der Unterschied der Dialekte steht in ``einfuegen_ohne_konflikt`` und im Schreiben eines
+Schritts: auf SQLite (im Prozess, eine Anweisung kostet Mikrosekunden) schreibt ein Schritt
+mit den einzelnen Anweisungen unten; auf PostgreSQL kostet jede Anweisung eine Rundreise zum
+Server, dort schreibt ``schritt_schreiben_pg`` alles in *einer* Anweisung (CTEs mit
+``RETURNING``), und die Nummern der neuen Aufgaben zieht der Schritt vorab
+(``AUFGABE_NUMMER_VORAB``) in den Abfragen, die er ohnehin stellt.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, text, update
 
 from modelle.tabellen import Aufgabe, Handlungsfeld, Outbox, Schrittprotokoll, Sitzung
 
@@ -57,7 +64,7 @@ ERINNERUNGEN_DES_FELDES_RUHEN = (
 )
 
 RUHENDE_AUFGABEN_DES_FELDES = (
-    select(_AUFGABE.c.id, _AUFGABE.c.frist, _AUFGABE.c.eskaliert_fuer_frist)
+    select(_AUFGABE.c.id, _AUFGABE.c.frist, _AUFGABE.c.eskaliert_fuer_frist, _AUFGABE.c.anlass_zustand)
     .where(_AUFGABE.c.handlungsfeld_id == bindparam("feld_id"), _AUFGABE.c.status == OFFEN,
            _AUFGABE.c.naechste_erinnerung_am.is_(None))
 )
@@ -111,3 +118,80 @@ def einfuegen_ohne_konflikt(dialekt: str, tabelle: str, eindeutig: tuple[str, ..
 
 
 _TABELLEN = {"outbox": Outbox.__table__, "sitzung": _SITZUNG}
+
+# PostgreSQL: die Nummer der nächsten Aufgabe, vorab gezogen (Lücken in der Folge sind harmlos).
+AUFGABE_NUMMER_VORAB = func.nextval(func.pg_get_serial_sequence("aufgabe", "id"))
+
+
+@lru_cache(maxsize=32)
+def schritt_schreiben_pg(aufgabe_spalten: tuple[str, ...], outbox_spalten: tuple[str, ...]):
+    """Alles, was ein Schritt schreibt, als *eine* Anweisung für PostgreSQL (eine Rundreise).
+
+    Dieselben Zeilen wie die einzelnen Anweisungen: das versionierte UPDATE des Feldes
+    (``WHERE version = :gesehen``, wie ``FELD_SCHREIBEN``), der Protokolleintrag, das Schließen
+    der Aufgaben des verlassenen Zustands, Ruhen oder neues Planen der Erinnerungen, die neuen
+    Aufgaben (mit vorab gezogenen Nummern) und ihre Mails (``ON CONFLICT (schluessel) DO
+    NOTHING`` wie ``vormerken``). Jeder Teil hängt am UPDATE des Feldes (``FROM feld`` oder
+    ``EXISTS (SELECT FROM feld)``): trifft es nicht (jemand war schneller), schreibt keiner,
+    und die Anweisung gibt keine Zeile zurück – der Schritt meldet ``Konflikt``.
+
+    Ruhen und Planen betreffen nie die Aufgaben, die das Schließen trifft (``anlass_zustand``
+    des verlassenen Zustands): zwei Teile einer Anweisung dürfen nicht dieselbe Zeile ändern.
+    Die Zeilen der Aufgaben, Pläne und Mails kommen als JSON-Felder (``zeilen_json``) und werden
+    mit ``json_populate_recordset`` zu Zeilen der Tabelle: die Anweisung hat dieselbe Gestalt,
+    egal wie viele es sind.
+    """
+    a = ", ".join(aufgabe_spalten)
+    o = ", ".join(outbox_spalten)
+    return text(f"""
+WITH feld AS (
+    UPDATE handlungsfeld SET zustand = :zustand, zustand_seit = :jetzt, version = :neu, runde = :runde,
+           zurueckgestellt_aus = :aus
+    WHERE id = :feld_id AND version = :gesehen
+    RETURNING id
+), protokoll AS (
+    INSERT INTO schrittprotokoll (handlungsfeld_id, schritt, von_zustand, nach_zustand, person_id, zeitpunkt,
+                                  begruendung, beschluss_id, prozess_version)
+    SELECT id, CAST(:schritt AS text), CAST(:von_zustand AS text), CAST(:nach_zustand AS text),
+           CAST(:person_id AS integer), :jetzt, CAST(:begruendung AS text), CAST(:beschluss_id AS integer),
+           CAST(:prozess_version AS integer) FROM feld
+    RETURNING id
+), geschlossen AS (
+    UPDATE aufgabe SET status = :status, erledigt_am = :jetzt, naechste_erinnerung_am = NULL
+    WHERE handlungsfeld_id = :feld_id AND status = 'offen' AND anlass_zustand = :von_zustand
+      AND EXISTS (SELECT FROM feld)
+), geruht AS (
+    UPDATE aufgabe SET naechste_erinnerung_am = NULL
+    WHERE :ruhen AND handlungsfeld_id = :feld_id AND status = 'offen'
+      AND anlass_zustand IS DISTINCT FROM :von_zustand AND EXISTS (SELECT FROM feld)
+), geplant AS (
+    UPDATE aufgabe SET naechste_erinnerung_am = plan.naechste_erinnerung_am
+    FROM json_populate_recordset(NULL::aufgabe, CAST(:planen AS json)) AS plan
+    WHERE aufgabe.id = plan.id AND aufgabe.status = 'offen' AND EXISTS (SELECT FROM feld)
+), neu AS (
+    INSERT INTO aufgabe ({a})
+    SELECT {a} FROM json_populate_recordset(NULL::aufgabe, CAST(:aufgaben AS json))
+    WHERE EXISTS (SELECT FROM feld)
+), post AS (
+    INSERT INTO outbox ({o})
+    SELECT {o} FROM json_populate_recordset(NULL::outbox, CAST(:mails AS json))
+    WHERE EXISTS (SELECT FROM feld)
+    ON CONFLICT (schluessel) DO NOTHING
+)
+SELECT id FROM protokoll
+""")
+
+
+def _json_wert(wert):
+    if isinstance(wert, datetime):
+        if wert.tzinfo is None:
+            raise ValueError(f"Zeitpunkt ohne Zeitzone: {wert!r}")  # wie modelle.typen.UTCZeit
+        return wert.astimezone(timezone.utc).isoformat()
+    if isinstance(wert, date):
+        return wert.isoformat()
+    raise TypeError(f"{type(wert).__name__} ist kein JSON-Wert")
+
+
+def zeilen_json(zeilen: list[dict]) -> str:
+    """Zeilen als JSON-Feld für ``json_populate_recordset`` (Zeitpunkte in UTC, Daten ISO)."""
+    return json.dumps(zeilen, default=_json_wert, ensure_ascii=False)

@@ -4,7 +4,9 @@ SQLite ist der eingebettete Standard: WAL-Journal (Leser blockieren den Schreibe
 Fremdschlüssel an, ``synchronous=NORMAL`` (im WAL-Modus bleibt die Datei bei einem Absturz
 des Prozesses konsistent; nur ein Stromausfall kann die letzten Transaktionen kosten) und
 ein Warte-Timeout statt sofortigem "database is locked". PostgreSQL wird per URL gewählt
-(``postgresql+psycopg://...``, psycopg 3).
+(``postgresql+psycopg://...``, psycopg 3). Eine Verbindung aus dem Pool wird nur dann erst
+angepingt, wenn sie mindestens ``PING_NACH_LEERLAUF_SEKUNDEN`` geruht hat (``_ping_nach_leerlauf``):
+ein Dienst, der Schritt auf Schritt schreibt, spart so je Transaktion eine Rundreise.
 
 ``datei_pruefen(url)`` prüft eine SQLite-Datei, bevor eine Engine sie öffnet (und dabei
 eine fehlende still anlegen würde). ``migrieren(engine)`` bringt jede Datenbank mit Alembic
@@ -14,6 +16,7 @@ in einer Transaktion auf den neuesten Stand; die Migrationen liegen in ``modelle
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import event
@@ -87,7 +90,43 @@ def engine_erstellen(url: str, **kwargs) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_einrichten)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    engine = create_engine(url, hide_parameters=True, **kwargs)
+    event.listen(engine.pool, "checkin", _zurueckgegeben)
+    event.listen(engine.pool, "checkout", lambda v, record, _p: _ping_nach_leerlauf(engine.dialect, v, record))
+    return engine
+
+
+# Wie lange eine Verbindung im Pool ruhen darf, bevor sie vor der nächsten Benutzung angepingt wird.
+PING_NACH_LEERLAUF_SEKUNDEN = 5.0
+_ZURUECK = "bildungsbuero_zurueck"
+
+
+def _zurueckgegeben(_dbapi_verbindung, record) -> None:
+    if record is not None:
+        record.info[_ZURUECK] = time.monotonic()
+
+
+def _ping_nach_leerlauf(dialekt, dbapi_verbindung, record) -> None:
+    """Pingt eine Verbindung, die seit ``PING_NACH_LEERLAUF_SEKUNDEN`` ungenutzt im Pool lag.
+
+    Statt ``pool_pre_ping`` (ein ``SELECT 1`` vor *jeder* Transaktion): eine Verbindung, die
+    gerade noch benutzt wurde, ist mit großer Wahrscheinlichkeit noch da. Stirbt sie doch (der
+    Server startet neu), scheitert die laufende Anweisung, SQLAlchemy erkennt den Abbruch und
+    verwirft alle Verbindungen des Pools; die Arbeitseinheit rollt zurück wie bei jedem Fehler.
+    Ein gescheiterter Ping wirft ``DisconnectionError``: der Pool verwirft die Verbindung und
+    versucht es mit einer neuen (SQLAlchemy, »Disconnect Handling – Pessimistic«, eigener Ping).
+    """
+    from sqlalchemy import exc
+
+    zurueck = record.info.get(_ZURUECK)
+    if zurueck is None or time.monotonic() - zurueck < PING_NACH_LEERLAUF_SEKUNDEN:
+        return  # frisch verbunden oder gerade noch benutzt
+    try:
+        lebt = dialekt.do_ping(dbapi_verbindung)  # ein SELECT 1 ohne Transaktion: eine Rundreise
+    except Exception as fehler:
+        raise exc.DisconnectionError(f"Verbindung nach Leerlauf nicht mehr nutzbar: {fehler}") from fehler
+    if not lebt:
+        raise exc.DisconnectionError("Verbindung nach Leerlauf nicht mehr nutzbar")
 
 
 def _sqlite_einrichten(dbapi_verbindung, _record) -> None:

@@ -13,7 +13,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from sqlalchemy import literal
+
 from modelle.anweisungen import (
+    AUFGABE_NUMMER_VORAB,
     AUFGABEN_EINFUEGEN,
     ERINNERUNG_PLANEN,
     ERINNERUNGEN_DES_FELDES_RUHEN,
@@ -38,7 +41,7 @@ __all__ = ["OFFEN", "ERLEDIGT", "HINFAELLIG"]
 class NeueAufgabe:
     """Eine gerade angelegte Aufgabe mit dem, was ihre Mail braucht."""
 
-    id: int
+    id: int | None
     titel: str
     beschreibung: str
     frist: date
@@ -53,9 +56,24 @@ def folgeaufgaben_anlegen(arbeit: Arbeit, feld) -> list[NeueAufgabe]:
     ``feld`` braucht ``id``, ``titel`` und ``zustand``; was entsteht, sagt die Erklärung des
     Zustands in ``prozess.zyklus`` (Folgeaufgabe, beauftragte Maßnahmen).
     """
+    geplant = folgeaufgaben_planen(arbeit, feld)
+    if not geplant:
+        return []
+    ids = arbeit.verbindung().execute(AUFGABEN_EINFUEGEN, [z for z, _ in geplant]).scalars().all()
+    return neue_aufgaben(geplant, ids)
+
+
+def folgeaufgaben_planen(arbeit: Arbeit, feld, vorab_id: int | None = None) -> list[tuple[dict, NeueAufgabe]]:
+    """Die Zeilen der Folgeaufgaben von ``feld`` (noch nicht geschrieben), je mit ihrer ``NeueAufgabe``.
+
+    Auf PostgreSQL kann ein Schritt die Nummern vorab ziehen (``nextval``), um Aufgaben und ihre
+    Mails in *einer* Anweisung zu schreiben: ``vorab_id`` ist dann die Nummer der Folgeaufgabe
+    (in derselben Rundreise gezogen wie der Stand des Feldes), die Aufgaben der Maßnahmen ziehen
+    ihre in der Abfrage, die sie findet. Ohne ``vorab_id`` (SQLite) haben Zeilen keine ``id``.
+    """
     db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     zustand = ZUSTAND_NACH_NAME[feld.zustand]
-    geplant: list[tuple[dict, Person, str | None]] = []
+    geplant: list[tuple[dict, Person, str | None, int | None]] = []
     vorlage = zustand.folgeaufgabe
     if vorlage is not None:
         person = zustaendige_person(db, vorlage.rolle)
@@ -68,28 +86,40 @@ def folgeaufgaben_anlegen(arbeit: Arbeit, feld) -> list[NeueAufgabe]:
         frist = frist_nach_tagen(jetzt, e.wert(vorlage.frist), e.zeitzone)
         geplant.append((dict(titel=vorlage.titel.format(titel=feld.titel), beschreibung="", frist=frist,
                              verantwortlich_id=person.id, massnahme_id=None, anlass_zustand=feld.zustand),
-                        person, None))
+                        person, None, vorab_id))
     if zustand.beauftragt_massnahmen:
-        geplant.extend(_aufgaben_fuer_massnahmen(db, feld))
+        geplant.extend(_aufgaben_fuer_massnahmen(db, feld, nummern_vorab=vorab_id is not None))
     if not geplant:
         return []
     regeln = Regeln.aus(e)
-    zeilen = [dict(werte, handlungsfeld_id=feld.id, status=OFFEN, angelegt_am=jetzt,
-                   naechste_erinnerung_am=erster_zeitpunkt(werte["frist"], jetzt, regeln))
-              for werte, _, _ in geplant]
-    ids = arbeit.verbindung().execute(AUFGABEN_EINFUEGEN, zeilen).scalars().all()
-    return [NeueAufgabe(id=i, titel=z["titel"], beschreibung=z["beschreibung"], frist=z["frist"], person=person,
-                        handlungsfeld_id=feld.id, massnahme_titel=mtitel)
-            for i, z, (_, person, mtitel) in zip(ids, zeilen, geplant)]
+    ergebnis = []
+    for werte, person, mtitel, nummer in geplant:
+        zeile = dict(werte, handlungsfeld_id=feld.id, status=OFFEN, angelegt_am=jetzt,
+                     naechste_erinnerung_am=erster_zeitpunkt(werte["frist"], jetzt, regeln))
+        if nummer is not None:
+            zeile["id"] = nummer
+        ergebnis.append((zeile, NeueAufgabe(id=nummer, titel=zeile["titel"], beschreibung=zeile["beschreibung"],
+                                            frist=zeile["frist"], person=person, handlungsfeld_id=feld.id,
+                                            massnahme_titel=mtitel)))
+    return ergebnis
 
 
-def _aufgaben_fuer_massnahmen(db: Session, feld) -> list[tuple[dict, Person, str]]:
-    """Je beschlossener Maßnahme ohne offene Aufgabe eine Aufgabe an ihre zuständige Person."""
+def neue_aufgaben(geplant: list[tuple[dict, NeueAufgabe]], ids) -> list[NeueAufgabe]:
+    """Die geplanten Aufgaben mit den Nummern, die das INSERT vergab."""
+    for (_, neu), nummer in zip(geplant, ids):
+        neu.id = nummer
+    return [neu for _, neu in geplant]
+
+
+def _aufgaben_fuer_massnahmen(db: Session, feld, nummern_vorab: bool = False) -> list[tuple]:
+    """Je beschlossener Maßnahme ohne offene Aufgabe eine Aufgabe an ihre zuständige Person
+    (mit ``nummern_vorab`` und der Nummer, die PostgreSQL ihr vorab gibt)."""
     schon_beauftragt = select(Aufgabe.massnahme_id).where(
         Aufgabe.massnahme_id.is_not(None), Aufgabe.status == OFFEN, Aufgabe.handlungsfeld_id == feld.id
     )
+    nummer = AUFGABE_NUMMER_VORAB if nummern_vorab else literal(None)
     zeilen = db.exec(
-        select(Massnahme, Person)
+        select(Massnahme, Person, nummer)
         .join(Person, Person.id == Massnahme.verantwortlich_id)
         .where(
             Massnahme.handlungsfeld_id == feld.id,
@@ -100,8 +130,8 @@ def _aufgaben_fuer_massnahmen(db: Session, feld) -> list[tuple[dict, Person, str
     ).all()
     return [
         (dict(titel=f"Maßnahme umsetzen: {m.titel}", beschreibung=f"Beschlossene Maßnahme im Handlungsfeld »{feld.titel}«.",
-              frist=m.frist, verantwortlich_id=p.id, massnahme_id=m.id, anlass_zustand=None), p, m.titel)
-        for m, p in zeilen
+              frist=m.frist, verantwortlich_id=p.id, massnahme_id=m.id, anlass_zustand=None), p, m.titel, n)
+        for m, p, n in zeilen
     ]
 
 
@@ -121,13 +151,20 @@ def erinnerungen_ruhen_lassen(arbeit: Arbeit, feld_id: int) -> None:
 
 def erinnerungen_wieder_planen(arbeit: Arbeit, feld_id: int) -> None:
     """Nach dem Wiederaufnehmen erinnern die ruhenden Aufgaben wieder, ab jetzt."""
+    plan = erinnerungen_neu_geplant(arbeit, feld_id)
+    if plan:
+        arbeit.verbindung().execute(ERINNERUNG_PLANEN, [{"b_id": i, "b_naechste": n} for i, n in plan])
+
+
+def erinnerungen_neu_geplant(arbeit: Arbeit, feld_id: int, ohne_zustand: str | None = None) -> list[tuple]:
+    """Die ruhenden offenen Aufgaben des Feldes mit ihrer nächsten Erinnerung ab jetzt: (id, Zeitpunkt).
+
+    ``ohne_zustand``: Aufgaben dieses Anlasses nicht (die schließt der Schritt gerade).
+    """
     regeln, jetzt = Regeln.aus(arbeit.einstellungen), arbeit.jetzt
     ruhend = arbeit.verbindung().execute(RUHENDE_AUFGABEN_DES_FELDES, {"feld_id": feld_id}).all()
-    if ruhend:
-        arbeit.verbindung().execute(
-            ERINNERUNG_PLANEN,
-            [{"b_id": i, "b_naechste": naechster_zeitpunkt(frist, jetzt, regeln, eskaliert=esk == frist)}
-             for i, frist, esk in ruhend])
+    return [(i, naechster_zeitpunkt(frist, jetzt, regeln, eskaliert=esk == frist))
+            for i, frist, esk, anlass in ruhend if ohne_zustand is None or anlass != ohne_zustand]
 
 
 def aufgabe_anlegen(

@@ -10,7 +10,7 @@ Person, ausgestellt in derselben Transaktion.
 from __future__ import annotations
 
 from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
-from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from benachrichtigungen.outbox import Mail, outbox_zeilen, schluessel, vormerken
 from prozess.arbeit import Arbeit
 from prozess.grundkontext import grundkontext
 from prozess.zyklus import ZUSTAND_BEZEICHNUNG
@@ -31,8 +31,22 @@ def mails_fuer_neue_aufgaben(
     ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``;
     ``gegenstand`` ergänzt den Idempotenzschlüssel (z. B. die Nummer eines Fristantrags).
     """
+    mails = _mails(arbeit, aufgaben, feld, schritt, anlass, zusatz)
+    if mails:
+        vormerken(arbeit.verbindung(), mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1])
+
+
+def zeilen_fuer_neue_aufgaben(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None = None) -> list[dict]:
+    """Die Outbox-Zeilen, die ``mails_fuer_neue_aufgaben`` schriebe, ohne sie zu schreiben (für den
+    Schritt, der sie auf PostgreSQL in seiner einen Anweisung mitschreibt)."""
+    mails = _mails(arbeit, aufgaben, feld, schritt, None, None)
+    return outbox_zeilen(mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1])
+
+
+def _mails(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None, anlass: str | None,
+           zusatz: dict | None) -> list[Mail]:
     if not aufgaben:
-        return
+        return []
     jetzt, e = arbeit.jetzt, arbeit.einstellungen
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
@@ -58,4 +72,4 @@ def mails_fuer_neue_aufgaben(
         teile.update(zusatz or {})
         mails.append(Mail(schluessel(anlass, a.person.id, f"aufgabe{a.id}{gegenstand}", a.frist), anlass, anlass,
                           mail_kontext(grund, a.person.name, **teile), a.person.email, a.person.name, a.person.id, a.id))
-    vormerken(arbeit.verbindung(), mails, jetzt, e.absender.split("@", 1)[1])
+    return mails

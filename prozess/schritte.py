@@ -11,7 +11,9 @@ geplant), steht in seiner Erklärung in ``prozess.zyklus``.
 
 Zwei Personen, die denselben Schritt gleichzeitig auslösen: die Versionsbedingung lässt
 nur das erste UPDATE zu, die zweite bekommt ``Konflikt``. Geschrieben wird mit den benannten
-Core-Anweisungen aus ``modelle.anweisungen``.
+Core-Anweisungen aus ``modelle.anweisungen``: auf SQLite einzeln, auf PostgreSQL alle in einer
+Anweisung (jede Anweisung ist dort eine Rundreise zum Server). Gelesen wird der Stand des
+Feldes mit allen Wächtern des Schritts in einer Abfrage.
 """
 
 from __future__ import annotations
@@ -19,30 +21,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from functools import lru_cache
+
+from sqlalchemy import bindparam, exists, select
 from sqlmodel import Session
 
-from modelle.anweisungen import FELD_LESEN, FELD_SCHREIBEN, PROTOKOLL_SCHREIBEN
-from modelle.tabellen import Handlungsfeld, Person
+from modelle.anweisungen import (
+    AUFGABE_NUMMER_VORAB,
+    FELD_LESEN,
+    FELD_SCHREIBEN,
+    PROTOKOLL_SCHREIBEN,
+    schritt_schreiben_pg,
+    zeilen_json,
+)
+from modelle.tabellen import Beschluss, Handlungsfeld, Person
 from prozess.arbeit import Arbeit
 from prozess.aufgaben import (
     aufgaben_des_zustands_schliessen,
+    erinnerungen_neu_geplant,
     erinnerungen_ruhen_lassen,
     erinnerungen_wieder_planen,
     folgeaufgaben_anlegen,
+    folgeaufgaben_planen,
 )
-from prozess.auftragsmails import mails_fuer_neue_aufgaben
+from prozess.auftragsmails import mails_fuer_neue_aufgaben, zeilen_fuer_neue_aufgaben
 from prozess.laden import laden
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
 from prozess.rollen import passt, person_laden, rollen_der_person
 from prozess.waechter import WAECHTER, Pruefkontext
 from prozess.zyklus import (
+    AKTIVE_ZUSTAENDE,
     MASCHINE,
     PROZESS_VERSION,
     ROLLE_BEZEICHNUNG,
     RUHEN,
     SCHRITT_NACH_NAME,
     WIEDER_PLANEN,
+    ZURUECK_WOHER,
     ZUSTAND_BEZEICHNUNG,
+    ZUSTAND_NACH_NAME,
     Schritt,
     schritte_im_zustand,
 )
@@ -58,6 +75,10 @@ class Bewertung:
     @property
     def moeglich(self) -> bool:
         return not self.gruende
+
+
+_FELD = Handlungsfeld.__table__
+_BESCHLUSS = Beschluss.__table__
 
 
 def feld_laden(db: Session, feld_id: int) -> Handlungsfeld:
@@ -154,10 +175,43 @@ class Feldstand:
 def _feldstand(db: Session, feld_id: int) -> Feldstand:
     zeile = db.connection().execute(FELD_LESEN, {"feld_id": feld_id}).one_or_none()
     if zeile is None:
-        raise NichtGefunden(
-            f"Handlungsfeld {feld_id} gibt es nicht. Die vorhandenen zeigt »bildungsbuero handlungsfeld liste«."
-        )
+        raise _nicht_gefunden(feld_id)
     return Feldstand(**zeile._mapping)
+
+
+def _nicht_gefunden(feld_id: int) -> NichtGefunden:
+    return NichtGefunden(
+        f"Handlungsfeld {feld_id} gibt es nicht. Die vorhandenen zeigt »bildungsbuero handlungsfeld liste«."
+    )
+
+
+_STAND_SPALTEN = tuple(c.name for c in FELD_LESEN.selected_columns)
+
+
+@lru_cache(maxsize=64)
+def _lesen_anweisung(schritt_name: str | None, mit_beschluss: bool, nummer_vorab: bool):
+    """Stand des Feldes, alle Wächter des Schritts, ob der genannte Beschluss zum Feld gehört, und
+    (PostgreSQL) die Nummer der Folgeaufgabe: eine Abfrage, eine Rundreise."""
+    schritt = SCHRITT_NACH_NAME.get(schritt_name)
+    spalten = list(FELD_LESEN.selected_columns)
+    if schritt is not None:
+        ausdruecke = {}  # zwei Wächter dürfen denselben Ausdruck nennen; er steht einmal in der Abfrage
+        for name in schritt.waechter:
+            ausdruecke.update(WAECHTER[name].ausdruecke(mit_beschluss))
+        spalten.extend(a.label(n) for n, a in ausdruecke.items())
+    if mit_beschluss:
+        spalten.append(exists(select(_BESCHLUSS.c.id).where(
+            _BESCHLUSS.c.id == bindparam("beschluss_id"), _BESCHLUSS.c.handlungsfeld_id == _FELD.c.id,
+        )).label("beschluss_zum_feld"))
+    if nummer_vorab:
+        spalten.append(AUFGABE_NUMMER_VORAB.label("nummer_vorab"))
+    return select(*spalten).where(_FELD.c.id == bindparam("feld_id"))
+
+
+def _braucht_folgeaufgabe(schritt: Schritt) -> bool:
+    if schritt.nach == ZURUECK_WOHER:
+        return any(ZUSTAND_NACH_NAME[z].folgeaufgabe for z in AKTIVE_ZUSTAENDE)
+    return ZUSTAND_NACH_NAME[schritt.nach].folgeaufgabe is not None
 
 
 def schritt_ausfuehren(
@@ -176,11 +230,27 @@ def schritt_ausfuehren(
     oder ``Konflikt`` (jemand war schneller); die Arbeitseinheit rollt dann zurück.
     ``gesehene_version`` (optional) ist der Stand, den die handelnde Person gesehen hat: hat
     er sich inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
+
+    Rundreisen zur Datenbank (PostgreSQL, Session mit gefülltem Zwischenspeicher der Rollen):
+    BEGIN, eine Abfrage für Stand und Wächter, höchstens eine weitere (Maßnahmen, die beauftragt
+    werden, oder ruhende Erinnerungen), eine Anweisung, die alles schreibt, COMMIT – höchstens 5
+    (``tests/prozess/test_schritte_rundreisen.py``).
     """
     db, jetzt = arbeit.db, arbeit.jetzt
-    stand = _feldstand(db, feld_id)
-    gesehene_version = stand.version if gesehene_version is None else gesehene_version
+    pg = arbeit.dialekt == "postgresql"
     schritt = SCHRITT_NACH_NAME.get(schritt_name)
+    nummer_vorab = pg and schritt is not None and _braucht_folgeaufgabe(schritt)
+    parameter = {"feld_id": feld_id}
+    if beschluss_id is not None and schritt is not None:
+        parameter["beschluss_id"] = beschluss_id
+    zeile = db.connection().execute(
+        _lesen_anweisung(schritt_name if schritt else None, "beschluss_id" in parameter, nummer_vorab), parameter,
+    ).one_or_none()
+    if zeile is None:
+        raise _nicht_gefunden(feld_id)
+    werte = zeile._mapping
+    stand = Feldstand(**{n: werte[n] for n in _STAND_SPALTEN})
+    gesehene_version = stand.version if gesehene_version is None else gesehene_version
     if schritt is None or stand.zustand not in schritt.von:
         if gesehene_version != stand.version:
             raise _konflikt(feld_id, schritt_name)
@@ -193,10 +263,15 @@ def schritt_ausfuehren(
             f"Der Schritt »{schritt.name}« braucht eine Begründung. Geben Sie sie mit "
             "--begruendung \"...\" an."
         )
-    if beschluss_id is not None:
-        _beschluss_pruefen(db, beschluss_id, feld_id)
+    if beschluss_id is not None and not werte["beschluss_zum_feld"]:
+        raise _fremder_beschluss(beschluss_id, feld_id)
     kontext = Pruefkontext(beschluss_id=beschluss_id, jetzt=jetzt, einstellungen=arbeit.einstellungen)
-    gruende = _gruende(db, stand, schritt, rollen_der_person(db, person_id), kontext)
+    rollen = rollen_der_person(db, person_id)
+    gruende = []
+    if not any(passt(rollen, r) for r in schritt.rollen):
+        gruende.append(f"Diesen Schritt darf nur auslösen: {_rollen_text(schritt)}.")
+    for name in schritt.waechter:
+        gruende.extend(WAECHTER[name].auswerten(db, feld_id, werte, kontext))
     if gruende:
         raise SchrittNichtMoeglich(
             f"Der Schritt »{schritt.name}« für Handlungsfeld {stand.id} »{stand.titel}« ist nicht "
@@ -209,26 +284,72 @@ def schritt_ausfuehren(
             f"Der Schritt »{schritt.name}« für Handlungsfeld {feld_id} findet kein Ziel: unbekannt, aus welchem "
             "Zustand es zurückgestellt wurde. Bitte wenden Sie sich an die Betreuung der Engine."
         )
-    verbindung = arbeit.verbindung()
-    geaendert = verbindung.execute(FELD_SCHREIBEN, dict(
-        feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
-        neu=gesehene_version + 1, runde=stand.runde, aus=stand.zurueckgestellt_aus,
-    )).rowcount
-    if geaendert != 1:
-        raise _konflikt(feld_id, schritt.name)
+    feld_werte = dict(feld_id=feld_id, gesehen=gesehene_version, zustand=stand.zustand, jetzt=jetzt,
+                      neu=gesehene_version + 1, runde=stand.runde, aus=stand.zurueckgestellt_aus)
     protokoll = dict(handlungsfeld_id=feld_id, schritt=schritt.name, von_zustand=von, nach_zustand=stand.zustand,
                      person_id=person_id, zeitpunkt=jetzt, begruendung=begruendung.strip(),
                      beschluss_id=kontext.beschluss_id, prozess_version=PROZESS_VERSION)
-    protokoll_id = verbindung.execute(PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
-    aufgaben_des_zustands_schliessen(arbeit, feld_id, von, schritt.offene_aufgaben)
-    if schritt.erinnerungen == RUHEN:
-        erinnerungen_ruhen_lassen(arbeit, feld_id)
-    elif schritt.erinnerungen == WIEDER_PLANEN:
-        erinnerungen_wieder_planen(arbeit, feld_id)
-    neue = folgeaufgaben_anlegen(arbeit, stand)
-    mails_fuer_neue_aufgaben(arbeit, neue, stand, _schritt_kontext(schritt, von, stand, person, begruendung))
+    mailkontext = _schritt_kontext(schritt, von, stand, person, begruendung)
+    if pg:
+        protokoll_id = _schreiben_pg(arbeit, schritt, stand, von, feld_werte, protokoll, mailkontext,
+                                     werte.get("nummer_vorab"))
+    else:
+        protokoll_id = _schreiben_einzeln(arbeit, schritt, stand, von, feld_werte, protokoll, mailkontext)
     feld_vergessen(db, feld_id)
     return Schritteintrag(id=protokoll_id, **protokoll)
+
+
+def _schreiben_einzeln(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: str, feld_werte: dict,
+                       protokoll: dict, mailkontext: dict) -> int:
+    """SQLite: die einzelnen benannten Anweisungen nacheinander (im Prozess kostet eine kaum etwas)."""
+    verbindung = arbeit.verbindung()
+    if verbindung.execute(FELD_SCHREIBEN, feld_werte).rowcount != 1:
+        raise _konflikt(stand.id, schritt.name)
+    protokoll_id = verbindung.execute(PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
+    aufgaben_des_zustands_schliessen(arbeit, stand.id, von, schritt.offene_aufgaben)
+    if schritt.erinnerungen == RUHEN:
+        erinnerungen_ruhen_lassen(arbeit, stand.id)
+    elif schritt.erinnerungen == WIEDER_PLANEN:
+        erinnerungen_wieder_planen(arbeit, stand.id)
+    neue = folgeaufgaben_anlegen(arbeit, stand)
+    mails_fuer_neue_aufgaben(arbeit, neue, stand, mailkontext)
+    return protokoll_id
+
+
+def _schreiben_pg(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: str, feld_werte: dict,
+                  protokoll: dict, mailkontext: dict, nummer_vorab: int | None) -> int:
+    """PostgreSQL: dieselben Zeilen in einer Anweisung (``modelle.anweisungen.schritt_schreiben_pg``)."""
+    planen = []
+    if schritt.erinnerungen == WIEDER_PLANEN:
+        planen = [{"id": i, "naechste_erinnerung_am": zeitpunkt}
+                  for i, zeitpunkt in erinnerungen_neu_geplant(arbeit, stand.id, ohne_zustand=von)]
+    geplant = folgeaufgaben_planen(arbeit, stand, vorab_id=nummer_vorab)
+    aufgaben = [zeile for zeile, _ in geplant]
+    mails = zeilen_fuer_neue_aufgaben(arbeit, [neu for _, neu in geplant], stand, mailkontext)
+    anweisung = schritt_schreiben_pg(_spalten(aufgaben, _AUFGABE_SPALTEN), _spalten(mails, _OUTBOX_SPALTEN))
+    protokoll_id = arbeit.verbindung().execute(anweisung, dict(
+        feld_werte, **protokoll, status=schritt.offene_aufgaben, ruhen=schritt.erinnerungen == RUHEN,
+        planen=zeilen_json(planen), aufgaben=zeilen_json(aufgaben), mails=zeilen_json(mails),
+    )).scalar_one_or_none()
+    if protokoll_id is None:
+        raise _konflikt(stand.id, schritt.name)
+    return protokoll_id
+
+
+# Die Spalten, die ein Schritt in Aufgaben und Outbox schreibt, wenn es keine Zeile gibt (die
+# Anweisung hat dann eine feste Gestalt und wird nur einmal gebaut).
+_AUFGABE_SPALTEN = ("id", "titel", "beschreibung", "frist", "verantwortlich_id", "massnahme_id", "anlass_zustand",
+                    "handlungsfeld_id", "status", "angelegt_am", "naechste_erinnerung_am")
+_OUTBOX_SPALTEN = ("schluessel", "anlass", "vorlage", "kontext", "person_id", "empfaenger_email", "empfaenger_name",
+                   "aufgabe_id", "message_id", "status", "versuche", "naechster_versuch", "erstellt_am")
+
+
+def _spalten(zeilen: list[dict], sonst: tuple[str, ...]) -> tuple[str, ...]:
+    if not zeilen:
+        return sonst
+    spalten = tuple(zeilen[0])
+    assert all(tuple(z) == spalten for z in zeilen), "Zeilen mit verschiedenen Spalten"
+    return spalten
 
 
 def feld_vergessen(db: Session, feld_id: int) -> None:
@@ -238,15 +359,11 @@ def feld_vergessen(db: Session, feld_id: int) -> None:
         db.expire(geladen)
 
 
-def _beschluss_pruefen(db: Session, beschluss_id: int, feld_id: int) -> None:
-    from modelle.tabellen import Beschluss
-
-    beschluss = db.get(Beschluss, beschluss_id)
-    if beschluss is None or beschluss.handlungsfeld_id != feld_id:
-        raise SchrittNichtMoeglich(
-            f"Beschluss {beschluss_id} gibt es nicht oder er betrifft nicht Handlungsfeld {feld_id}. Nennen Sie "
-            "mit --beschluss die Nummer eines Beschlusses zu diesem Feld, oder lassen Sie die Angabe weg."
-        )
+def _fremder_beschluss(beschluss_id: int, feld_id: int) -> SchrittNichtMoeglich:
+    return SchrittNichtMoeglich(
+        f"Beschluss {beschluss_id} gibt es nicht oder er betrifft nicht Handlungsfeld {feld_id}. Nennen Sie "
+        "mit --beschluss die Nummer eines Beschlusses zu diesem Feld, oder lassen Sie die Angabe weg."
+    )
 
 
 def _konflikt(feld_id: int, schritt_name: str) -> Konflikt:

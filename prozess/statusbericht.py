@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -34,55 +34,92 @@ from prozess.zyklus import SCHRITT_NACH_NAME, ZUSTAND_BEZEICHNUNG, ZUSTAND_NACH_
 OHNE_STELLE = "ohne Angabe der Stelle"
 
 
-def _stelle(person: Person) -> str:
+def _stelle(organisation: str | None) -> str:
     """Wer zuständig ist, so wie es der Ausschuss lesen soll: die Stelle, nicht die Person.
 
     Der Bericht geht an Politikerinnen und Politiker und wird oft weitergegeben; eine
     Organisation genügt, um zu wissen, wo es hakt (Datensparsamkeit). Fehlt sie, sagt der
     Bericht das, statt auf den Namen auszuweichen.
     """
-    return person.organisation or OHNE_STELLE
+    return organisation or OHNE_STELLE
+
+
+_F, _M, _P, _A, _PERSON = (Handlungsfeld.__table__, Massnahme.__table__, Schrittprotokoll.__table__,
+                           Aufgabe.__table__, Person.__table__)
+_IDS = bindparam("ids", expanding=True)
+
+# Die Abfragen des Berichts, einmal gebaut (Spalten statt ORM-Zeilen: der Bericht liest nur).
+_FELDER = (select(_F.c.id, _F.c.titel, _F.c.zustand, _F.c.zustand_seit, _F.c.runde)
+           .where((_F.c.zustand != "abgeschlossen") | (_F.c.zustand_seit >= bindparam("seit")))
+           .order_by(_F.c.id))
+_NICHT_ERLEDIGT = _M.c.status.in_(("geplant", "laufend"))
+_ZAHLEN = (select(_M.c.handlungsfeld_id, func.count(),
+                  func.sum(case((_M.c.status == "erledigt", 1), else_=0)),
+                  func.sum(case((_NICHT_ERLEDIGT & (_M.c.frist < bindparam("tag")), 1), else_=0)))
+           .where(_M.c.handlungsfeld_id.in_(_IDS), _M.c.status != "abgebrochen")
+           .group_by(_M.c.handlungsfeld_id))
+_AENDERUNGEN_ALLE = (select(_P.c.handlungsfeld_id, _P.c.schritt, _P.c.nach_zustand, _P.c.zeitpunkt,
+                            _PERSON.c.organisation)
+                     .join(_PERSON, _PERSON.c.id == _P.c.person_id)
+                     .where(_P.c.handlungsfeld_id.in_(_IDS)).order_by(_P.c.id))
+_AENDERUNGEN_SEIT = _AENDERUNGEN_ALLE.where(_P.c.zeitpunkt > bindparam("seit"))
+_UEBERFAELLIG = (select(_A.c.handlungsfeld_id, _A.c.titel, _A.c.frist, _PERSON.c.organisation)
+                 .join(_PERSON, _PERSON.c.id == _A.c.verantwortlich_id)
+                 .where(_A.c.handlungsfeld_id.in_(_IDS), _A.c.status == "offen", _A.c.frist < bindparam("tag"))
+                 .order_by(_A.c.frist))
+_SITZUNGEN = (select(Sitzung.__table__.c.beginn, Sitzung.__table__.c.ort, Gremium.__table__.c.name)
+              .join(Gremium.__table__, Gremium.__table__.c.id == Sitzung.__table__.c.gremium_id)
+              .where(Sitzung.__table__.c.status == "geplant", Sitzung.__table__.c.beginn > bindparam("jetzt"),
+                     Sitzung.__table__.c.beginn <= bindparam("bis"))
+              .order_by(Sitzung.__table__.c.beginn))
+
+
+def abfragen_vorbereiten(engine) -> int:
+    """Übersetzt die Abfragen des Berichts einmal beim Start (wie ``vorlagen_vorbereiten``): so
+    kostet auch der erste Bericht nach dem Start nicht das Übersetzen nach SQL. Führt jede Abfrage
+    einmal ohne Treffer aus (leere Id-Liste, Zeitpunkt ohne Sitzungen); gibt die Zahl der Abfragen."""
+    from datetime import date, timezone
+
+    nie = datetime(1900, 1, 1, tzinfo=timezone.utc)
+    aufrufe = [(_FELDER.where(_F.c.id < 0), {"seit": nie}), (_ZAHLEN, {"ids": [], "tag": date(1900, 1, 1)}),
+               (_AENDERUNGEN_ALLE, {"ids": []}), (_AENDERUNGEN_SEIT, {"ids": [], "seit": nie}),
+               (_UEBERFAELLIG, {"ids": [], "tag": date(1900, 1, 1)}), (_SITZUNGEN, {"jetzt": nie, "bis": nie})]
+    from monitoring.feldstand import feldstaende  # die Kennzahlen des Berichts (Import und Abfrage)
+
+    with engine.connect() as v:
+        for abfrage, werte in aufrufe:
+            v.execute(abfrage, werte).all()
+        feldstaende(v, [-1])
+        v.rollback()
+    return len(aufrufe) + 1
 
 
 def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
     """Alle Zahlen und Listen des Berichts, berechnet aus der Datenbank."""
-    db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
+    jetzt, e = arbeit.jetzt, arbeit.einstellungen
+    v = arbeit.verbindung()
     tag = heute(jetzt, e.zeitzone)
-    felder = db.exec(select(Handlungsfeld).where(
-        (Handlungsfeld.zustand != "abgeschlossen") | (Handlungsfeld.zustand_seit >= (seit or jetzt))
-    ).order_by(Handlungsfeld.id)).all()
+    felder = v.execute(_FELDER, {"seit": seit or jetzt}).all()
     ids = [f.id for f in felder]
 
-    nicht_erledigt = Massnahme.status.in_(("geplant", "laufend"))
-    zahlen = db.exec(
-        select(Massnahme.handlungsfeld_id, func.count(),
-               func.sum(case((Massnahme.status == "erledigt", 1), else_=0)),
-               func.sum(case((nicht_erledigt & (Massnahme.frist < tag), 1), else_=0)))
-        .where(Massnahme.handlungsfeld_id.in_(ids), Massnahme.status != "abgebrochen")
-        .group_by(Massnahme.handlungsfeld_id)
-    ).all()
+    zahlen = v.execute(_ZAHLEN, {"ids": ids, "tag": tag}).all()
     massnahmen = {fid: (gesamt, erledigt or 0, verspaetet or 0) for fid, gesamt, erledigt, verspaetet in zahlen}
 
     aenderungen: dict[int, list[str]] = defaultdict(list)
-    abfrage = (select(Schrittprotokoll, Person).join(Person, Person.id == Schrittprotokoll.person_id)
-               .where(Schrittprotokoll.handlungsfeld_id.in_(ids)).order_by(Schrittprotokoll.id))
-    if seit is not None:
-        abfrage = abfrage.where(Schrittprotokoll.zeitpunkt > seit)
-    for eintrag, person in db.exec(abfrage):
-        bezeichnung = SCHRITT_NACH_NAME[eintrag.schritt].bezeichnung if eintrag.schritt in SCHRITT_NACH_NAME \
-            else "Angelegt"
-        aenderungen[eintrag.handlungsfeld_id].append(
-            f"{datum_de(eintrag.zeitpunkt.astimezone(e.zeitzone).date())}: {bezeichnung} "
-            f"→ {ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]} ({_stelle(person)})")
+    if seit is None:
+        eintraege_seit = v.execute(_AENDERUNGEN_ALLE, {"ids": ids})
+    else:
+        eintraege_seit = v.execute(_AENDERUNGEN_SEIT, {"ids": ids, "seit": seit})
+    for feld_id, schritt, nach_zustand, zeitpunkt, organisation in eintraege_seit:
+        bezeichnung = SCHRITT_NACH_NAME[schritt].bezeichnung if schritt in SCHRITT_NACH_NAME else "Angelegt"
+        aenderungen[feld_id].append(
+            f"{datum_de(zeitpunkt.astimezone(e.zeitzone).date())}: {bezeichnung} "
+            f"→ {ZUSTAND_BEZEICHNUNG[nach_zustand]} ({_stelle(organisation)})")
 
     ueberfaellig: dict[int, list[str]] = defaultdict(list)
-    for aufgabe, person in db.exec(
-        select(Aufgabe, Person).join(Person, Person.id == Aufgabe.verantwortlich_id)
-        .where(Aufgabe.handlungsfeld_id.in_(ids), Aufgabe.status == "offen", Aufgabe.frist < tag)
-        .order_by(Aufgabe.frist)
-    ):
-        ueberfaellig[aufgabe.handlungsfeld_id].append(
-            f"{aufgabe.titel} – {_stelle(person)}, Frist {datum_de(aufgabe.frist)} ({(tag - aufgabe.frist).days} Tage überfällig)")
+    for feld_id, titel, frist, organisation in v.execute(_UEBERFAELLIG, {"ids": ids, "tag": tag}):
+        ueberfaellig[feld_id].append(
+            f"{titel} – {_stelle(organisation)}, Frist {datum_de(frist)} ({(tag - frist).days} Tage überfällig)")
 
     # Kennzahlen der Felder, die welche verknüpft haben: geheimgehalten, mit Trend seit dem letzten Bericht.
     from monitoring.feldstand import als_kontext, feldstaende
@@ -105,11 +142,7 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
             "entscheidung": ZUSTAND_NACH_NAME[f.zustand].entscheidung,
             "kennzahlen": [als_kontext(k, e.zeitzone) for k in staende[f.id].kennzahlen] if f.id in staende else [],
         })
-    sitzungen = db.exec(
-        select(Sitzung, Gremium).join(Gremium, Gremium.id == Sitzung.gremium_id)
-        .where(Sitzung.status == "geplant", Sitzung.beginn > jetzt, Sitzung.beginn <= jetzt + timedelta(days=92))
-        .order_by(Sitzung.beginn)
-    ).all()
+    sitzungen = v.execute(_SITZUNGEN, {"jetzt": jetzt, "bis": jetzt + timedelta(days=92)}).all()
     return {
         "stand": zeitpunkt_de(jetzt, e.zeitzone),
         "seit": zeitpunkt_de(seit, e.zeitzone) if seit else None,
@@ -120,7 +153,7 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
             "erledigt": sum(x["massnahmen_erledigt"] for x in eintraege),
             "ueberfaellige_aufgaben": sum(len(x["ueberfaellig"]) for x in eintraege),
         },
-        "sitzungen": [f"{zeitpunkt_de(s.beginn, e.zeitzone)} – {g.name}, {s.ort}" for s, g in sitzungen],
+        "sitzungen": [f"{zeitpunkt_de(beginn, e.zeitzone)} – {name}, {ort}" for beginn, ort, name in sitzungen],
         "verborgen": any(k["verborgen"] for x in eintraege for k in x["kennzahlen"]),
     }
 

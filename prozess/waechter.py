@@ -3,16 +3,17 @@
 Jeder Wächter gibt eine Liste von Gründen zurück, warum der Schritt *nicht* geht (leer:
 alles erfüllt). Die Gründe sind deutsche Sätze mit dem Weg, sie zu beheben; ``zeige``
 nutzt sie, um zu erklären, warum ein Schritt gerade nicht möglich ist. Jeder Wächter
-fragt über einen Index ab, damit ein Schritt bei 100 wie bei 100.000 Feldern gleich kostet.
+fragt über einen Index ab, damit ein Schritt bei 100 wie bei 100.000 Feldern gleich kostet,
+und alle Wächter eines Schritts stehen mit dem Stand des Feldes in *einer* Abfrage.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, func, select
 
 from modelle.kennzahlen import HandlungsfeldKennzahl
@@ -37,97 +38,46 @@ class Pruefkontext:
     einstellungen: Any = None
 
 
-_DATENGRUNDLAGE = select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == bindparam("feld_id")).limit(1)
+# Jeder Wächter besteht aus Ausdrücken (korrelierte Unterabfragen auf die Zeile ``handlungsfeld``)
+# und einer Auswertung ihrer Werte. So fragt ein Schritt den Stand des Feldes und alle seine
+# Wächter in *einer* Abfrage ab (``prozess.schritte``); ``WAECHTER[name](db, feld, kontext)`` fragt
+# einen Wächter einzeln (für ``zeige``). Die Auswertung darf bei einem Mangel nachfragen (die
+# Liste unvollständiger Maßnahmen): das kostet nur, wenn der Schritt ohnehin scheitert.
+_FELD = Handlungsfeld.__table__
 
 
-_KENNZAHL_VERKNUEPFT = (select(HandlungsfeldKennzahl.kennzahl_id)
-                        .where(HandlungsfeldKennzahl.handlungsfeld_id == bindparam("feld_id")).limit(1))
+_KENNZAHL_VERKNUEPFT = exists(select(HandlungsfeldKennzahl.kennzahl_id)
+                              .where(HandlungsfeldKennzahl.handlungsfeld_id == _FELD.c.id))
 
 
-def datengrundlage_vorhanden(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+def _datengrundlage_ausdruecke(mit_beschluss: bool) -> dict:
+    return {"datengrundlage": exists(select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == _FELD.c.id)),
+            "kennzahl_verknuepft": _KENNZAHL_VERKNUEPFT}
+
+
+def _datengrundlage_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) -> list[str]:
     """Eine erfasste Datengrundlage – oder eine verknüpfte Kennzahl (dann prüft ``kennzahlen_aktuell``)."""
-    vorhanden = _sql(db).execute(_DATENGRUNDLAGE, {"feld_id": feld.id}).first()
-    if vorhanden is not None:
-        return []
-    if _sql(db).execute(_KENNZAHL_VERKNUEPFT, {"feld_id": feld.id}).first() is not None:
+    if werte["datengrundlage"] or werte["kennzahl_verknuepft"]:
         return []
     return [
         "Es ist noch keine Datengrundlage erfasst. Erfassen Sie eine mit "
-        f"»bildungsbuero datengrundlage anlegen {feld.id} TITEL --quelle QUELLE«, oder verknüpfen Sie eine "
-        f"Kennzahl mit »bildungsbuero daten verknuepfen {feld.id} KENNZAHL«."
+        f"»bildungsbuero datengrundlage anlegen {feld_id} TITEL --quelle QUELLE«, oder verknüpfen Sie eine "
+        f"Kennzahl mit »bildungsbuero daten verknuepfen {feld_id} KENNZAHL«."
     ]
 
 
-def beschluss_der_steuerungsgruppe(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
-    """Ein Beschluss der Steuerungsgruppe zu diesem Feld, aus einer Sitzung seit Beginn der Prüfung.
-
-    Maßgeblich ist der Beginn der Sitzung, nicht der Zeitpunkt der Erfassung: ein Beschluss
-    aus einer früheren Sitzung, der erst später eingetragen wird, zählt nicht.
-    """
-    abfrage = (
-        select(Beschluss.id)
-        .join(Sitzung, Sitzung.id == Beschluss.sitzung_id)
-        .join(Gremium, Gremium.id == Sitzung.gremium_id)
-        .where(
-            Beschluss.handlungsfeld_id == feld.id,
-            Gremium.kuerzel == "steuerungsgruppe",
-            Sitzung.beginn >= feld.zustand_seit,
-        )
-    )
-    if kontext.beschluss_id is not None:
-        gefunden = _sql(db).execute(abfrage.where(Beschluss.id == kontext.beschluss_id)).scalar()
-        if gefunden is None:
-            return [
-                f"Beschluss {kontext.beschluss_id} ist kein Beschluss der Steuerungsgruppe zu "
-                "diesem Handlungsfeld aus der laufenden Prüfung. Nennen Sie den richtigen "
-                "Beschluss oder erfassen Sie ihn mit »bildungsbuero beschluss erfassen«."
-            ]
-        return []
-    gefunden = _sql(db).execute(abfrage.order_by(Beschluss.gefasst_am.desc()).limit(1)).scalar()
-    if gefunden is None:
-        return [
-            "Es liegt kein Beschluss der Steuerungsgruppe zu diesem Handlungsfeld vor, gefasst "
-            "seit es zur Prüfung vorgelegt wurde. Erfassen Sie ihn mit »bildungsbuero beschluss "
-            f"erfassen --sitzung SITZUNG --handlungsfeld {feld.id} TEXT«."
-        ]
-    kontext.beschluss_id = gefunden
-    return []
+def _kennzahlen_ausdruecke(mit_beschluss: bool) -> dict:
+    return {"kennzahl_verknuepft": _KENNZAHL_VERKNUEPFT}
 
 
-def massnahmen_vollstaendig(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
-    """Mindestens eine Maßnahme, und jede hat eine zuständige Person und eine Frist."""
-    aktiv = Massnahme.status != "abgebrochen"
-    anzahl = _sql(db).execute(
-        select(func.count()).select_from(Massnahme).where(Massnahme.handlungsfeld_id == feld.id, aktiv)
-    ).scalar_one()
-    if anzahl == 0:
-        return [
-            "Es ist noch keine Maßnahme erfasst. Legen Sie eine an mit »bildungsbuero massnahme "
-            "anlegen --arbeitspaket ID TITEL --verantwortlich EMAIL --frist JJJJ-MM-TT«."
-        ]
-    unvollstaendig = _sql(db).execute(
-        select(Massnahme.id, Massnahme.titel)
-        .where(
-            Massnahme.handlungsfeld_id == feld.id,
-            aktiv,
-            (Massnahme.verantwortlich_id.is_(None)) | (Massnahme.frist.is_(None)),
-        )
-        .order_by(Massnahme.id)
-    ).all()
-    return [
-        f"Maßnahme {mid} »{titel}« hat keine zuständige Person oder keine Frist. Ergänzen Sie "
-        f"sie mit »bildungsbuero massnahme aendern {mid} --verantwortlich EMAIL --frist JJJJ-MM-TT«."
-        for mid, titel in unvollstaendig
-    ]
-
-
-def kennzahlen_aktuell(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) -> list[str]:
+def _kennzahlen_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) -> list[str]:
     """Jede verknüpfte Kennzahl hat für den Landkreis einen Wert, nicht älter als ``kennzahlen_hoechstalter_tage``.
 
     Das Alter zählt ab dem Ende des Bezugszeitraums des neuesten Werts (``monitoring.feldstand``);
-    ohne verknüpfte Kennzahl ist nichts zu prüfen (dann gilt ``datengrundlage_vorhanden``).
+    ohne verknüpfte Kennzahl ist nichts zu prüfen (dann gilt ``datengrundlage_vorhanden``). Nur
+    ein Feld mit verknüpften Kennzahlen fragt hier nach (deren Stand).
     """
-    if _sql(db).execute(_KENNZAHL_VERKNUEPFT, {"feld_id": feld.id}).first() is None:
+    if not werte["kennzahl_verknuepft"]:
         return []
     from datetime import timezone
 
@@ -138,7 +88,7 @@ def kennzahlen_aktuell(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) 
     e = kontext.einstellungen
     hoechstalter = e.wert(KENNZAHLEN_HOECHSTALTER) if e else KENNZAHLEN_HOECHSTALTER.standard
     heute = (kontext.jetzt or datetime.now(timezone.utc)).astimezone(e.zeitzone if e else timezone.utc).date()
-    stand = feldstand(_sql(db), feld.id)
+    stand = feldstand(_sql(db), feld_id)
     if stand.gebiet is None:
         return ["Es ist kein Landkreis als Gebiet eingetragen; laden Sie die Organisationsdatei mit "
                 "»bildungsbuero organisation laden DATEI« (Abschnitt [landkreis] mit ags)."]
@@ -161,9 +111,111 @@ def kennzahlen_aktuell(db: Session, feld: Handlungsfeld, kontext: Pruefkontext) 
     return gruende
 
 
+def _beschluss_ausdruecke(mit_beschluss: bool) -> dict:
+    """Ein Beschluss der Steuerungsgruppe zu diesem Feld, aus einer Sitzung seit Beginn der Prüfung.
+
+    Maßgeblich ist der Beginn der Sitzung, nicht der Zeitpunkt der Erfassung: ein Beschluss
+    aus einer früheren Sitzung, der erst später eingetragen wird, zählt nicht.
+    """
+    abfrage = (
+        select(Beschluss.id)
+        .join(Sitzung, Sitzung.id == Beschluss.sitzung_id)
+        .join(Gremium, Gremium.id == Sitzung.gremium_id)
+        .where(
+            Beschluss.handlungsfeld_id == _FELD.c.id,
+            Gremium.kuerzel == "steuerungsgruppe",
+            Sitzung.beginn >= _FELD.c.zustand_seit,
+        )
+    )
+    if mit_beschluss:
+        abfrage = abfrage.where(Beschluss.id == bindparam("beschluss_id"))
+    else:
+        abfrage = abfrage.order_by(Beschluss.gefasst_am.desc())
+    return {"beschluss": abfrage.limit(1).scalar_subquery()}
+
+
+def _beschluss_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) -> list[str]:
+    gefunden = werte["beschluss"]
+    if kontext.beschluss_id is not None:
+        if gefunden is None:
+            return [
+                f"Beschluss {kontext.beschluss_id} ist kein Beschluss der Steuerungsgruppe zu "
+                "diesem Handlungsfeld aus der laufenden Prüfung. Nennen Sie den richtigen "
+                "Beschluss oder erfassen Sie ihn mit »bildungsbuero beschluss erfassen«."
+            ]
+        return []
+    if gefunden is None:
+        return [
+            "Es liegt kein Beschluss der Steuerungsgruppe zu diesem Handlungsfeld vor, gefasst "
+            "seit es zur Prüfung vorgelegt wurde. Erfassen Sie ihn mit »bildungsbuero beschluss "
+            f"erfassen --sitzung SITZUNG --handlungsfeld {feld_id} TEXT«."
+        ]
+    kontext.beschluss_id = gefunden
+    return []
+
+
+_AKTIV = Massnahme.status != "abgebrochen"
+
+
+def _massnahmen_ausdruecke(mit_beschluss: bool) -> dict:
+    """Mindestens eine Maßnahme, und jede hat eine zuständige Person und eine Frist."""
+    des_feldes = select(func.count()).select_from(Massnahme).where(Massnahme.handlungsfeld_id == _FELD.c.id, _AKTIV)
+    return {
+        "massnahmen": des_feldes.scalar_subquery(),
+        "massnahmen_unvollstaendig": des_feldes.where(
+            (Massnahme.verantwortlich_id.is_(None)) | (Massnahme.frist.is_(None))).scalar_subquery(),
+    }
+
+
+def _massnahmen_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) -> list[str]:
+    if werte["massnahmen"] == 0:
+        return [
+            "Es ist noch keine Maßnahme erfasst. Legen Sie eine an mit »bildungsbuero massnahme "
+            "anlegen --arbeitspaket ID TITEL --verantwortlich EMAIL --frist JJJJ-MM-TT«."
+        ]
+    if not werte["massnahmen_unvollstaendig"]:
+        return []
+    unvollstaendig = _sql(db).execute(
+        select(Massnahme.id, Massnahme.titel)
+        .where(
+            Massnahme.handlungsfeld_id == feld_id,
+            _AKTIV,
+            (Massnahme.verantwortlich_id.is_(None)) | (Massnahme.frist.is_(None)),
+        )
+        .order_by(Massnahme.id)
+    ).all()
+    return [
+        f"Maßnahme {mid} »{titel}« hat keine zuständige Person oder keine Frist. Ergänzen Sie "
+        f"sie mit »bildungsbuero massnahme aendern {mid} --verantwortlich EMAIL --frist JJJJ-MM-TT«."
+        for mid, titel in unvollstaendig
+    ]
+
+
+@dataclass(frozen=True)
+class Waechter:
+    """Ein Wächter: ``ausdruecke(mit_beschluss)`` gibt benannte SQL-Ausdrücke über der Zeile
+    ``handlungsfeld``, ``auswerten(db, feld_id, werte, kontext)`` die Gründe aus ihren Werten."""
+
+    name: str
+    ausdruecke: Callable[[bool], dict]
+    auswerten: Callable[..., list[str]]
+
+    def __call__(self, db: Session, feld, kontext: Pruefkontext) -> list[str]:
+        """Den Wächter einzeln fragen (eine Abfrage)."""
+        ausdruecke = self.ausdruecke(kontext.beschluss_id is not None)
+        zeile = _sql(db).execute(
+            select(*(a.label(n) for n, a in ausdruecke.items())).select_from(_FELD).where(_FELD.c.id == feld.id),
+            {"beschluss_id": kontext.beschluss_id} if kontext.beschluss_id is not None else {},
+        ).one()
+        return self.auswerten(db, feld.id, dict(zeile._mapping), kontext)
+
+
 WAECHTER = {
-    "datengrundlage_vorhanden": datengrundlage_vorhanden,
-    "kennzahlen_aktuell": kennzahlen_aktuell,
-    "beschluss_der_steuerungsgruppe": beschluss_der_steuerungsgruppe,
-    "massnahmen_vollstaendig": massnahmen_vollstaendig,
+    w.name: w
+    for w in (
+        Waechter("datengrundlage_vorhanden", _datengrundlage_ausdruecke, _datengrundlage_auswerten),
+        Waechter("kennzahlen_aktuell", _kennzahlen_ausdruecke, _kennzahlen_auswerten),
+        Waechter("beschluss_der_steuerungsgruppe", _beschluss_ausdruecke, _beschluss_auswerten),
+        Waechter("massnahmen_vollstaendig", _massnahmen_ausdruecke, _massnahmen_auswerten),
+    )
 }
