@@ -122,10 +122,22 @@ def _entscheiden(funktion, antrag_id, als, antwort):
         return funktion(arbeit, antrag_id, person(arbeit, als).id, antwort)
 
 
-@aufgabe.command("frist-gewaehren")
-@click.argument("antrag_id", type=NUMMER, metavar="ANTRAG")
-@click.option("--als", metavar="EMAIL", required=True, help="Wer entscheidet (Bildungsmanagement).")
-@click.option("--antwort", default="", help="Antwort an die Person (sieht sie auf ihrer Seite).")
+def _entscheidungsbefehl(name: str):
+    """Ein Befehl, mit dem das Bildungsmanagement über einen Fristantrag entscheidet (gleiche Angaben)."""
+
+    def anwenden(funktion):
+        for option in (
+            click.option("--antwort", default="", help="Antwort an die Person (sieht sie auf ihrer Seite)."),
+            click.option("--als", metavar="EMAIL", required=True, help="Wer entscheidet (Bildungsmanagement)."),
+            click.argument("antrag_id", type=NUMMER, metavar="ANTRAG"),
+        ):
+            funktion = option(funktion)
+        return aufgabe.command(name)(funktion)
+
+    return anwenden
+
+
+@_entscheidungsbefehl("frist-gewaehren")
 @fachlich
 def aufgabe_frist_gewaehren(antrag_id, als, antwort):
     """Gewährt einen Fristantrag: die Aufgabe bekommt die beantragte Frist, die Person eine Mail.
@@ -139,10 +151,7 @@ def aufgabe_frist_gewaehren(antrag_id, als, antwort):
     click.echo(f"Fristantrag {a.id} gewährt: Aufgabe {a.aufgabe_id} hat die Frist {datum_de(a.frist)}.")
 
 
-@aufgabe.command("frist-ablehnen")
-@click.argument("antrag_id", type=NUMMER, metavar="ANTRAG")
-@click.option("--als", metavar="EMAIL", required=True, help="Wer entscheidet (Bildungsmanagement).")
-@click.option("--antwort", default="", help="Antwort an die Person (sieht sie auf ihrer Seite).")
+@_entscheidungsbefehl("frist-ablehnen")
 @fachlich
 def aufgabe_frist_ablehnen(antrag_id, als, antwort):
     """Lehnt einen Fristantrag ab; die Frist bleibt, die Person sieht die Antwort auf ihrer Seite.
