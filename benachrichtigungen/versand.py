@@ -381,7 +381,6 @@ class _Lauf:
 
     def _schreiben(self, verbindung, ergebnisse: list[_Ergebnis]) -> bool:
         """Schreibt die Ergebnisse in einer Transaktion; ``True``, wenn dabei der Versand anhielt."""
-        t = Outbox.__table__
         werte, dauerhaft, angehalten = [], [], []
         for erg in ergebnisse:
             if erg.art == ANGEHALTEN:

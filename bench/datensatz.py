@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import bisect
 import hashlib
-import heapq
 import itertools
 import json
 import os

@@ -48,7 +48,6 @@ from _gemeinsam import (
     MONITORING,
     SG_MITGLIED,
     START,
-    WURZEL,
     CoreLauf,
     PostgresSchema,
     _Lauf,
@@ -267,7 +266,7 @@ def messen(name: str, url: str, tmp: Path, args, grundlinie) -> dict[str, list[f
         ergebnis["rundreisen"] = rundreisen_je_art(engine, e, uhr)
     laeufe = {"Engine": PfadLauf(engine, e, uhr, engine_felder), "Grundlinie": grundlinie(engine, e, uhr, basis_felder)}
     raten = abwechselnd(laeufe, args.runden, args.sekunden)
-    print(f"  Schritte je Art: " + ", ".join(f"{k} {v}" for k, v in sorted(laeufe["Engine"].je_art.items())))
+    print("  Schritte je Art: " + ", ".join(f"{k} {v}" for k, v in sorted(laeufe["Engine"].je_art.items())))
     engine.dispose()
     ergebnis.update(raten)
     return ergebnis

@@ -118,7 +118,7 @@ def main() -> int:
     print(f"  unser Schritt (SQLite, mit Commit, jede Art):      {spanne(unser)}")
     print(f"  SpiffWorkflow (JSON laden, Task erledigen, JSON):  {spanne(anker)}")
     print(f"  Verhältnis Spiff/unser je Paar:                    {spanne(verhaeltnis)}")
-    print(f"  Schritte je Art: " + ", ".join(f"{k} {v}" for k, v in sorted(lauf.je_art.items())))
+    print("  Schritte je Art: " + ", ".join(f"{k} {v}" for k, v in sorted(lauf.je_art.items())))
     return ziel(statistics.median(verhaeltnis) >= ZIEL, "Schritt gegen SpiffWorkflow (Zeit Spiff / Zeit unser)",
                 werte=verhaeltnis, vorgabe=f"≥ {ZIEL:.1f} ×".replace(".", ","), einheit="×")
 

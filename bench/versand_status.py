@@ -172,7 +172,7 @@ def main() -> int:
         for engine in (klein.engine, gross.engine):
             engine.dispose()
 
-    print(f"\nZeiten in ms als min / Median / max; Verhältnis groß/klein je Paar")
+    print("\nZeiten in ms als min / Median / max; Verhältnis groß/klein je Paar")
     print(f"{'':<22} {f'{zahl(args.klein)} gesendet':>26} {f'{zahl(args.gross)} gesendet':>26} {'Verhältnis':>20}")
     gemessen = zeile(f"Ansicht ({args.runden} Paare)", ansicht)
     zeile(f"Befehl ({args.prozessrunden} Paare)", prozess)

@@ -31,7 +31,7 @@ def mails_fuer_neue_aufgaben(
     ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``;
     ``gegenstand`` ergänzt den Idempotenzschlüssel (z. B. die Nummer eines Fristantrags).
     """
-    mails = _mails(arbeit, aufgaben, feld, schritt, anlass, zusatz)
+    mails = _mails(arbeit, aufgaben, feld, schritt, anlass, zusatz, gegenstand)
     if mails:
         vormerken(arbeit.verbindung(), mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1])
 
@@ -39,12 +39,12 @@ def mails_fuer_neue_aufgaben(
 def zeilen_fuer_neue_aufgaben(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None = None) -> list[dict]:
     """Die Outbox-Zeilen, die ``mails_fuer_neue_aufgaben`` schriebe, ohne sie zu schreiben (für den
     Schritt, der sie auf PostgreSQL in seiner einen Anweisung mitschreibt)."""
-    mails = _mails(arbeit, aufgaben, feld, schritt, None, None)
+    mails = _mails(arbeit, aufgaben, feld, schritt, None, None, "")
     return outbox_zeilen(mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1])
 
 
 def _mails(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None, anlass: str | None,
-           zusatz: dict | None) -> list[Mail]:
+           zusatz: dict | None, gegenstand: str) -> list[Mail]:
     if not aufgaben:
         return []
     jetzt, e = arbeit.jetzt, arbeit.einstellungen

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, statuszahlen, wartende
 from modelle.tabellen import Outbox

@@ -14,7 +14,6 @@ import re
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import event, insert
 
 from benachrichtigungen import warteschlange

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from modelle.anmeldung import Anmeldelink, Websitzung
 from tests.hilfen import MANAGEMENT, SCHULLEITUNG, SG_VORSITZ
-from tests.web.conftest import BASIS, abbild_der, anmelden, csrf, letzter_anmeldelink, link_anfordern, mails
+from tests.web.conftest import abbild_der, anmelden, csrf, letzter_anmeldelink, link_anfordern, mails
 
 
 def _maildir(web_umgebung) -> Path:

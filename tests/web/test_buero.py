@@ -82,7 +82,7 @@ def test_ein_schritt_mit_begruendung_wird_ausgefuehrt_und_steht_im_verlauf(brows
     feld_id = feld_anlegen(db, web_umgebung.einstellungen, uhr)
     anmelden(browser, _maildir(web_umgebung))
     seite = browser.get(f"/handlungsfelder/{feld_id}").text
-    assert f'<label for="begruendung-zurueckstellen">Begründung (Pflicht)</label>' in seite
+    assert '<label for="begruendung-zurueckstellen">Begründung (Pflicht)</label>' in seite
     version = re.search(r'name="version" value="(\d+)"', seite).group(1)
     antwort = _schritt(browser, feld_id, "zurueckstellen", begruendung="Haushaltssperre bis Juli", version=version)
     assert antwort.status_code == 303
