@@ -15,6 +15,7 @@ Erledigen setzt ``naechste_erinnerung_am`` auf NULL; eine neue Frist plant neu.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -53,7 +54,14 @@ class Regeln:
 
     def punkt(self, tag: date) -> datetime:
         """Der Zeitpunkt (UTC), zu dem eine Erinnerung des Tages ``tag`` fällig wird."""
-        return datetime.combine(tag, self.uhrzeit, tzinfo=self.zone).astimezone(timezone.utc)
+        return _punkt(tag, self.uhrzeit, self.zone)
+
+
+@lru_cache(maxsize=4096)
+def _punkt(tag: date, uhrzeit: time, zone: ZoneInfo) -> datetime:
+    # Zwischengespeichert: ein Takt rechnet für Tausende Aufgaben je rund 18 Tage um, meist
+    # dieselben wenigen Fristtage; die Umrechnung in UTC (astimezone) war sein teuerster Teil.
+    return datetime.combine(tag, uhrzeit, tzinfo=zone).astimezone(timezone.utc)
 
 
 def _vor_frist(frist: date, r: Regeln) -> list[tuple[str, date]]:
@@ -191,6 +199,10 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
     empfaenger_je_person = _eskalationsempfaenger(db, eskalierend)
     mails: list[Mail] = []
     neu: list[dict] = []
+    # Je Frist einmal gerechnet: im Stapel teilen sich meist viele Aufgaben wenige Fristtage,
+    # und ``jetzt`` ist für den ganzen Stapel derselbe.
+    dringendste: dict[date, tuple[str, date] | None] = {}
+    naechste: dict[tuple[date, bool], datetime] = {}
     for (aid, titel, beschreibung, frist, faellig_seit, eskaliert_fuer, vid, fid,
          name, email, organisation, ftitel, fzustand, mtitel) in zeilen:
         teile = dict(
@@ -199,7 +211,9 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
             handlungsfeld=feld_kontext(fid, ftitel, ZUSTAND_BEZEICHNUNG.get(fzustand)),
             massnahme={"titel": mtitel} if mtitel else None,
         )
-        art_und_tag = dringendste_erinnerung(frist, jetzt, r)
+        if frist not in dringendste:
+            dringendste[frist] = dringendste_erinnerung(frist, jetzt, r)
+        art_und_tag = dringendste[frist]
         letzte = None
         if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit and email:
             art, tag = art_und_tag
@@ -222,7 +236,8 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
                 bericht.zaehlen(ESKALATION)
         neu.append(dict(
             b_id=aid,
-            b_naechste=naechster_zeitpunkt(frist, jetzt, r, eskaliert),
+            b_naechste=naechste.get((frist, eskaliert)) or naechste.setdefault(
+                (frist, eskaliert), naechster_zeitpunkt(frist, jetzt, r, eskaliert)),
             b_eskaliert=frist if eskaliert else eskaliert_fuer,
             b_letzte=letzte,
             b_letzte_am=jetzt if letzte else None,
