@@ -3,7 +3,10 @@
 multipart/alternative mit Text- und HTML-Teil (utf-8, base64); optional ein
 text/calendar-Teil (METHOD als Parameter) und dieselbe Einladung als Anhang
 (``text/calendar; method=…``, ``einladung.ics`` oder bei einer Absage ``absage.ics``), dann in
-multipart/mixed. Kopfzeilen: From (Name des Bildungsbüros), To, Reply-To (Adresse des
+multipart/mixed. Dateien (``Datei``: Bytes mit Name und MIME-Typ, beim Vormerken entstanden) kommen
+als weitere Anhänge in multipart/mixed; eine Datei mit ``content_id`` ist ein Bild im HTML-Teil
+(``<img src="cid:…">``), dann stehen HTML und Bilder in multipart/related (RFC 2387), und der
+Textteil bleibt ohne Bild lesbar. Kopfzeilen: From (Name des Bildungsbüros), To, Reply-To (Adresse des
 Büros), Subject, Date, Message-ID (beim Vormerken erzeugt, bei jeder Wiederholung gleich),
 ``Auto-Submitted: auto-generated`` (RFC 3834: Abwesenheitsnotizen antworten nicht darauf).
 
@@ -204,11 +207,14 @@ def _textteil(typ: str, inhalt: bytes, *parameter: str, dateiname: str | None = 
     return _teilkopf(typ, parameter, dateiname) + _base64_zeilen(inhalt)
 
 
-def _mehrteilig(art: str, teile: list[bytes]) -> tuple[str, bytes]:
+def _mehrteilig(art: str, teile: list[bytes], typ: str | None = None) -> tuple[str, bytes]:
+    """``typ``: der Typ des Hauptteils einer multipart/related (RFC 2387 §3.1 verlangt ihn)."""
     grenze = f"=_{uuid.uuid4().hex}"
     koerper = b"".join(f"--{grenze}\r\n".encode("ascii") + t + b"\r\n" for t in teile)
     # Von Hand gefaltet: die Grenze ist immer 34 Zeichen lang, die Zeile passt nur so in 78.
-    return f'Content-Type: multipart/{art};\r\n boundary="{grenze}"', koerper + f"--{grenze}--\r\n".encode("ascii")
+    zusatz = f';\r\n type="{typ}"' if typ else ""
+    return (f'Content-Type: multipart/{art};\r\n boundary="{grenze}"{zusatz}',
+            koerper + f"--{grenze}--\r\n".encode("ascii"))
 
 
 @lru_cache(maxsize=8)
@@ -218,6 +224,42 @@ def _bueroadresse(feld: str, adresse: Adresse) -> str:
     Empfängeradressen (Personendaten) werden nicht zwischengespeichert.
     """
     return str(Kopfzeile(feld).adresse(adresse))
+
+
+@dataclass(frozen=True)
+class Datei:
+    """Ein Anhang als fertige Bytes: ``content_id`` (ohne spitze Klammern) macht ihn zum Bild im HTML-Teil."""
+
+    dateiname: str
+    mime_typ: str
+    inhalt: bytes
+    content_id: str | None = None
+
+
+_DATEINAME = re.compile(r"[^A-Za-z0-9._-]")
+_MIME_TYP = re.compile(r"[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*")
+
+
+def _dateiteil(datei: Datei) -> bytes:
+    """Kopf und base64 einer Datei. Name und Typ werden auf sichere ASCII-Zeichen beschränkt (keine
+    Kopfzeile einschleusbar, keine RFC-2231-Kodierung nötig); Text (``text/*``) ist utf-8."""
+    name = _DATEINAME.sub("_", datei.dateiname) or "anhang"
+    typ = datei.mime_typ.lower()
+    if not _MIME_TYP.fullmatch(typ):
+        raise ValueError(f"Ungültiger MIME-Typ {datei.mime_typ!r}")
+    parameter = ['charset="utf-8"'] if typ.startswith("text/") else []
+    kopf = [Kopfzeile("Content-Type", *_mit_strichpunkten(typ, *parameter, f'name="{name}"'))]
+    art = "inline" if datei.content_id else "attachment"
+    kopf.append(Kopfzeile("Content-Disposition", *_mit_strichpunkten(art, f'filename="{name}"')))
+    if datei.content_id:
+        kopf.append(Kopfzeile("Content-ID", f"<{ohne_steuerzeichen(datei.content_id).strip('<>')}>"))
+    kopf.append(Kopfzeile("Content-Transfer-Encoding", "base64"))
+    return ("\r\n".join(map(str, kopf)) + "\r\n\r\n").encode("ascii") + _base64_zeilen(datei.inhalt)
+
+
+def _verschachtelt(typ: str, koerper: bytes) -> bytes:
+    """Ein mehrteiliger Teil als Teil eines anderen: seine Content-Type-Zeile, Leerzeile, Körper."""
+    return f"{typ}\r\n\r\n".encode("ascii") + koerper
 
 
 def kalender_dateiname(methode: str) -> str:
@@ -237,16 +279,19 @@ def nachricht_bauen(
     datum: datetime,
     kalender: bytes | None = None,
     kalender_methode: str | None = None,
+    dateien: tuple[Datei, ...] | list[Datei] = (),
 ) -> bytes:
     """Die fertige Mail als Bytes mit CRLF-Zeilenenden.
 
     ``kalender`` (iCalendar, utf-8) mit ``kalender_methode`` ``REQUEST`` (Standard) oder
-    ``CANCEL``; eine andere Methode ist ein Programmierfehler (``ValueError``).
+    ``CANCEL``; eine andere Methode ist ein Programmierfehler (``ValueError``). ``dateien``:
+    Bilder im HTML-Teil (mit ``content_id``) und Anhänge, in dieser Reihenfolge.
     """
-    alternativen = [
-        _textteil("text/plain", kanonisch(text)),
-        _textteil("text/html", kanonisch(html)),
-    ]
+    bilder = [d for d in dateien if d.content_id]
+    html_teil = _textteil("text/html", kanonisch(html))
+    if bilder:
+        html_teil = _verschachtelt(*_mehrteilig("related", [html_teil, *map(_dateiteil, bilder)], "text/html"))
+    alternativen = [_textteil("text/plain", kanonisch(text)), html_teil]
     if kalender is not None:
         methode = kalender_methode or "REQUEST"
         if methode not in KALENDER_METHODEN:
@@ -256,9 +301,11 @@ def nachricht_bauen(
         ics = kanonisch(kalender.decode("utf-8"))
         alternativen.append(_textteil("text/calendar", ics, f"method={methode}"))
     typ, koerper = _mehrteilig("alternative", alternativen)
+    anhaenge = [_dateiteil(d) for d in dateien if not d.content_id]
     if kalender is not None:
-        anhang = _textteil("text/calendar", ics, f"method={methode}", dateiname=kalender_dateiname(methode))
-        typ, koerper = _mehrteilig("mixed", [f"{typ}\r\n\r\n".encode("ascii") + koerper, anhang])
+        anhaenge.insert(0, _textteil("text/calendar", ics, f"method={methode}", dateiname=kalender_dateiname(methode)))
+    if anhaenge:
+        typ, koerper = _mehrteilig("mixed", [_verschachtelt(typ, koerper), *anhaenge])
     kopf = [
         Kopfzeile("Subject").text(betreff),
         _bueroadresse("From", absender),

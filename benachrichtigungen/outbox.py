@@ -7,6 +7,11 @@ entsteht beim Einfügen und bleibt, auch über Wiederholungen hinweg.
 
 Die Zeilen enthalten Name und Adresse der Empfänger (das braucht der Versand) und
 werden nie auf INFO-Stufe geloggt.
+
+Dateien einer Mail (``Mail.dateien``: Bytes mit Name und MIME-Typ) stehen in ``mailanhang``,
+geschrieben in derselben Transaktion; die eines Statusberichts einmal je Bericht
+(``bericht_dateien_speichern``). So sendet jeder Versuch dieselben Bytes, und der Versand
+rechnet nichts nach.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
-from modelle.tabellen import Outbox
+from benachrichtigungen.nachricht import Datei
+from modelle.tabellen import Mailanhang, Outbox
 
 WARTEND = "wartend"
 IN_VERSAND = "in_versand"
@@ -40,6 +46,7 @@ class Mail:
     person_id: int | None = None
     aufgabe_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    dateien: list[Datei] = field(default_factory=list)
 
 
 def message_id(domain: str) -> str:
@@ -74,11 +81,21 @@ def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: s
 
     if isinstance(verbindung, Session):  # Core-INSERT auf der Verbindung der Sitzung ist billiger
         verbindung = verbindung.connection()
-    verbindung.execute(_insert(dialekt(verbindung)), zeilen)
+    anweisung = _insert(dialekt(verbindung))
+    if not any(m.dateien for m in mails):
+        verbindung.execute(anweisung, zeilen)
+        return
+    # Nur neue Zeilen bekommen ihre Dateien: eine schon vorgemerkte Mail behält ihre.
+    neu = dict(verbindung.execute(anweisung.returning(Outbox.__table__.c.schluessel, Outbox.__table__.c.id),
+                                  zeilen).all())
+    anhaenge = [_anhangzeile(d, i, outbox_id=neu[m.schluessel])
+                for m in mails if m.schluessel in neu for i, d in enumerate(m.dateien)]
+    if anhaenge:
+        verbindung.execute(Mailanhang.__table__.insert(), anhaenge)
 
 
 def outbox_zeilen(mails: list[Mail], jetzt: datetime, absender_domain: str) -> list[dict[str, Any]]:
-    """Die Zeilen, die ``vormerken`` schriebe (für Anweisungen, die sie selbst mitschreiben)."""
+    """Die Zeilen, die ``vormerken`` schriebe (für Anweisungen, die sie selbst mitschreiben; ohne ``dateien``)."""
     return [
         dict(
             schluessel=m.schluessel,
@@ -98,6 +115,24 @@ def outbox_zeilen(mails: list[Mail], jetzt: datetime, absender_domain: str) -> l
         )
         for m in mails
     ]
+
+
+def _anhangzeile(datei: Datei, position: int, **besitzer) -> dict:
+    return {"outbox_id": None, "statusbericht_id": None, **besitzer, "position": position,
+            "dateiname": datei.dateiname, "mime_typ": datei.mime_typ, "content_id": datei.content_id,
+            "inhalt": datei.inhalt}
+
+
+def bericht_dateien_speichern(verbindung, statusbericht_id: int, dateien: list[Datei]) -> None:
+    """Die Dateien eines Statusberichts (Diagramme): einmal gespeichert, in jeder seiner Mails."""
+    from sqlalchemy.orm import Session
+
+    if not dateien:
+        return
+    if isinstance(verbindung, Session):
+        verbindung = verbindung.connection()
+    verbindung.execute(Mailanhang.__table__.insert(),
+                       [_anhangzeile(d, i, statusbericht_id=statusbericht_id) for i, d in enumerate(dateien)])
 
 
 def dialekt(verbindung) -> str:

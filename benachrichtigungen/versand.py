@@ -36,11 +36,11 @@ from sqlalchemy import bindparam, select, update
 
 from benachrichtigungen import warteschlange
 from benachrichtigungen.darstellung import darstellen
-from benachrichtigungen.nachricht import adresse, nachricht_bauen
+from benachrichtigungen.nachricht import Datei, adresse, nachricht_bauen
 from benachrichtigungen.outbox import FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN
 from benachrichtigungen.transport import AbweisungFuerAlle, DauerhafterFehler, Transport, VoruebergehenderFehler
 from benachrichtigungen.warteschlange import FremdeAnsprueche, Pausenstand, Wartende, abstand
-from modelle.tabellen import Aufgabe, Gremium, Outbox, Statusbericht
+from modelle.tabellen import Aufgabe, Gremium, Mailanhang, Outbox, Statusbericht
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,8 @@ class _Lauf:
         self.probe = False  # nach einer Pause: eine Mail prüft, ob die Ursache behoben ist
         self.erledigte: set[int] = set()
         self.berichte: dict = {}
+        self.dateien: dict[int, list[Datei]] = {}  # Outbox-Id → ihre Dateien (nur Zeilen mit Dateien)
+        self.bericht_dateien: dict[int, list[Datei]] = {}  # Statusbericht-Id → seine Diagramme
         self.absender = None
 
     # --- Ablauf ----------------------------------------------------------------------------
@@ -267,6 +269,11 @@ class _Lauf:
         if zeilen:
             self.erledigte |= _erledigte_aufgaben(verbindung, zeilen)
             self.berichte.update(_statusberichte(verbindung, zeilen, self.berichte))
+            self.dateien.update(_dateien(verbindung, _T_A.c.outbox_id, {z.id for z in zeilen}))
+            neue_berichte = {z.statusbericht_id for z in zeilen if z.statusbericht_id} - set(self.bericht_dateien)
+            if neue_berichte:
+                self.bericht_dateien.update({b: [] for b in neue_berichte})
+                self.bericht_dateien.update(_dateien(verbindung, _T_A.c.statusbericht_id, neue_berichte))
             if self.absender is None:
                 self.absender = self._absender(verbindung)
         return zeilen
@@ -307,8 +314,10 @@ class _Lauf:
         return _Ergebnis(zeile, GESENDET)
 
     def _bauen(self, zeile):
+        dateien = self.dateien.get(zeile.id, [])
         if zeile.statusbericht_id:
             dargestellt = self.berichte[zeile.statusbericht_id]
+            dateien = self.bericht_dateien.get(zeile.statusbericht_id, []) + dateien
         else:
             dargestellt = darstellen(zeile.vorlage, zeile.kontext)
         absender, antwort_an = self.absender
@@ -317,7 +326,7 @@ class _Lauf:
             absender=absender, empfaenger=adresse(zeile.empfaenger_name, zeile.empfaenger_email),
             antwort_an=antwort_an, message_id=zeile.message_id, datum=self.jetzt,
             kalender=zeile.kalender.encode("utf-8") if zeile.kalender else None,
-            kalender_methode=zeile.kalender_methode,
+            kalender_methode=zeile.kalender_methode, dateien=dateien,
         )
 
     # --- Ergebnisse schreiben --------------------------------------------------------------
@@ -451,6 +460,20 @@ def _statusberichte(verbindung, zeilen, schon_da: dict) -> dict:
         return {}
     t = Statusbericht.__table__
     return {b.id: b for b in verbindung.execute(select(t.c.id, t.c.betreff, t.c.text, t.c.html).where(t.c.id.in_(ids)))}
+
+
+_T_A = Mailanhang.__table__
+
+
+def _dateien(verbindung, spalte, ids: set[int]) -> dict[int, list[Datei]]:
+    """Die gespeicherten Dateien je Besitzer (Outbox-Zeile oder Statusbericht), in ihrer Reihenfolge."""
+    if not ids:
+        return {}
+    je: dict[int, list[Datei]] = {}
+    for z in verbindung.execute(select(spalte, _T_A.c.dateiname, _T_A.c.mime_typ, _T_A.c.inhalt, _T_A.c.content_id)
+                                .where(spalte.in_(ids)).order_by(spalte, _T_A.c.position)):
+        je.setdefault(z[0], []).append(Datei(z.dateiname, z.mime_typ, bytes(z.inhalt), z.content_id))
+    return je
 
 
 def versand_status(verbindung) -> dict[str, int]:

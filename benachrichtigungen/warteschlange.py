@@ -32,7 +32,7 @@ from sqlalchemy import and_, case, delete, func, literal, or_, select, union_all
 
 from benachrichtigungen.outbox import (FEHLER_DAUERHAFT, FEHLER_VORUEBERGEHEND, GESENDET, IN_VERSAND, VERWORFEN, WARTEND,
                                       dialekt)
-from modelle.tabellen import Outbox, Person, Versandpause, Versandstand
+from modelle.tabellen import Mailanhang, Outbox, Person, Versandpause, Versandstand
 
 ERSTER_ABSTAND = timedelta(minutes=5)
 LAENGSTER_ABSTAND = timedelta(hours=4)
@@ -40,6 +40,7 @@ LAENGSTER_ABSTAND = timedelta(hours=4)
 _T = Outbox.__table__
 _P = Versandpause.__table__
 _S = Versandstand.__table__
+_A = Mailanhang.__table__
 
 OFFENE_STATUS = (WARTEND, IN_VERSAND, FEHLER_VORUEBERGEHEND, FEHLER_DAUERHAFT)
 """Die Status, aus denen eine Mail noch weiterkommt; ``gesendet`` und ``verworfen`` sind Endzustände."""
@@ -281,13 +282,15 @@ def statuszahlen(verbindung) -> dict[str, int]:
 # --- Aufbewahrung ----------------------------------------------------------------------------
 
 LEERER_INHALT = dict(kontext={}, empfaenger_name="", empfaenger_email="", kalender=None)
-"""Was die Aufbewahrung einer abgeschlossenen Mail nimmt: Werte der Vorlage, Name und Adresse, Einladung."""
+"""Was die Aufbewahrung einer abgeschlossenen Mail nimmt: Werte der Vorlage, Name und Adresse, Einladung;
+dazu löscht sie ihre Anhänge (``mailanhang`` mit ``outbox_id``). Die Diagramme eines Statusberichts
+gehören dem Bericht und bleiben mit seinem Text."""
 
 
 def inhalte_leeren(verbindung, bis: datetime, *, hoechstens: timedelta = timedelta(days=1)) -> int:
     """Leert den Inhalt gesendeter und verworfener Mails, deren letzter Versuch vor ``bis`` liegt.
 
-    Geleert werden ``LEERER_INHALT``; die Zeile bleibt mit Schlüssel (gegen Doppelversand: ein
+    Geleert werden ``LEERER_INHALT`` und gelöscht die Anhänge der Zeile; die Zeile bleibt mit Schlüssel (gegen Doppelversand: ein
     späterer Takt schreibt dieselbe Mail nicht neu), Anlass, Status, Zeitpunkten, Message-ID und
     den Verweisen auf Aufgabe, Person und Statusbericht, und sie bleibt gezählt. Gescheiterte
     und wartende Mails bleiben, wie sie sind (sie werden noch gesendet oder erneut eingereiht).
@@ -312,6 +315,8 @@ def inhalte_leeren(verbindung, bis: datetime, *, hoechstens: timedelta = timedel
     ende = min(bis, von + hoechstens)
     anzahl = 0
     for status in (GESENDET, VERWORFEN):  # je eine Bereichssuche im Index
+        im_bereich = and_(_T.c.status == status, _T.c.naechster_versuch >= von, _T.c.naechster_versuch < ende)
+        verbindung.execute(delete(_A).where(_A.c.outbox_id.in_(select(_T.c.id).where(im_bereich).scalar_subquery())))
         anzahl += verbindung.execute(
             update(_T).where(_T.c.status == status, _T.c.naechster_versuch >= von, _T.c.naechster_versuch < ende)
             .values(**LEERER_INHALT)).rowcount

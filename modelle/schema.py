@@ -8,7 +8,7 @@ Tabelle ``alembic_version`` und vergleicht mit ``SCHEMA_KOPF``. Ein Test stellt 
 
 from __future__ import annotations
 
-SCHEMA_KOPF = "0009"
+SCHEMA_KOPF = "0010"
 
 
 def gespeicherter_stand(verbindung) -> str | None:

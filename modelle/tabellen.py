@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from modelle.typen import UTCZeit
@@ -317,3 +317,27 @@ class Statusbericht(SQLModel, table=True):
     betreff: str = Field(max_length=300)
     text: str
     html: str
+
+
+class Mailanhang(SQLModel, table=True):
+    """Eine Datei zu einer Mail, als Bytes beim Vormerken gespeichert: bei jedem Versuch dieselben.
+
+    Gehört entweder einer Outbox-Zeile (``outbox_id``: etwa die Kennzahlen einer Einladung) oder
+    einem Statusbericht (``statusbericht_id``: seine Diagramme, einmal gespeichert für alle
+    Empfänger). Mit ``content_id`` ist sie ein Bild im HTML-Teil (``cid:``, multipart/related),
+    sonst ein Anhang. Die Aufbewahrung löscht die Anhänge einer Outbox-Zeile mit ihrem Inhalt;
+    die Diagramme eines Berichts bleiben wie sein Text (keine Personendaten).
+    """
+
+    __table_args__ = (Index("ix_mailanhang_outbox_id", "outbox_id"),
+                      Index("ix_mailanhang_statusbericht_id", "statusbericht_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int | None = Field(default=None, sa_column_args=[ForeignKey("outbox.id", ondelete="CASCADE")])
+    statusbericht_id: int | None = Field(default=None,
+                                         sa_column_args=[ForeignKey("statusbericht.id", ondelete="CASCADE")])
+    position: int = Field(default=0)
+    dateiname: str = Field(max_length=200)
+    mime_typ: str = Field(max_length=100)
+    content_id: str | None = Field(default=None, max_length=200)
+    inhalt: bytes = Field(sa_type=LargeBinary)

@@ -156,15 +156,18 @@ def _achse_deutsch(achse, einheit: str) -> None:
     achse.set_major_formatter(FuncFormatter(format))
 
 
-def _speichern(figur, png: bool) -> tuple[bytes, bytes | None]:
-    svg_puffer = io.BytesIO()
-    figur.savefig(svg_puffer, format="svg", metadata={"Date": None, "Creator": None})
+def _speichern(figur, png: bool, svg: bool = True, png_dpi: int = 150) -> tuple[bytes, bytes | None]:
+    svg_daten = b""
+    if svg:
+        svg_puffer = io.BytesIO()
+        figur.savefig(svg_puffer, format="svg", metadata={"Date": None, "Creator": None})
+        svg_daten = svg_puffer.getvalue()
     png_daten = None
     if png:
         png_puffer = io.BytesIO()
-        figur.savefig(png_puffer, format="png", dpi=150, metadata={"Software": None})
+        figur.savefig(png_puffer, format="png", dpi=png_dpi, metadata={"Software": None})
         png_daten = png_puffer.getvalue()
-    return svg_puffer.getvalue(), png_daten
+    return svg_daten, png_daten
 
 
 def _figur(hoehe: float):
@@ -182,8 +185,12 @@ def _quelle_unter(figur, quelle: str) -> None:
     figur.supxlabel(zeilen, fontsize=7, color="#444444", ha="left", x=0.01)
 
 
-def zeitreihe_zeichnen(sichten: list[Sicht], *, titel: str | None = None, png: bool = False) -> Diagramm:
+def zeitreihe_zeichnen(sichten: list[Sicht], *, titel: str | None = None, png: bool = False, svg: bool = True,
+                       png_dpi: int = 150, hoehe: float = 3.6) -> Diagramm:
     """Liniendiagramm: je Sicht (eine ``zeitreihe`` eines Gebiets) eine Linie über alle Zeiträume.
+
+    ``svg=False`` (nur mit ``png``) spart das SVG, wo nur ein Bild für eine Mail gebraucht wird
+    (``Diagramm.svg`` ist dann leer); ``png_dpi`` und ``hoehe`` (Zoll) machen es kleiner.
 
     Die erste Sicht ist das Gebiet, um das es geht (der Kreis); sie ist hervorgehoben.
     Verborgene oder fehlende Werte unterbrechen die Linie.
@@ -196,8 +203,10 @@ def zeitreihe_zeichnen(sichten: list[Sicht], *, titel: str | None = None, png: b
     ueberschrift = _titel(erste, titel)
     zeitraeume = sorted({w.zeitraum for s in sichten for w in s.werte})
     quelle = quelle_text(sichten)
+    if not (svg or png):
+        raise ValueError("zeitreihe_zeichnen: SVG oder PNG")
     with matplotlib.rc_context(_RC):
-        figur = _figur(3.6)
+        figur = _figur(hoehe)
         achse = figur.add_subplot()
         for i, sicht in enumerate(sichten):
             je_zeit = {w.zeitraum: w for w in sicht.werte}
@@ -219,7 +228,7 @@ def zeitreihe_zeichnen(sichten: list[Sicht], *, titel: str | None = None, png: b
         figur.suptitle(_titelzeilen(ueberschrift, erste.bezug), x=0.01, ha="left", fontsize=10)
         achse.legend(fontsize=8, frameon=False, loc="best")
         _quelle_unter(figur, quelle)
-        svg, png_daten = _speichern(figur, png)
+        svg_daten, png_daten = _speichern(figur, png, svg, png_dpi)
     teile = []
     for sicht in sichten:
         if not sicht.werte:
@@ -228,7 +237,7 @@ def zeitreihe_zeichnen(sichten: list[Sicht], *, titel: str | None = None, png: b
         teile.append(f"{sicht.werte[0].gebiet_name}: {werte}.")
     alt = (f"Liniendiagramm »{ueberschrift}«.{_bezug_satz(erste)} "
            + (" ".join(teile) if teile else "Keine Werte vorhanden.") + f" {quelle}.")
-    return Diagramm(ueberschrift, alt, quelle, svg, png_daten)
+    return Diagramm(ueberschrift, alt, quelle, svg_daten, png_daten)
 
 
 def balken_zeichnen(sicht: Sicht, *, titel: str | None = None, hervorheben: str | None = None,

@@ -24,7 +24,7 @@ Das Gebiet ist der Landkreis der Organisation (``kreis_schluessel``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -297,3 +297,76 @@ def als_kontext(k: Kennzahlstand, zeitzone=None) -> dict:
         "stand": k.stand,
         "importiert": f"{importiert:%d.%m.%Y}" if importiert else "",
     }
+
+
+# --- Kennzahlen als Datei (Anhang der Einladung) ------------------------------------------------
+
+CSV_DATEINAME = "kennzahlen.csv"
+CSV_SPALTEN = ("TOP", "Handlungsfeld", "Kennzahl", "Gebiet", "Zeitraum", "Wert", "Zahl", "Einheit",
+               "Geheimgehalten", "Land", "Wert Land", "Trend", "Vergleich", "Bezugsgröße", "Quelle", "Stand",
+               "Importiert")
+_FORMELANFANG = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_zahl(wert: Wert | None) -> str:
+    """Die Zahl für eine Tabellenkalkulation: Dezimalkomma, ohne Tausenderpunkt; leer, wenn verborgen."""
+    if wert is None or wert.verborgen or wert.zahl is None:
+        return ""
+    return darstellung.zahl_text(wert.zahl).replace(".", "")
+
+
+def _csv_zelle(text: str) -> str:
+    """Text, den eine Tabellenkalkulation nie als Formel liest (»+0,4 Prozentpunkte« bliebe sonst #NAME?)."""
+    return "'" + text if text.startswith(_FORMELANFANG) else text
+
+
+def _definitionsquelle(k: Kennzahlstand) -> str:
+    definition = katalog.KATALOG.get(k.kennzahl.schluessel)
+    return definition.quelle if definition else ""
+
+
+def kennzahlen_csv(zeilen: list[tuple[str, str, Kennzahlstand]], zeitzone=None) -> bytes:
+    """Die Kennzahlen als CSV wie die Dateien der Statistikämter: UTF-8 mit BOM, ``;``, Dezimalkomma, CRLF.
+
+    ``zeilen``: (TOP, Handlungsfeld, Stand) je Kennzahl. Jede Zeile nennt Bezugsgröße und Quelle;
+    ein verborgener Wert steht als ``•`` mit leerer Zahl (``Geheimgehalten: ja``), nie als Zahl.
+    """
+    import csv
+    import io
+
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
+    schreiber.writerow(CSV_SPALTEN)
+    for top, feld, k in zeilen:
+        kontext = als_kontext(k, zeitzone)
+        verborgen = bool(k.aktuell and k.aktuell.verborgen)
+        zeile = [top, feld, k.kennzahl.name, k.gebiet_name, kontext["zeitraum"], kontext["wert"] or "noch kein Wert",
+                 _csv_zahl(k.aktuell), k.kennzahl.einheit, "ja" if verborgen else "nein", kontext["land"],
+                 kontext["land_wert"], k.trend, k.vergleich_text, k.bezug or k.kennzahl.bezugsgroesse,
+                 k.quellen_text or _definitionsquelle(k), k.stand, kontext["importiert"]]
+        schreiber.writerow([z if i == 6 else _csv_zelle(str(z)) for i, z in enumerate(zeile)])
+    return "\ufeff".encode("utf-8") + puffer.getvalue().encode("utf-8")
+
+
+# --- Kennzahl als kleines Diagramm (Statusbericht) ----------------------------------------------
+
+
+def kennzahl_diagramm(arbeit, k: Kennzahlstand):
+    """Die Zeitreihe der Kennzahl für den Kreis (und das Land) als kleines PNG für eine Mail.
+
+    ``None`` ohne Wert. Die Textalternative trägt alle Zahlen (verborgene als »verborgen«), den
+    Trend und die Quelle; matplotlib lädt erst hier (``monitoring.diagramme``).
+    """
+    from monitoring.diagramme import zeitreihe_zeichnen
+
+    if not k.hat_wert:
+        return None
+    reihen = [zeitreihe(arbeit, k.kennzahl.schluessel, k.gebiet)]
+    if k.land is not None:
+        reihen.append(zeitreihe(arbeit, k.kennzahl.schluessel, k.land.gebiet))
+    reihen = [r for r in reihen if r.werte]
+    if not reihen:
+        return None
+    d = zeitreihe_zeichnen(reihen, png=True, svg=False, png_dpi=96, hoehe=3.0)
+    trend = f" Trend: {k.trend}, {k.vergleich_text}." if k.vergleich_text else ""
+    return replace(d, alt=d.alt + trend) if trend else d

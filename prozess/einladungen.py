@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from benachrichtigungen.kalender import Teilnehmer, einladung, kalender_uid
 from benachrichtigungen.kontexte import mail_kontext
+from benachrichtigungen.nachricht import Datei
 from benachrichtigungen.outbox import Mail, schluessel, vormerken
 from modelle.anweisungen import EINLADUNG_BEANSPRUCHEN
 from modelle.tabellen import Gremium, Mitgliedschaft, Person, Sitzung
@@ -125,18 +126,36 @@ def kennzahlen_der_tagesordnung(arbeit: Arbeit, tops) -> list[dict]:
 
     Die Zahlen stehen im Kontext der Mail, also so, wie sie beim Einladen galten.
     """
-    from monitoring.feldstand import als_kontext, feldstaende
+    return _kennzahlen_anlage(arbeit, tops)[0]
 
+
+def _kennzahlen_anlage(arbeit: Arbeit, tops) -> tuple[list[dict], Datei | None]:
+    """Die Anlage für den Mailtext und dieselben Zahlen als ``kennzahlen.csv`` (``None`` ohne Kennzahl).
+
+    Eine CSV-Datei statt HTML: die Verwaltung rechnet mit den Zahlen in ihrer Tabellenkalkulation
+    weiter, das Format gleicht den Dateien der Statistikämter (UTF-8 mit BOM, ``;``, Dezimalkomma),
+    und HTML-Anhänge halten manche Mailfilter der Verwaltungen zurück. Die Datei entsteht beim
+    Vormerken und liegt in der Outbox: jeder Versuch sendet dieselben Bytes.
+    """
     felder = [t for t in tops if t.handlungsfeld_id is not None]
+    if not felder:
+        return [], None
+    from monitoring.feldstand import CSV_DATEINAME, als_kontext, feldstaende, kennzahlen_csv
+
+    zone = arbeit.einstellungen.zeitzone
     staende = feldstaende(arbeit, sorted({t.handlungsfeld_id for t in felder}))
-    anlage, gesehen = [], set()
+    anlage, gesehen, zeilen = [], set(), []
     for top in felder:
         if top.handlungsfeld_id in staende and top.handlungsfeld_id not in gesehen:
             gesehen.add(top.handlungsfeld_id)
-            kennzahlen = [als_kontext(k, arbeit.einstellungen.zeitzone) for k in staende[top.handlungsfeld_id].kennzahlen]
+            stand = staende[top.handlungsfeld_id].kennzahlen
+            kennzahlen = [als_kontext(k, zone) for k in stand]
             anlage.append({"top": top.nummer, "titel": top.titel, "kennzahlen": kennzahlen,
                            "verborgen": any(k["verborgen"] for k in kennzahlen)})
-    return anlage
+            zeilen += [(str(top.nummer), top.titel, k) for k in stand]
+    if not zeilen:
+        return anlage, None
+    return anlage, Datei(CSV_DATEINAME, "text/csv", kennzahlen_csv(zeilen, zone))
 
 
 def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jetzt: datetime,
@@ -159,11 +178,13 @@ def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jet
         erstellt=jetzt,
     ).decode("utf-8")
     art = "absage" if abgesagt else "einladung"
+    anlage, datei = _kennzahlen_anlage(arbeit, tops)
     teile = {
         "sitzung": _sitzungskontext(sitzung, gremium, e, aktualisiert=not erstmals),
         "tagesordnung": [{"nummer": t.nummer, "titel": t.titel, "beschreibung": t.beschreibung} for t in tops],
         "ladungsfrist_unterschritten": zu_spaet,
-        "kennzahlen": kennzahlen_der_tagesordnung(arbeit, tops),
+        "kennzahlen": anlage,
+        "kennzahlen_datei": datei.dateiname if datei else None,
     }
     from prozess.teilnahmelink import teilnahmelink_ausstellen
 
@@ -172,6 +193,7 @@ def _mails_fuer_sitzung(db, sitzung: Sitzung, gremium: Gremium, grund: dict, jet
              mail_kontext(grund, p.name, **teile,
                           teilnahme={"link": teilnahmelink_ausstellen(arbeit, p.id)} if not abgesagt else None),
              p.email, p.name, p.id,
-             extra={"kalender": kalender, "kalender_methode": "CANCEL" if abgesagt else "REQUEST"})
+             extra={"kalender": kalender, "kalender_methode": "CANCEL" if abgesagt else "REQUEST"},
+             dateien=[datei] if datei else [])
         for p in empfaenger
     ]

@@ -366,7 +366,7 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
                 "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),
     Einstellung("versand_aufbewahrung_tage", _ganzzahl(7, 3650), 180,
                 "So lange nach dem Senden (oder Verwerfen) bleibt eine Mail ganz in der Outbox; danach leert "
-                "der Takt ihren Inhalt (Werte der Vorlage, Name und Adresse, Einladung). Die Zeile bleibt mit "
+                "der Takt ihren Inhalt (Werte der Vorlage, Name und Adresse, Einladung, Anhänge). Die Zeile bleibt mit "
                 "Schlüssel gegen Doppelversand, Anlass, Zeitpunkten und Message-ID, und sie bleibt gezählt; "
                 "gescheiterte und wartende Mails bleiben ganz."),
     Einstellung("basis_url", _basis_url, "http://127.0.0.1:8000",

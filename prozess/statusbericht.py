@@ -23,7 +23,8 @@ from sqlalchemy import bindparam, case, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from benachrichtigungen.nachricht import Datei
+from benachrichtigungen.outbox import Mail, bericht_dateien_speichern, schluessel, vormerken
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Person, Schrittprotokoll, Sitzung, Statusbericht
 from prozess.arbeit import Arbeit
 from prozess.einladungen import einladungszeitpunkt, mitglieder
@@ -141,6 +142,8 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
             "ueberfaellig": ueberfaellig.get(f.id, []),
             "entscheidung": ZUSTAND_NACH_NAME[f.zustand].entscheidung,
             "kennzahlen": [als_kontext(k, e.zeitzone) for k in staende[f.id].kennzahlen] if f.id in staende else [],
+            # Für die Diagramme (``diagramme_zeichnen``), nicht für die Vorlagen.
+            "_staende": staende[f.id].kennzahlen if f.id in staende else [],
         })
     sitzungen = v.execute(_SITZUNGEN, {"jetzt": jetzt, "bis": jetzt + timedelta(days=92)}).all()
     return {
@@ -156,6 +159,32 @@ def bericht_daten(arbeit: Arbeit, seit: datetime | None) -> dict:
         "sitzungen": [f"{zeitpunkt_de(beginn, e.zeitzone)} – {name}, {ort}" for beginn, ort, name in sitzungen],
         "verborgen": any(k["verborgen"] for x in eintraege for k in x["kennzahlen"]),
     }
+
+
+def diagramme_zeichnen(arbeit: Arbeit, daten: dict, domain: str) -> list[Datei]:
+    """Je Kennzahl mit Wert ein kleines PNG (Zeitreihe Kreis und Land) für den HTML-Teil der Mail.
+
+    Trägt in jedes Feld von ``daten`` ``diagramme`` ein (Content-ID, Textalternative mit den
+    Zahlen, Quelle) und gibt die Bilder zurück. Gezeichnet wird einmal beim Erstellen des Berichts;
+    die Bytes liegen in ``mailanhang`` und gehen bei jedem Versuch unverändert hinaus. Ohne
+    Kennzahl mit Wert wird matplotlib nicht geladen.
+    """
+    from monitoring.feldstand import kennzahl_diagramm
+
+    dateien: list[Datei] = []
+    for nummer, feld in enumerate(daten["felder"], 1):
+        feld["diagramme"] = []
+        for k in feld.get("_staende", []):
+            if not k.hat_wert:
+                continue
+            d = kennzahl_diagramm(arbeit, k)
+            if d is None or not d.png:
+                continue
+            name = f"feld{nummer}-{k.kennzahl.schluessel}.png"
+            cid = f"{name}@{domain}"
+            dateien.append(Datei(name, "image/png", d.png, cid))
+            feld["diagramme"].append({"cid": cid, "alt": d.alt, "quelle": d.quelle, "titel": d.titel})
+    return dateien
 
 
 def bericht_darstellen(daten: dict, grund: dict, gremium_name: str):
@@ -179,7 +208,10 @@ def statusbericht_erstellen(arbeit: Arbeit, gremium: Gremium, *, schluessel_text
     letzter = db.exec(select(Statusbericht.erstellt_am).where(Statusbericht.gremium_id == gremium.id)
                            .order_by(Statusbericht.erstellt_am.desc()).limit(1)).first()
     grund = grundkontext(db)
-    dargestellt = bericht_darstellen(bericht_daten(arbeit, letzter), grund, gremium.name)
+    domain = e.absender.split("@", 1)[1]
+    daten = bericht_daten(arbeit, letzter)
+    bilder = diagramme_zeichnen(arbeit, daten, domain)
+    dargestellt = bericht_darstellen(daten, grund, gremium.name)
     bericht = Statusbericht(schluessel=schluessel_text, gremium_id=gremium.id, sitzung_id=sitzung_id, anlass=anlass,
                             erstellt_am=jetzt, seit=letzter, betreff=dargestellt.betreff, text=dargestellt.text,
                             html=dargestellt.html)
@@ -188,10 +220,11 @@ def statusbericht_erstellen(arbeit: Arbeit, gremium: Gremium, *, schluessel_text
             db.add(bericht)
     except IntegrityError:
         return None  # ein anderer Dienst war schneller; sein Bericht gilt
+    bericht_dateien_speichern(arbeit.verbindung(), bericht.id, bilder)
     mails = [Mail(schluessel("statusbericht", p.id, f"bericht{bericht.id}", jetzt.date()), "statusbericht",
                   "statusbericht", {}, p.email, p.name, p.id, extra={"statusbericht_id": bericht.id})
              for p in mitglieder(db, gremium.id)]
-    vormerken(arbeit.verbindung(), mails, jetzt, e.absender.split("@", 1)[1])
+    vormerken(arbeit.verbindung(), mails, jetzt, domain)
     return bericht
 
 

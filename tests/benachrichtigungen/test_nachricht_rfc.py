@@ -198,3 +198,38 @@ def test_die_pruefung_findet_jeden_verstoss_der_alten_mails():
     assert "Kalenderanhang als application/ics statt text/calendar" in funde
     absage_mit_rsvp = gebaut(kalender=ics, kalender_methode="CANCEL")
     assert verstoesse(absage_mit_rsvp) == ["eine Absage bittet um Antwort (RSVP=TRUE)"] * 2  # Teil und Anhang
+
+
+def test_bilder_stehen_in_multipart_related_und_anhaenge_neben_der_kalendereinladung():
+    from benachrichtigungen.nachricht import Datei
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
+    csv = "\ufeffKennzahl;Wert\r\nAnteil;4,5 %\r\n".encode("utf-8")
+    roh = gebaut(html='<p><img src="cid:feld1.png@lkclp.example" alt="4,5 %"></p>\n',
+                 kalender=sitzungskalender("REQUEST"), kalender_methode="REQUEST",
+                 dateien=[Datei("feld1.png", "image/png", png, "feld1.png@lkclp.example"),
+                          Datei("kennzahlen.csv", "text/csv", csv)])
+    assert verstoesse(roh) == []
+    mail = message_from_bytes(roh, policy=policy.default)
+    assert mail.get_content_type() == "multipart/mixed"
+    alternative, ics, tabelle = mail.iter_parts()
+    text, verwandt, kalender = alternative.iter_parts()
+    assert (text.get_content_type(), kalender.get_content_type()) == ("text/plain", "text/calendar")
+    assert (verwandt.get_content_type(), verwandt.get_param("type")) == ("multipart/related", "text/html")
+    html, bild = verwandt.iter_parts()
+    assert bild["Content-ID"] == "<feld1.png@lkclp.example>" and bild.get_content_disposition() == "inline"
+    assert bild.get_payload(decode=True) == png
+    assert ics.get_filename() == "einladung.ics"
+    assert (tabelle.get_filename(), tabelle.get_content_type(), tabelle.get_content_charset()) == (
+        "kennzahlen.csv", "text/csv", "utf-8")
+    assert tabelle.get_payload(decode=True) == csv  # Bytes wie gespeichert, BOM und CRLF inklusive
+
+
+def test_ein_dateiname_schleust_keine_kopfzeile_ein_und_ein_falscher_mime_typ_ist_ein_fehler():
+    from benachrichtigungen.nachricht import Datei
+
+    roh = gebaut(dateien=[Datei('x"\r\nBcc: a@b.example.csv', "text/csv", b"a;b\r\n")])
+    assert verstoesse(roh) == [] and b"\r\nBcc:" not in roh
+    assert message_from_bytes(roh, policy=policy.default).get_all("Bcc") is None
+    with pytest.raises(ValueError):
+        gebaut(dateien=[Datei("a.csv", "text/csv\r\nBcc: a@b.example", b"")])
