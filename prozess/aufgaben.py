@@ -246,12 +246,15 @@ def aufgabe_zuweisen(arbeit: Arbeit, aufgabe_id: int, person: Person) -> Aufgabe
                             "Person aus der Organisationsdatei.")
     if person.id == aufgabe.verantwortlich_id:
         raise Eingabefehler(f"Aufgabe {aufgabe_id} liegt schon bei {person.name}; nennen Sie eine andere Person.")
-    aufgabe.verantwortlich_id = person.id
-    from prozess.auftragsmails import mails_fuer_neue_aufgaben
+    from prozess.auftragsmails import mails_fuer_neue_aufgaben, zuweisungsgegenstand
 
+    # Jede Zuweisung mailt (auch A → B → A); dieselbe zweimal nicht: die Nummer im Schlüssel.
+    # Gezählt, bevor die Änderung geschrieben wird: zwei gleichzeitige Läufe finden dieselbe Nummer.
+    gegenstand = zuweisungsgegenstand(arbeit, aufgabe.id, person.id, aufgabe.frist)
+    aufgabe.verantwortlich_id = person.id
     feld = db.get(Handlungsfeld, aufgabe.handlungsfeld_id) if aufgabe.handlungsfeld_id else None
     massnahme = db.get(Massnahme, aufgabe.massnahme_id) if aufgabe.massnahme_id else None
-    mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, person, massnahme)], feld)
+    mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, person, massnahme)], feld, gegenstand=gegenstand)
     db.flush()
     return aufgabe
 

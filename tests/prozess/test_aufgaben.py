@@ -87,3 +87,51 @@ def test_nur_das_bildungsbuero_verteilt_aufgaben_um(s, uhr):
     tun(s, uhr.jetzt, buero_pruefen, pid(s, MONITORING), "Aufgaben neu zuweisen")
     with pytest.raises(NichtBerechtigt, match="Aufgaben neu zuweisen darf nur das Bildungsbüro"):
         tun(s, uhr.jetzt, buero_pruefen, pid(s, SG_MITGLIED), "Aufgaben neu zuweisen")
+
+
+def _zuweisungsmails(s, aufgabe_id: int) -> list[tuple[str, str]]:
+    return s.execute(select(Outbox.empfaenger_email, Outbox.schluessel)
+                     .where(Outbox.aufgabe_id == aufgabe_id, Outbox.anlass == "aufgabe_zugewiesen")
+                     .order_by(Outbox.id)).all()
+
+
+def test_jede_zuweisung_mailt_auch_hin_und_zurueck_aber_keine_doppelt(s, einstellungen, uhr):
+    """A → B → A → B: jede Zuweisung eine Mail; dieselbe Zuweisung ein zweites Mal keine zweite.
+
+    Die Folgeaufgabe liegt zuerst beim Monitoring (A) und hat dessen Mail; bisher fiel die Mail der
+    Rückgabe an A weg, weil ihr Schlüssel (Anlass, Person, Aufgabe, Frist) der ersten glich.
+    """
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    aufgabe_id = _erste_aufgabe(s, feld_id).id
+    for email in (MANAGEMENT, MONITORING, MANAGEMENT):
+        uhr.vorstellen(hours=1)
+        tun(s, uhr.jetzt, aufgabe_zuweisen, aufgabe_id, person_per_email(s, email))
+    mails = _zuweisungsmails(s, aufgabe_id)
+    assert [m.empfaenger_email for m in mails] == [MONITORING, MANAGEMENT, MONITORING, MANAGEMENT]
+    assert len({m.schluessel for m in mails}) == 4
+    # Dieselbe Zuweisung noch einmal (Doppelklick, Neustart nach dem Commit): abgewiesen, keine Mail.
+    vorher = abbild(s)
+    with pytest.raises(Eingabefehler, match="liegt schon bei"):
+        tun(s, uhr.jetzt, aufgabe_zuweisen, aufgabe_id, person_per_email(s, MANAGEMENT))
+    assert abbild(s) == vorher
+
+
+def test_derselbe_zustand_ergibt_denselben_schluessel_und_die_mail_nur_einmal(s, einstellungen, uhr):
+    """Zwei Läufe derselben Zuweisung (z. B. gleichzeitig begonnen) finden dieselbe Nummer: eine Zeile."""
+    from prozess.aufgaben import _neue_aufgabe
+    from prozess.auftragsmails import mails_fuer_neue_aufgaben, zuweisungsgegenstand
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    aufgabe = _erste_aufgabe(s, feld_id)
+    management = person_per_email(s, MANAGEMENT)
+
+    def zweimal_zuweisen(arbeit):
+        a = arbeit.db.get(Aufgabe, aufgabe.id)
+        gegenstaende = [zuweisungsgegenstand(arbeit, a.id, management.id, a.frist) for _ in range(2)]
+        assert gegenstaende == ["-zuweisung1", "-zuweisung1"]
+        for gegenstand in gegenstaende:
+            mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(a, management, None)], None, gegenstand=gegenstand)
+        return zuweisungsgegenstand(arbeit, a.id, management.id, a.frist)
+
+    assert tun(s, uhr.jetzt, zweimal_zuweisen) == "-zuweisung2"
+    assert [m.empfaenger_email for m in _zuweisungsmails(s, aufgabe.id)] == [MONITORING, MANAGEMENT]
