@@ -4,7 +4,7 @@ Geschrieben wird in die Outbox der laufenden Transaktion: entsteht die Aufgabe d
 Schritt, sagt die Mail auch, welcher Schritt geschah (``schritt_erfolgt``); sonst ist es
 ``aufgabe_zugewiesen``. Personen ohne Adresse (entfernt) bekommen keine Mail. Jede Mail
 trägt den persönlichen Link der Person (``prozess.teilnahme``): ein neues Token je Aufruf und
-Person, ausgestellt in derselben Transaktion.
+Person, alle in einer Anweisung ausgestellt, in derselben Transaktion.
 
 Neu zugewiesen (A → B → A) bekommt jede Zuweisung ihre Mail: der Schlüssel zählt, wie oft die
 Aufgabe mit dieser Frist schon bei der Person landete (``zuweisungsgegenstand``). Ein zweiter
@@ -81,15 +81,13 @@ def _mails(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None, anlass: s
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
-    from prozess.teilnahmelink import teilnahmelink_ausstellen
+    from prozess.teilnahmelink import teilnahmelinks_ausstellen
 
     mails = []
-    links: dict[int, str] = {}
+    links = teilnahmelinks_ausstellen(arbeit, [a.person.id for a in aufgaben if a.person.email])
     for a in aufgaben:
         if not a.person.email:
             continue
-        if a.person.id not in links:
-            links[a.person.id] = teilnahmelink_ausstellen(arbeit, a.person.id)
         teile = dict(
             aufgabe=aufgabe_kontext(aufgabe_id=a.id, titel=a.titel, beschreibung=a.beschreibung, frist=a.frist,
                                     jetzt=jetzt, zone=e.zeitzone),
