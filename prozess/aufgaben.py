@@ -31,7 +31,7 @@ from prozess.laden import laden
 from prozess.erinnerungen import Regeln, erster_zeitpunkt, naechster_zeitpunkt, planen
 from prozess.rollen import zustaendige_person
 from prozess.zeit import datum_de, frist_nach_tagen, heute
-from prozess.zyklus import ERLEDIGT, HINFAELLIG, ROLLE_BEZEICHNUNG, ZUSTAND_NACH_NAME
+from prozess.zyklus import ERLEDIGT, HINFAELLIG, ROLLE_BEZEICHNUNG, SCHRITTE, ZUSTAND_NACH_NAME
 
 OFFEN = "offen"
 __all__ = ["OFFEN", "ERLEDIGT", "HINFAELLIG"]
@@ -246,12 +246,15 @@ def aufgabe_zuweisen(arbeit: Arbeit, aufgabe_id: int, person: Person) -> Aufgabe
                             "Person aus der Organisationsdatei.")
     if person.id == aufgabe.verantwortlich_id:
         raise Eingabefehler(f"Aufgabe {aufgabe_id} liegt schon bei {person.name}; nennen Sie eine andere Person.")
-    aufgabe.verantwortlich_id = person.id
-    from prozess.auftragsmails import mails_fuer_neue_aufgaben
+    from prozess.auftragsmails import mails_fuer_neue_aufgaben, zuweisungsgegenstand
 
+    # Jede Zuweisung mailt (auch A → B → A); dieselbe zweimal nicht: die Nummer im Schlüssel.
+    # Gezählt, bevor die Änderung geschrieben wird: zwei gleichzeitige Läufe finden dieselbe Nummer.
+    gegenstand = zuweisungsgegenstand(arbeit, aufgabe.id, person.id, aufgabe.frist)
+    aufgabe.verantwortlich_id = person.id
     feld = db.get(Handlungsfeld, aufgabe.handlungsfeld_id) if aufgabe.handlungsfeld_id else None
     massnahme = db.get(Massnahme, aufgabe.massnahme_id) if aufgabe.massnahme_id else None
-    mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, person, massnahme)], feld)
+    mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, person, massnahme)], feld, gegenstand=gegenstand)
     db.flush()
     return aufgabe
 
@@ -265,9 +268,40 @@ def _offene_aufgabe(db: Session, aufgabe_id: int) -> Aufgabe:
     return aufgabe
 
 
+def schritte_die_erfuellen(anlass_zustand: str | None) -> tuple[str, ...]:
+    """Die Namen der Schritte, die eine Aufgabe dieses Zustands erfüllen (nicht die, die sie hinfällig machen)."""
+    if anlass_zustand is None:
+        return ()
+    return tuple(s.name for s in SCHRITTE if anlass_zustand in s.von and s.offene_aufgaben == ERLEDIGT)
+
+
+def _endet_mit_schritt(aufgabe: Aufgabe) -> SchrittNichtMoeglich:
+    """Die Meldung für eine Aufgabe, die nur ein Schritt des Zyklus schließt: welcher, und wie man ihn tut."""
+    feld = aufgabe.handlungsfeld_id
+    schritte = schritte_die_erfuellen(aufgabe.anlass_zustand)
+    if not schritte:
+        weg = f"mit dem nächsten Schritt von Handlungsfeld {feld} (bildungsbuero handlungsfeld zeige {feld})"
+    elif len(schritte) == 1:
+        weg = (f"mit dem Schritt »{schritte[0]}« von Handlungsfeld {feld}: "
+               f"bildungsbuero handlungsfeld schritt {feld} {schritte[0]} --als IHRE-ADRESSE")
+    else:
+        weg = (f"mit einem der Schritte {' oder '.join(f'»{s}«' for s in schritte)} von Handlungsfeld {feld}, "
+               f"z. B.: bildungsbuero handlungsfeld schritt {feld} {schritte[0]} --als IHRE-ADRESSE")
+    return SchrittNichtMoeglich(
+        f"Aufgabe {aufgabe.id} »{aufgabe.titel}« endet {weg}. Ein Häkchen würde die Prüfungen des Schritts "
+        "umgehen; der Schritt schließt die Aufgabe selbst.")
+
+
 def aufgabe_erledigen(arbeit: Arbeit, aufgabe_id: int) -> Aufgabe:
-    """Markiert eine offene Aufgabe als erledigt; ihre Erinnerungen hören damit auf."""
+    """Markiert eine offene Aufgabe als erledigt; ihre Erinnerungen hören damit auf.
+
+    Nicht eine Aufgabe, die ein Schritt des Zyklus schließt (``anlass_zustand``): die endet mit
+    diesem Schritt, dessen Wächter prüfen, ob alles dafür erfüllt ist – nie mit einem Häkchen,
+    weder in der CLI noch auf den Webseiten.
+    """
     aufgabe = _offene_aufgabe(arbeit.db, aufgabe_id)
+    if aufgabe.anlass_zustand is not None:
+        raise _endet_mit_schritt(aufgabe)
     aufgabe.status = ERLEDIGT
     aufgabe.erledigt_am = arbeit.jetzt
     aufgabe.naechste_erinnerung_am = None

@@ -4,16 +4,46 @@ Geschrieben wird in die Outbox der laufenden Transaktion: entsteht die Aufgabe d
 Schritt, sagt die Mail auch, welcher Schritt geschah (``schritt_erfolgt``); sonst ist es
 ``aufgabe_zugewiesen``. Personen ohne Adresse (entfernt) bekommen keine Mail. Jede Mail
 trägt den persönlichen Link der Person (``prozess.teilnahme``): ein neues Token je Aufruf und
-Person, ausgestellt in derselben Transaktion.
+Person, alle in einer Anweisung ausgestellt, in derselben Transaktion.
+
+Neu zugewiesen (A → B → A) bekommt jede Zuweisung ihre Mail: der Schlüssel zählt, wie oft die
+Aufgabe mit dieser Frist schon bei der Person landete (``zuweisungsgegenstand``). Ein zweiter
+Lauf derselben Zuweisung (gleichzeitig, oder derselbe Zustand noch einmal) findet dieselbe Zahl
+und schreibt die Mail nicht doppelt.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
 from benachrichtigungen.outbox import Mail, outbox_zeilen, schluessel, vormerken
+from modelle.tabellen import Outbox
 from prozess.arbeit import Arbeit
 from prozess.grundkontext import grundkontext
 from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+
+ZUGEWIESEN = "aufgabe_zugewiesen"
+_PROBE = 16  # Schlüssel je Abfrage; so oft landet dieselbe Aufgabe kaum bei derselben Person
+
+
+def zuweisungsgegenstand(arbeit: Arbeit, aufgabe_id: int, person_id: int, frist) -> str:
+    """Der Gegenstand des Schlüssels für die nächste Zuweisung der Aufgabe an die Person: ``-zuweisungN``.
+
+    N ist eins mehr als die höchste schon vergebene Nummer (gesucht über den eindeutigen Index auf
+    ``outbox.schluessel``, nicht über alle Mails der Aufgabe; die Outbox behält ihre Zeilen, die
+    Aufbewahrung leert nur den Inhalt). Die erste Mail einer Aufgabe (beim Anlegen) trägt keine Nummer.
+    """
+    def kandidat(n: int) -> str:
+        return schluessel(ZUGEWIESEN, person_id, f"aufgabe{aufgabe_id}-zuweisung{n}", frist)
+
+    erste = 1
+    while True:
+        kandidaten = {kandidat(n): n for n in range(erste, erste + _PROBE)}
+        vergeben = arbeit.db.execute(select(Outbox.schluessel).where(Outbox.schluessel.in_(kandidaten))).scalars().all()
+        if len(vergeben) < _PROBE:
+            return f"-zuweisung{max((kandidaten[k] for k in vergeben), default=erste - 1) + 1}"
+        erste += _PROBE
 
 
 def mails_fuer_neue_aufgaben(
@@ -51,15 +81,13 @@ def _mails(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None, anlass: s
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
-    from prozess.teilnahmelink import teilnahmelink_ausstellen
+    from prozess.teilnahmelink import teilnahmelinks_ausstellen
 
     mails = []
-    links: dict[int, str] = {}
+    links = teilnahmelinks_ausstellen(arbeit, [a.person.id for a in aufgaben if a.person.email])
     for a in aufgaben:
         if not a.person.email:
             continue
-        if a.person.id not in links:
-            links[a.person.id] = teilnahmelink_ausstellen(arbeit, a.person.id)
         teile = dict(
             aufgabe=aufgabe_kontext(aufgabe_id=a.id, titel=a.titel, beschreibung=a.beschreibung, frist=a.frist,
                                     jetzt=jetzt, zone=e.zeitzone),

@@ -10,6 +10,14 @@ Nach einer Pause (Dienst aus, Server down) geht je Aufgabe nur die dringendste f
 Erinnerung hinaus, nie ein Schwall veralteter. Jede Mail hat einen Idempotenzschlüssel mit
 dem Datum ihres Anlasses: zwei Takte oder zwei Dienste schreiben sie nur einmal.
 Erledigen setzt ``naechste_erinnerung_am`` auf NULL; eine neue Frist plant neu.
+
+Erinnerung, Fälligkeit und Überfälligkeit gehen an die zuständige Person und tragen wie die
+Auftragsmail ihren persönlichen Link (``prozess.teilnahmelink``): ein Token je Person und
+Stapel, alle in einer Anweisung. Die Eskalation geht an Bildungsmanagement und Vorsitz; sie
+sollen nicht die Aufgabe erledigen, sondern klären, neu zuweisen oder die Frist ändern. Das
+tun sie auf der Seite der Aufgabe im Bildungsbüro (nach der Anmeldung), also trägt die Mail
+diesen Link – und nur für Empfänger, die sich anmelden dürfen; ein persönlicher Link zeigte
+ihnen nur die eigenen Aufgaben, nicht die eskalierte.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
 from prozess.grundkontext import grundkontext
 from prozess.rollen import zustaendige_person
+from prozess.teilnahmelink import teilnahmelinks_ausstellen
 from prozess.zeit import heute
 from prozess.zyklus import MANAGEMENT, ZUSTAND_BEZEICHNUNG
 
@@ -168,6 +177,38 @@ def _eskalationsempfaenger(db, verantwortliche: set[int]) -> dict[int, list[Pers
     return ergebnis
 
 
+def _duerfen_sich_anmelden(db, person_ids: set[int]) -> set[int]:
+    """Welche dieser Personen sich an den Webseiten anmelden dürfen (eine Abfrage für den ganzen Stapel)."""
+    if not person_ids:
+        return set()
+    from prozess.anmeldung import ANMELDEROLLEN
+    from prozess.rollen import passt
+
+    rollen: dict[int, set[str]] = {}
+    for person_id, kuerzel, rolle in db.execute(
+        select(Mitgliedschaft.person_id, Gremium.kuerzel, Mitgliedschaft.rolle)
+        .join(Gremium, Gremium.id == Mitgliedschaft.gremium_id)
+        .where(Mitgliedschaft.person_id.in_(person_ids))
+    ):
+        rollen.setdefault(person_id, set()).add(f"{kuerzel}:{rolle}")
+    return {i for i, r in rollen.items() if any(passt(r, muster) for muster in ANMELDEROLLEN)}
+
+
+def _erinnerung_faellig(frist: date, faellig_seit: datetime, jetzt: datetime, r: Regeln,
+                        je_frist: dict[date, tuple[str, date] | None]) -> tuple[str, date] | None:
+    """Die Erinnerung (Art, Tag), die dieser Durchgang für die Aufgabe schreibt, oder ``None``.
+
+    ``je_frist`` merkt sich die dringendste Erinnerung je Frist: im Stapel teilen sich meist viele
+    Aufgaben wenige Fristtage, und ``jetzt`` ist für den ganzen Stapel derselbe.
+    """
+    if frist not in je_frist:
+        je_frist[frist] = dringendste_erinnerung(frist, jetzt, r)
+    art_und_tag = je_frist[frist]
+    if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit:
+        return art_und_tag
+    return None
+
+
 def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsbericht:
     """Schreibt die fälligen Erinnerungen und Eskalationen eines Stapels in die Outbox und plant neu.
 
@@ -197,32 +238,32 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
         return bericht
     eskalierend = {z[6] for z in zeilen if z[5] != z[3] and r.punkt(eskalationstag(z[3], r)) <= jetzt}
     empfaenger_je_person = _eskalationsempfaenger(db, eskalierend)
+    anmeldbar = _duerfen_sich_anmelden(db, {p.id for ps in empfaenger_je_person.values() for p in ps})
+    # Je Person, die eine Erinnerung bekommt, ein Link für alle ihre Mails dieses Stapels (eine Anweisung).
+    je_frist: dict[date, tuple[str, date] | None] = {}
+    naechste: dict[tuple[date, bool], datetime] = {}
+    faellig = [_erinnerung_faellig(z[3], z[4], jetzt, r, je_frist) for z in zeilen]
+    links = teilnahmelinks_ausstellen(arbeit, [z[6] for z, f in zip(zeilen, faellig) if f and z[9]])
+    seiten = f"{e.basis_url}/aufgaben/"
     mails: list[Mail] = []
     neu: list[dict] = []
-    # Je Frist einmal gerechnet: im Stapel teilen sich meist viele Aufgaben wenige Fristtage,
-    # und ``jetzt`` ist für den ganzen Stapel derselbe.
-    dringendste: dict[date, tuple[str, date] | None] = {}
-    naechste: dict[tuple[date, bool], datetime] = {}
-    for (aid, titel, beschreibung, frist, faellig_seit, eskaliert_fuer, vid, fid,
-         name, email, organisation, ftitel, fzustand, mtitel) in zeilen:
+    for (aid, titel, beschreibung, frist, _, eskaliert_fuer, vid, fid,
+         name, email, organisation, ftitel, fzustand, mtitel), art_und_tag in zip(zeilen, faellig):
         teile = dict(
             aufgabe=aufgabe_kontext(aufgabe_id=aid, titel=titel, beschreibung=beschreibung, frist=frist,
                                     jetzt=jetzt, zone=r.zone),
             handlungsfeld=feld_kontext(fid, ftitel, ZUSTAND_BEZEICHNUNG.get(fzustand)),
             massnahme={"titel": mtitel} if mtitel else None,
         )
-        if frist not in dringendste:
-            dringendste[frist] = dringendste_erinnerung(frist, jetzt, r)
-        art_und_tag = dringendste[frist]
         letzte = None
-        if art_und_tag and r.punkt(art_und_tag[1]) >= faellig_seit and email:
+        if art_und_tag and email:
             art, tag = art_und_tag
             # Der Schlüssel nennt den Anlass; die Mail sagt, was heute gilt: kommt eine
             # Fristtag-Erinnerung nach einer Pause erst am Tag danach, ist sie eine Überfällig-Mail.
             art = _art_heute(teile["aufgabe"]["tage_bis_frist"], art)
             letzte = art
             mails.append(Mail(schluessel(art_und_tag[0], vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
-                              mail_kontext(grund, name, **teile), email, name, vid, aid))
+                              mail_kontext(grund, name, teilnahme={"link": links[vid]}, **teile), email, name, vid, aid))
             bericht.zaehlen(art)
         eskaliert = eskaliert_fuer == frist
         if not eskaliert and r.punkt(eskalationstag(frist, r)) <= jetzt:
@@ -231,7 +272,9 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
             for p in empfaenger_je_person[vid]:
                 mails.append(Mail(schluessel(ESKALATION, p.id, f"aufgabe{aid}-frist{frist}", eskalationstag(frist, r)),
                                   ESKALATION, ESKALATION,
-                                  mail_kontext(grund, p.name, verantwortlich=verantwortlich, **teile),
+                                  mail_kontext(grund, p.name, verantwortlich=verantwortlich,
+                                               aufgabenseite={"link": f"{seiten}{aid}"} if p.id in anmeldbar else None,
+                                               **teile),
                                   p.email, p.name, p.id, aid))
                 bericht.zaehlen(ESKALATION)
         neu.append(dict(

@@ -33,7 +33,19 @@ def teilnahmelink_ausstellen(arbeit, person_id: int) -> str:
     Geschrieben in der laufenden Transaktion: entsteht die Mail nicht (Rollback), gibt es auch
     den Link nicht.
     """
-    token = secrets.token_urlsafe(32)
-    arbeit.verbindung().execute(_EINFUEGEN, {"token_hash": token_hash(token), "person_id": person_id,
-                                             "erstellt_am": arbeit.jetzt})
-    return f"{arbeit.einstellungen.basis_url}{PFAD}{token}"
+    return teilnahmelinks_ausstellen(arbeit, [person_id])[person_id]
+
+
+def teilnahmelinks_ausstellen(arbeit, person_ids) -> dict[int, str]:
+    """Je Person ein neues Token, alle in einer Anweisung (der Erinnerungslauf schreibt Tausende Mails).
+
+    Gibt je Person den ganzen Link zurück; wie ``teilnahmelink_ausstellen`` in der laufenden Transaktion.
+    """
+    tokens = {person_id: secrets.token_urlsafe(32) for person_id in dict.fromkeys(person_ids)}
+    if not tokens:
+        return {}
+    jetzt = arbeit.jetzt
+    arbeit.verbindung().execute(_EINFUEGEN, [{"token_hash": token_hash(token), "person_id": person_id,
+                                              "erstellt_am": jetzt} for person_id, token in tokens.items()])
+    basis = f"{arbeit.einstellungen.basis_url}{PFAD}"
+    return {person_id: basis + token for person_id, token in tokens.items()}

@@ -212,6 +212,74 @@ def test_eskalationen_kosten_gleich_viele_anweisungen_egal_wie_viele_es_sind(s, 
         aufgabe(s, None, um(date(2027, 3, 1)), SAMSTAG_SCHULE, email=[SCHULLEITUNG, SG_VORSITZ][i % 2])
     anweisungen, eskalationen = _anweisungen_beim_takt(s, um(SAMSTAG_SCHULE + timedelta(days=15)))
     assert eskalationen >= anzahl
-    # Auswahl, Empfänger der Eskalationen, Bildungsmanagement, Grundkontext, Planung, Outbox; dazu
-    # BEGIN/Savepoint-Kleinkram des Treibers. Fest, unabhängig von ``anzahl``:
+    # Auswahl, Empfänger der Eskalationen, Bildungsmanagement, ihre Rollen (Link ins Büro?),
+    # Grundkontext, persönliche Links (ein INSERT), Planung, Outbox; dazu BEGIN/Savepoint-Kleinkram
+    # des Treibers. Fest, unabhängig von ``anzahl`` (gemessen: 7):
     assert anweisungen <= 8, anweisungen
+
+
+VERWALTUNG_SCHULAUSSCHUSS = "sabine.lueken@lkclp.example"  # Steuerungsgruppe und Schulausschuss
+SCHULAUSSCHUSS_VORSITZ = "heinrich.buehrmann@kreistag-clp.example"  # darf sich nicht anmelden
+
+
+def _link_gehoert(s, link: str, email: str) -> bool:
+    from modelle.teilnahme import Teilnahmelink
+    from prozess.teilnahmelink import token_hash
+
+    token = link.rsplit("/teilnahme/", 1)[1]
+    zeile = s.exec(select(Teilnahmelink).where(Teilnahmelink.token_hash == token_hash(token))).one()
+    return zeile.person_id == person_per_email(s, email).id
+
+
+def test_erinnerungen_tragen_den_persoenlichen_link_die_eskalation_den_link_ins_buero(s, einstellungen):
+    from benachrichtigungen.darstellung import darstellen
+
+    a = aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE, email=VERWALTUNG_SCHULAUSSCHUSS)
+    for tag in (-7, 0, 7, 14):
+        tun(s, um(SAMSTAG_SCHULE + timedelta(days=tag)), erinnerungen_versenden)
+    basis = einstellungen.basis_url
+    an_die_person = [m for m in mails(s) if m.anlass in ("erinnerung", "heute_faellig", "ueberfaellig")]
+    assert [m.anlass for m in an_die_person] == ["erinnerung", "heute_faellig", "ueberfaellig", "ueberfaellig"]
+    for m in an_die_person:
+        link = m.kontext["teilnahme"]["link"]
+        assert link.startswith(f"{basis}/teilnahme/") and _link_gehoert(s, link, VERWALTUNG_SCHULAUSSCHUSS)
+        assert link in darstellen(m.vorlage, m.kontext).text
+    assert len({m.kontext["teilnahme"]["link"] for m in an_die_person}) == 4  # je Durchgang ein neues Token
+    # Die Eskalation: wer sich anmelden darf, bekommt die Seite der Aufgabe im Büro; kein persönlicher Link.
+    eskalation = {m.empfaenger_email: m for m in mails(s, "eskalation")}
+    assert sorted(eskalation) == sorted([MANAGEMENT, SG_VORSITZ, SCHULAUSSCHUSS_VORSITZ])
+    for email, m in eskalation.items():
+        assert "teilnahme" not in m.kontext
+        text = darstellen(m.vorlage, m.kontext).text
+        if email == SCHULAUSSCHUSS_VORSITZ:
+            assert m.kontext["aufgabenseite"] is None and "/aufgaben/" not in text
+        else:
+            assert m.kontext["aufgabenseite"] == {"link": f"{basis}/aufgaben/{a.id}"} and f"{basis}/aufgaben/{a.id}" in text
+
+
+def test_ein_durchgang_stellt_je_person_ein_token_aus_in_einer_anweisung(s, einstellungen):
+    from sqlalchemy import event, func
+
+    from modelle.teilnahme import Teilnahmelink
+
+    for email in (SCHULLEITUNG, SCHULLEITUNG, SCHULLEITUNG, SG_VORSITZ):
+        aufgabe(s, einstellungen, um(date(2027, 3, 1)), SAMSTAG_SCHULE, email=email)
+    vorher = s.exec(select(func.count()).select_from(Teilnahmelink)).one()
+    einfuegen = []
+    verbindung = s.connection()
+
+    def zaehlen(_conn, _cursor, anweisung, *_):
+        if anweisung.lstrip().upper().startswith("INSERT INTO TEILNAHMELINK"):
+            einfuegen.append(anweisung)
+
+    event.listen(verbindung, "before_cursor_execute", zaehlen)
+    try:
+        bericht = tun(s, um(SAMSTAG_SCHULE - timedelta(days=7)), erinnerungen_versenden)
+    finally:
+        event.remove(verbindung, "before_cursor_execute", zaehlen)
+    assert bericht.mails == {"erinnerung": 4} and len(einfuegen) == 1
+    assert s.exec(select(func.count()).select_from(Teilnahmelink)).one() == vorher + 2
+    links = {m.empfaenger_email: set() for m in mails(s, "erinnerung")}
+    for m in mails(s, "erinnerung"):
+        links[m.empfaenger_email].add(m.kontext["teilnahme"]["link"])
+    assert {email: len(l) for email, l in links.items()} == {SCHULLEITUNG: 1, SG_VORSITZ: 1}

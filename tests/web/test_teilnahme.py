@@ -88,22 +88,32 @@ def test_der_link_aus_der_mail_zeigt_die_aufgaben_und_meldet_eine_als_erledigt(b
 
 
 def test_jeder_link_in_jeder_mail_aendert_mit_get_nichts(browser, web_umgebung, uhr):
-    """Mail-Scanner öffnen jeden Link aus Auftragsmails und Einladungen: das schreibt nichts."""
+    """Mail-Scanner öffnen jeden Link aus Auftragsmails, Einladungen, Erinnerungen und Eskalationen: das schreibt nichts."""
+    from prozess.erinnerungen import erinnerungen_versenden
+
     _aufgabe(web_umgebung, SCHULLEITUNG)
     _aufgabe(web_umgebung, JOBCENTER, "Teilnehmerzahlen liefern")
     with web_umgebung.db_session() as db:
         db.info["test_einstellungen"] = web_umgebung.einstellungen
         feld_anlegen(db, web_umgebung.einstellungen, uhr)
     _einladen(web_umgebung, uhr)
+    _tun(web_umgebung, erinnerungen_versenden)  # am 20. April: beide Aufträge überfällig und eskaliert
     _versenden(web_umgebung)
     alle = mails(_maildir(web_umgebung))
     adressen = sorted({l for m in alle for l in links(m) if l.startswith(BASIS)})
     persoenlich = [a for a in adressen if "/teilnahme/" in a]
-    assert len(persoenlich) >= 6  # zwei Aufträge, eine Folgeaufgabe, vier Einladungen
+    # zwei Aufträge, eine Folgeaufgabe, vier Einladungen, dazu die Erinnerungen des Takts (ein Link je Person)
+    assert len(persoenlich) >= 8
+    betreffe = [str(m["Subject"]) for m in alle]
+    assert any("überfällig" in b.lower() for b in betreffe) and any("eskalation" in b.lower() for b in betreffe)
+    assert any(a.startswith(f"{BASIS}/aufgaben/") for a in adressen)  # die Eskalation: die Seite der Aufgabe im Büro
     vorher = abbild_der(web_umgebung)
     for adresse in adressen:
         for _ in range(2):
             antwort = browser.get(adresse)
+            if adresse.startswith(f"{BASIS}/aufgaben/"):  # Büro-Seite: ohne Anmeldung zur Anmeldeseite
+                assert (antwort.status_code, antwort.headers["location"]) == (303, "/anmelden"), adresse
+                antwort = browser.get(antwort.headers["location"])
             assert antwort.status_code == 200, adresse
             _kopfzeilen_pruefen(antwort)
     for adresse in persoenlich:  # auch jede Sitzungsseite, die eine Teilnehmerseite verlinkt

@@ -256,3 +256,24 @@ def test_die_beispiele_zu_fristantraegen_laufen(tmp_path):
         assert ergebnis.returncode == 0 and erwartet in ergebnis.stdout, ergebnis.stderr
     nochmal = _lauf(db, ["aufgabe", "frist-ablehnen", "1", "--als", "joerg.toebben@lkclp.example"])
     assert nochmal.returncode == 1 and "Bildungsmanagement" in nochmal.stderr
+
+
+def test_aufgabe_erledigt_schliesst_keine_aufgabe_die_ein_schritt_schliesst(tmp_path):
+    """Die Folgeaufgabe eines Zustands endet mit ihrem Schritt: die CLI nennt ihn, Exit 1, nichts geändert."""
+    import sqlite3
+
+    db = tmp_path / "bb.db"
+    for argumente in (["init"], ["organisation", "laden", "organisationen/landkreis-cloppenburg.toml"],
+                      ["handlungsfeld", "anlegen", "Schulabsentismus", "--als", "anna.meyer@lkclp.example"]):
+        assert _lauf(db, argumente).returncode == 0, argumente
+
+    def inhalt() -> list[str]:
+        with sqlite3.connect(db) as verbindung:
+            return list(verbindung.iterdump())
+
+    vorher = inhalt()
+    ergebnis = _lauf(db, ["aufgabe", "erledigt", "1"])
+    assert ergebnis.returncode == 1, ergebnis.stdout
+    assert ("endet mit dem Schritt »daten_zusammenstellen« von Handlungsfeld 1: "
+            "bildungsbuero handlungsfeld schritt 1 daten_zusammenstellen --als IHRE-ADRESSE") in ergebnis.stderr
+    assert inhalt() == vorher
