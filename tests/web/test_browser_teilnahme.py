@@ -65,6 +65,9 @@ def test_teilnehmer_meldet_eine_aufgabe_aus_dem_mail_link_nur_mit_der_tastatur_a
     expect(seite.get_by_role("link", name="Zum Inhalt springen")).to_be_focused()
     seite.keyboard.press("Tab")
     expect(seite.get_by_role("link", name="Bildungsbüro")).to_be_focused()
+    for eintrag in ("Anregung senden", "Anmelden"):  # die Navigation für Menschen ohne Anmeldung
+        seite.keyboard.press("Tab")
+        expect(seite.get_by_role("link", name=eintrag)).to_be_focused()
     seite.keyboard.press("Tab")
     notiz = seite.get_by_label("Kurze Notiz zur Erledigung (freiwillig)")
     expect(notiz).to_be_focused()

@@ -164,7 +164,7 @@ def test_jede_route_der_app_traegt_die_sicherheitskopfzeilen_auch_jeder_post(bro
                              betreff="Statusbericht", text="Stand", html="<p>Stand</p>"))
         db.commit()
     beispiele = {"feld_id": feld_id, "aufgabe_id": 1, "sitzung_id": sitzung.id, "bericht_id": 1,
-                 "token": "unbekannt", "schritt": "zurueckstellen"}
+                 "token": "unbekannt", "schritt": "zurueckstellen", "antrag_id": 1, "entscheidung": "ablehnen"}
     anmelden(browser, _maildir(web_umgebung))
     gets, posts = [], []
     def alle(routen, vorsilbe=""):
