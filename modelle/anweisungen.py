@@ -130,8 +130,9 @@ def schritt_schreiben_pg(aufgabe_spalten: tuple[str, ...], outbox_spalten: tuple
     Dieselben Zeilen wie die einzelnen Anweisungen: das versionierte UPDATE des Feldes
     (``WHERE version = :gesehen``, wie ``FELD_SCHREIBEN``), der Protokolleintrag, das Schließen
     der Aufgaben des verlassenen Zustands, Ruhen oder neues Planen der Erinnerungen, die neuen
-    Aufgaben (mit vorab gezogenen Nummern) und ihre Mails (``ON CONFLICT (schluessel) DO
-    NOTHING`` wie ``vormerken``). Jeder Teil hängt am UPDATE des Feldes (``FROM feld`` oder
+    Aufgaben (mit vorab gezogenen Nummern), ihre Mails (``ON CONFLICT (schluessel) DO
+    NOTHING`` wie ``vormerken``) und die Hashes der persönlichen Links in diesen Mails. Jeder
+    Teil hängt am UPDATE des Feldes (``FROM feld`` oder
     ``EXISTS (SELECT FROM feld)``): trifft es nicht (jemand war schneller), schreibt keiner,
     und die Anweisung gibt keine Zeile zurück – der Schritt meldet ``Konflikt``.
 
@@ -177,6 +178,11 @@ WITH feld AS (
     SELECT {o} FROM json_populate_recordset(NULL::outbox, CAST(:mails AS json))
     WHERE EXISTS (SELECT FROM feld)
     ON CONFLICT (schluessel) DO NOTHING
+), links AS (
+    INSERT INTO teilnahmelink (token_hash, person_id, erstellt_am)
+    SELECT token_hash, person_id, erstellt_am
+    FROM json_populate_recordset(NULL::teilnahmelink, CAST(:links AS json))
+    WHERE EXISTS (SELECT FROM feld)
 )
 SELECT id FROM protokoll
 """)

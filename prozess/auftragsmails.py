@@ -61,30 +61,39 @@ def mails_fuer_neue_aufgaben(
     ``feld`` (mit ``id``, ``titel``, ``zustand``) ist das Handlungsfeld der Aufgaben oder ``None``;
     ``gegenstand`` ergänzt den Idempotenzschlüssel (z. B. die Nummer eines Fristantrags).
     """
-    mails = _mails(arbeit, aufgaben, feld, schritt, anlass, zusatz, gegenstand)
+    from prozess.teilnahmelink import teilnahmelinks_ausstellen
+
+    links = teilnahmelinks_ausstellen(arbeit, _empfaenger(aufgaben))
+    mails = _mails(arbeit, aufgaben, feld, schritt, anlass, zusatz, gegenstand, links)
     if mails:
         vormerken(arbeit.verbindung(), mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1])
 
 
-def zeilen_fuer_neue_aufgaben(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None = None) -> list[dict]:
-    """Die Outbox-Zeilen, die ``mails_fuer_neue_aufgaben`` schriebe, ohne sie zu schreiben (für den
-    Schritt, der sie auf PostgreSQL in seiner einen Anweisung mitschreibt)."""
-    mails = _mails(arbeit, aufgaben, feld, schritt, None, None, "")
-    return outbox_zeilen(mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1])
+def zeilen_fuer_neue_aufgaben(arbeit: Arbeit, aufgaben: list, feld,
+                              schritt: dict | None = None) -> tuple[list[dict], list[dict]]:
+    """Die Outbox-Zeilen und die Zeilen der persönlichen Links, die ``mails_fuer_neue_aufgaben``
+    schriebe, ohne sie zu schreiben (für den Schritt, der sie auf PostgreSQL in seiner einen
+    Anweisung mitschreibt)."""
+    from prozess.teilnahmelink import teilnahmelinks_erzeugen
+
+    links, link_zeilen = teilnahmelinks_erzeugen(arbeit, _empfaenger(aufgaben))
+    mails = _mails(arbeit, aufgaben, feld, schritt, None, None, "", links)
+    return outbox_zeilen(mails, arbeit.jetzt, arbeit.einstellungen.absender.split("@", 1)[1]), link_zeilen
+
+
+def _empfaenger(aufgaben: list) -> list[int]:
+    return [a.person.id for a in aufgaben if a.person.email]
 
 
 def _mails(arbeit: Arbeit, aufgaben: list, feld, schritt: dict | None, anlass: str | None,
-           zusatz: dict | None, gegenstand: str) -> list[Mail]:
+           zusatz: dict | None, gegenstand: str, links: dict[int, str]) -> list[Mail]:
     if not aufgaben:
         return []
     jetzt, e = arbeit.jetzt, arbeit.einstellungen
     grund = grundkontext(arbeit.db)
     feldteil = feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]) if feld is not None else None
     anlass = anlass or ("schritt_erfolgt" if schritt is not None and feld is not None else "aufgabe_zugewiesen")
-    from prozess.teilnahmelink import teilnahmelinks_ausstellen
-
     mails = []
-    links = teilnahmelinks_ausstellen(arbeit, [a.person.id for a in aufgaben if a.person.email])
     for a in aufgaben:
         if not a.person.email:
             continue

@@ -325,11 +325,12 @@ def _schreiben_pg(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: str, 
                   for i, zeitpunkt in erinnerungen_neu_geplant(arbeit, stand.id, ohne_zustand=von)]
     geplant = folgeaufgaben_planen(arbeit, stand, vorab_id=nummer_vorab)
     aufgaben = [zeile for zeile, _ in geplant]
-    mails = zeilen_fuer_neue_aufgaben(arbeit, [neu for _, neu in geplant], stand, mailkontext)
+    mails, links = zeilen_fuer_neue_aufgaben(arbeit, [neu for _, neu in geplant], stand, mailkontext)
     anweisung = schritt_schreiben_pg(_spalten(aufgaben, _AUFGABE_SPALTEN), _spalten(mails, _OUTBOX_SPALTEN))
     protokoll_id = arbeit.verbindung().execute(anweisung, dict(
         feld_werte, **protokoll, status=schritt.offene_aufgaben, ruhen=schritt.erinnerungen == RUHEN,
         planen=zeilen_json(planen), aufgaben=zeilen_json(aufgaben), mails=zeilen_json(mails),
+        links=zeilen_json(links),
     )).scalar_one_or_none()
     if protokoll_id is None:
         raise _konflikt(stand.id, schritt.name)

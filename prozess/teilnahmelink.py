@@ -36,16 +36,26 @@ def teilnahmelink_ausstellen(arbeit, person_id: int) -> str:
     return teilnahmelinks_ausstellen(arbeit, [person_id])[person_id]
 
 
+def teilnahmelinks_erzeugen(arbeit, person_ids) -> tuple[dict[int, str], list[dict]]:
+    """Je Person ein neues Token: der ganze Link je Person und die Zeilen, die die Hashes speichern.
+
+    Schreibt nichts: ``teilnahmelinks_ausstellen`` schreibt die Zeilen sofort, ein Schritt auf
+    PostgreSQL schreibt sie in seiner einen Anweisung mit (``modelle.anweisungen.schritt_schreiben_pg``).
+    """
+    tokens = {person_id: secrets.token_urlsafe(32) for person_id in dict.fromkeys(person_ids)}
+    jetzt = arbeit.jetzt
+    basis = f"{arbeit.einstellungen.basis_url}{PFAD}"
+    return ({person_id: basis + token for person_id, token in tokens.items()},
+            [{"token_hash": token_hash(token), "person_id": person_id, "erstellt_am": jetzt}
+             for person_id, token in tokens.items()])
+
+
 def teilnahmelinks_ausstellen(arbeit, person_ids) -> dict[int, str]:
     """Je Person ein neues Token, alle in einer Anweisung (der Erinnerungslauf schreibt Tausende Mails).
 
     Gibt je Person den ganzen Link zurück; wie ``teilnahmelink_ausstellen`` in der laufenden Transaktion.
     """
-    tokens = {person_id: secrets.token_urlsafe(32) for person_id in dict.fromkeys(person_ids)}
-    if not tokens:
-        return {}
-    jetzt = arbeit.jetzt
-    arbeit.verbindung().execute(_EINFUEGEN, [{"token_hash": token_hash(token), "person_id": person_id,
-                                              "erstellt_am": jetzt} for person_id, token in tokens.items()])
-    basis = f"{arbeit.einstellungen.basis_url}{PFAD}"
-    return {person_id: basis + token for person_id, token in tokens.items()}
+    links, zeilen = teilnahmelinks_erzeugen(arbeit, person_ids)
+    if zeilen:
+        arbeit.verbindung().execute(_EINFUEGEN, zeilen)
+    return links
