@@ -34,8 +34,10 @@ def app_bauen(umgebung) -> FastAPI:
                   dependencies=[Depends(csrf_pruefen)])
     app.state.umgebung = umgebung
     app.state.sicher = e.basis_url.startswith("https://")
-    app.state.anmeldeanfragen = Ratenbegrenzung(e.anmeldeanfragen_je_stunde, timedelta(hours=1), umgebung.uhr)
-    app.state.anregungen = Ratenbegrenzung(e.anregungen_je_stunde, timedelta(hours=1), umgebung.uhr)
+    # Mit web_prozesse > 1 zählt jeder Prozess für sich: jeder bekommt einen gleichen Anteil (aufgerundet).
+    anteil = lambda anzahl: -(-anzahl // e.web_prozesse)  # noqa: E731
+    app.state.anmeldeanfragen = Ratenbegrenzung(anteil(e.anmeldeanfragen_je_stunde), timedelta(hours=1), umgebung.uhr)
+    app.state.anregungen = Ratenbegrenzung(anteil(e.anregungen_je_stunde), timedelta(hours=1), umgebung.uhr)
     app.middleware("http")(schuetzen)
     app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
     app.include_router(anmeldung.router)
