@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import anmeldung, anregungen, arbeitsseiten, buero, teilnahme
-from web.darstellung import seite
+from web.darstellung import seite, vorlagen_vorbereiten
 from web.sicherheit import CsrfFehlt, Ratenbegrenzung, ZuVieleAnfragen, csrf_pruefen, schuetzen
 
 STATISCH = Path(__file__).resolve().parent / "statisch"
@@ -30,6 +30,7 @@ def app_bauen(umgebung) -> FastAPI:
     from prozess.teilnahme import TeilnahmelinkUngueltig
 
     e = umgebung.einstellungen
+    vorlagen_vorbereiten()  # einmal je Prozess (die Umgebung ist zwischengespeichert)
     app = FastAPI(title="Bildungsbüro", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf_pruefen)])
     app.state.umgebung = umgebung
