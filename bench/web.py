@@ -22,7 +22,9 @@ Ziele: p95 ≤ 100 ms, Durchsatz ≥ 0,2 × ``/lebt``; verfehlt, endet das Skrip
 Client und Server teilen sich die Maschine: der Durchsatz von ``/lebt`` ist auch durch die
 Clients begrenzt, das Verhältnis vergleicht darum gleiche Bedingungen.
 
-    .venv/bin/python bench/web.py [--massstab 1] [--clients 10] [--sekunden 5] [--runden 3]
+Mit ``--prozesse N`` läuft der Server mit ``web_prozesse = N`` (uvicorn-Worker an einem Port).
+
+    .venv/bin/python bench/web.py [--massstab 1] [--clients 10] [--sekunden 5] [--runden 3] [--prozesse 1]
 """
 
 from __future__ import annotations
@@ -76,11 +78,11 @@ def websitzung_anlegen(url: str) -> str:
 class Server:
     """``bildungsbuero web`` als Kindprozess; endet mit SIGTERM."""
 
-    def __init__(self, url: str, verzeichnis: Path) -> None:
+    def __init__(self, url: str, verzeichnis: Path, prozesse: int = 1) -> None:
         self.port = freier_port()
         umgebung = {k: v for k, v in os.environ.items() if not k.startswith("BILDUNGSBUERO_")}
         umgebung.update(BILDUNGSBUERO_DATENBANK_URL=url, BILDUNGSBUERO_WEB_PORT=str(self.port),
-                        BILDUNGSBUERO_BASIS_URL=f"http://127.0.0.1:{self.port}")
+                        BILDUNGSBUERO_BASIS_URL=f"http://127.0.0.1:{self.port}", BILDUNGSBUERO_WEB_PROZESSE=str(prozesse))
         self.log = open(verzeichnis / "web.log", "wb")
         self.prozess = subprocess.Popen([str(BEFEHL), "web"], env=umgebung, cwd=verzeichnis, stdout=self.log,
                                         stderr=subprocess.STDOUT)
@@ -153,6 +155,7 @@ def main() -> int:
     teiler.add_argument("--clients", type=int, default=10, help="gleichzeitige Clients (Standard 10)")
     teiler.add_argument("--sekunden", type=float, default=5.0, help="Dauer je Messung (Standard 5)")
     teiler.add_argument("--runden", type=int, default=3, help="Runden je Adresse (Standard 3)")
+    teiler.add_argument("--prozesse", type=int, default=1, help="web_prozesse des Servers (Standard 1)")
     args = teiler.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -166,7 +169,7 @@ def main() -> int:
         feld_id, _ = felder(url)
         token = websitzung_anlegen(url)
         adressen = {"/lebt": "/lebt", "Übersicht": "/", "Feldseite": f"/handlungsfelder/{feld_id}"}
-        server = Server(url, verzeichnis)
+        server = Server(url, verzeichnis, args.prozesse)
         try:
             server.bereit()
             for pfad in adressen.values():  # aufwärmen, ungezählt
@@ -182,7 +185,8 @@ def main() -> int:
         finally:
             server.beenden()
 
-    print(f"{args.clients} Clients, {args.runden} Runden zu {args.sekunden:g} s je Adresse; Feldseite: Feld {feld_id}")
+    print(f"{args.clients} Clients, {args.runden} Runden zu {args.sekunden:g} s je Adresse, web_prozesse "
+          f"{args.prozesse}; Feldseite: Feld {feld_id}")
     grundlinie = statistics.median(raten["/lebt"])
     erreicht = True
     for name in adressen:

@@ -137,7 +137,7 @@ def angemeldet(arbeit: Arbeit, sitzungs_token: str | None) -> Angemeldet | None:
     """Die angemeldete Person zum Token aus dem Cookie, oder ``None`` (unbekannt, abgelaufen, abgemeldet)."""
     if not sitzungs_token:
         return None
-    zeile = arbeit.db.execute(
+    zeile = arbeit.verbindung().execute(  # Core: jede Seite des Büros fragt das; ohne ORM-Aufwand
         select(Websitzung.person_id, Person.name, Websitzung.gueltig_bis)
         .join(Person, Person.id == Websitzung.person_id)
         .where(Websitzung.token_hash == token_hash(sitzungs_token), Websitzung.beendet_am.is_(None),

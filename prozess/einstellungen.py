@@ -375,6 +375,11 @@ EINSTELLUNGEN: tuple[Einstellung, ...] = (
     Einstellung("web_host", _text, "127.0.0.1",
                 "Adresse, auf der `bildungsbuero web` lauscht (hinter einem Proxy: 127.0.0.1)."),
     Einstellung("web_port", _ganzzahl(1, 65535), 8000, "Port, auf dem `bildungsbuero web` lauscht."),
+    Einstellung("web_prozesse", _ganzzahl(1, 16), 1,
+                "So viele Prozesse (uvicorn-Worker) beantworten die Webseiten; sie teilen sich einen Port. Mehr als "
+                "einer nutzt mehrere Kerne. Die Ratenbegrenzungen zählen dann je Prozess einen gleichen Anteil "
+                "(aufgerundet): zusammen nie mehr als eingestellt plus ein Ereignis je weiterem Prozess, doch ein "
+                "Absender, dessen Verbindung immer beim selben Prozess landet, bekommt nur dessen Anteil."),
     Einstellung("web_proxies", _adressliste, "",
                 "Proxies, deren Forwarded-Kopfzeilen (X-Forwarded-For, X-Forwarded-Proto) gelten, als IP-Adressen "
                 "oder Netze mit Komma; leer: keinem Proxy wird geglaubt."),

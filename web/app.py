@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import anmeldung, anregungen, arbeitsseiten, buero, teilnahme
-from web.darstellung import seite
+from web.darstellung import seite, vorlagen_vorbereiten
 from web.sicherheit import CsrfFehlt, Ratenbegrenzung, ZuVieleAnfragen, csrf_pruefen, schuetzen
 
 STATISCH = Path(__file__).resolve().parent / "statisch"
@@ -30,12 +30,15 @@ def app_bauen(umgebung) -> FastAPI:
     from prozess.teilnahme import TeilnahmelinkUngueltig
 
     e = umgebung.einstellungen
+    vorlagen_vorbereiten()  # einmal je Prozess (die Umgebung ist zwischengespeichert)
     app = FastAPI(title="Bildungsbüro", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf_pruefen)])
     app.state.umgebung = umgebung
     app.state.sicher = e.basis_url.startswith("https://")
-    app.state.anmeldeanfragen = Ratenbegrenzung(e.anmeldeanfragen_je_stunde, timedelta(hours=1), umgebung.uhr)
-    app.state.anregungen = Ratenbegrenzung(e.anregungen_je_stunde, timedelta(hours=1), umgebung.uhr)
+    # Mit web_prozesse > 1 zählt jeder Prozess für sich: jeder bekommt einen gleichen Anteil (aufgerundet).
+    anteil = lambda anzahl: -(-anzahl // e.web_prozesse)  # noqa: E731
+    app.state.anmeldeanfragen = Ratenbegrenzung(anteil(e.anmeldeanfragen_je_stunde), timedelta(hours=1), umgebung.uhr)
+    app.state.anregungen = Ratenbegrenzung(anteil(e.anregungen_je_stunde), timedelta(hours=1), umgebung.uhr)
     app.middleware("http")(schuetzen)
     app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
     app.include_router(anmeldung.router)

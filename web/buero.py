@@ -26,8 +26,8 @@ def uebersicht(request: Request):
     from prozess.ansichten.versand import gescheiterte_mails
 
     with request.app.state.umgebung.lesen() as arbeit:
-        felder = handlungsfelder_liste(arbeit)
         je_zustand = {z.bezeichnung: z.anzahl for z in felder_je_zustand(arbeit)}
+        felder = handlungsfelder_liste(arbeit, gesamt=sum(je_zustand.values()))
         ueberfaellig = aufgaben_liste(arbeit, nur_ueberfaellige=True, grenze=UEBERSICHT_GRENZE)
         sitzungen = sitzungen_liste(arbeit, grenze=UEBERSICHT_GRENZE)
         gescheitert = gescheiterte_mails(arbeit, grenze=UEBERSICHT_GRENZE)
@@ -36,14 +36,14 @@ def uebersicht(request: Request):
 
 
 def _feldseite(request: Request, feld_id: int, status: int = 200, **zusatz):
-    from prozess.ansichten.handlungsfelder import feld_kennzahlen, handlungsfeld_ansicht
-    from prozess.ansichten.ziele import zielbaum
+    from monitoring.feldstand import als_kontext
+    from prozess.ansichten.handlungsfelder import feldseite
 
-    with request.app.state.umgebung.lesen() as arbeit:
-        feld = handlungsfeld_ansicht(arbeit, feld_id, person_id=request.state.angemeldet.person_id)
-        ziele = zielbaum(arbeit, feld_id)
-        kennzahlen = feld_kennzahlen(arbeit, feld_id)
-    return seite(request, "handlungsfeld.html.j2", status, feld=feld, ziele=ziele, kennzahlen=kennzahlen,
+    umgebung = request.app.state.umgebung
+    with umgebung.lesen() as arbeit:
+        s = feldseite(arbeit, feld_id, person_id=request.state.angemeldet.person_id)
+    kennzahlen = [als_kontext(k, umgebung.einstellungen.zeitzone) for k in s.kennzahlen.kennzahlen]
+    return seite(request, "handlungsfeld.html.j2", status, feld=s.feld, ziele=s.ziele, kennzahlen=kennzahlen,
                  **{"begruendung": "", **zusatz})
 
 

@@ -31,6 +31,17 @@ class Seite(Generic[T]):
         return max(0, self.gesamt - self.versatz - len(self.eintraege))
 
 
+def gesamtzahl(zeilen: list, grenze: int | None, versatz: int, zaehlen) -> int:
+    """Die Gesamtzahl zur Seite ``zeilen``; gezählt (``zaehlen()``) wird nur, wenn die Seite sie nicht verrät.
+
+    Eine nicht volle Seite mit Einträgen (oder die leere erste Seite) endet die Liste: dann ist die
+    Gesamtzahl ``versatz + len(zeilen)`` – das spart eine Abfrage je Liste (Webseiten, CLI).
+    """
+    if (grenze is None or len(zeilen) < grenze) and (zeilen or not versatz):
+        return versatz + len(zeilen)
+    return zaehlen()
+
+
 def begrenzen(abfrage, grenze: int | None, versatz: int):
     """Hängt LIMIT/OFFSET an; ``grenze=None`` heißt: alle."""
     if versatz:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Person, Schrittprotokoll
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
 from prozess.ansichten.aufgaben import AufgabeZeile, aufgaben_liste
 from prozess.arbeit import Arbeit
 from prozess.zyklus import ROLLE_BEZEICHNUNG, ZUSTAND_BEZEICHNUNG
@@ -71,19 +71,25 @@ class FeldAnsicht:
     datengrundlagen: list[DatengrundlageZeile]
 
 
-def handlungsfelder_liste(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0) -> Seite[FeldZeile]:
-    """Die Handlungsfelder nach Nummer, mit der Zahl ihrer offenen Aufgaben."""
-    db = arbeit.db
-    gesamt = db.execute(select(func.count()).select_from(Handlungsfeld)).scalar_one()
+def handlungsfelder_liste(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, versatz: int = 0,
+                          gesamt: int | None = None) -> Seite[FeldZeile]:
+    """Die Handlungsfelder nach Nummer, mit der Zahl ihrer offenen Aufgaben.
+
+    ``gesamt``: die Zahl aller Felder, wenn der Aufrufer sie schon kennt (``felder_je_zustand``).
+    """
+    v = arbeit.verbindung()
     felder = begrenzen(select(Handlungsfeld.id, Handlungsfeld.titel, Handlungsfeld.zustand)
                        .order_by(Handlungsfeld.id), grenze, versatz).subquery()
     offene = (select(Aufgabe.handlungsfeld_id, func.count().label("n"))
               .where(Aufgabe.status == "offen", Aufgabe.handlungsfeld_id.in_(select(felder.c.id)))
               .group_by(Aufgabe.handlungsfeld_id).subquery())
-    zeilen = db.execute(
+    zeilen = v.execute(
         select(felder.c.id, felder.c.titel, felder.c.zustand, func.coalesce(offene.c.n, 0))
         .outerjoin(offene, offene.c.handlungsfeld_id == felder.c.id).order_by(felder.c.id)
     ).all()
+    if gesamt is None:
+        gesamt = gesamtzahl(zeilen, grenze, versatz,
+                            lambda: v.execute(select(func.count()).select_from(Handlungsfeld)).scalar_one())
     return Seite([FeldZeile(i, t, z, ZUSTAND_BEZEICHNUNG[z], n) for i, t, z, n in zeilen], gesamt, versatz)
 
 
@@ -94,16 +100,16 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
     """
     from prozess.schritte import feld_laden, schritte_bewerten  # die Wächter braucht nur diese Ansicht
 
-    db = arbeit.db
+    db, v = arbeit.db, arbeit.verbindung()
     feld = feld_laden(db, feld_id)
-    verlauf = db.execute(
+    verlauf = v.execute(
         select(Schrittprotokoll.zeitpunkt, Schrittprotokoll.schritt, Schrittprotokoll.von_zustand,
                Schrittprotokoll.nach_zustand, Person.name, Schrittprotokoll.begruendung)
         .join(Person, Person.id == Schrittprotokoll.person_id)
         .where(Schrittprotokoll.handlungsfeld_id == feld_id)
         .order_by(Schrittprotokoll.id)
     ).all()
-    daten = db.execute(select(Datengrundlage.id, Datengrundlage.titel, Datengrundlage.quelle)
+    daten = v.execute(select(Datengrundlage.id, Datengrundlage.titel, Datengrundlage.quelle)
                        .where(Datengrundlage.handlungsfeld_id == feld_id).order_by(Datengrundlage.id)).all()
     return FeldAnsicht(
         id=feld.id, titel=feld.titel, beschreibung=feld.beschreibung, zustand=feld.zustand,
@@ -120,24 +126,27 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
     )
 
 
-def feld_kennzahlen(arbeit: Arbeit, feld_id: int) -> list:
-    """Die Zeitreihen (``monitoring.vergleiche.Sicht``) der Kennzahlen des Feldes für den Landkreis.
+@dataclass(frozen=True)
+class Feldseite:
+    """Was die Webseite eines Feldes zeigt: die Ansicht, den Zielbaum und den Kennzahlenstand."""
 
-    Ohne Landkreis unter den Gebieten (die Organisationsdatei nennt keinen AGS) ist die Liste leer;
-    eine Kennzahl ohne Werte hat eine leere Zeitreihe.
+    feld: FeldAnsicht
+    ziele: list
+    kennzahlen: object  # monitoring.feldstand.Feldstand
+
+
+def feldseite(arbeit: Arbeit, feld_id: int, *, person_id: int | None = None) -> Feldseite:
+    """``handlungsfeld_ansicht``, ``zielbaum`` und ``monitoring.feldstand.feldstand`` in einer Arbeit.
+
+    Das Feld wird einmal geladen (der Zielbaum prüft es nicht noch einmal). Der Kennzahlenstand ist
+    derselbe wie in ``daten stand``, im Statusbericht und in der Einladung: geheimgehalten, mit
+    Bezugsgröße, Trend und Quellen.
     """
-    from modelle.kennzahlen import Gebiet
-    from monitoring.vergleiche import zeitreihe
-    from monitoring.verknuepfung import kennzahlen_des_feldes
+    from monitoring.feldstand import feldstand
+    from prozess.ansichten.ziele import zielbaum_ohne_pruefung
 
-    schluessel = kennzahlen_des_feldes(arbeit, feld_id)
-    if not schluessel:
-        return []
-    kreis = arbeit.db.execute(select(Gebiet.schluessel).where(Gebiet.ebene == "landkreis")
-                              .order_by(Gebiet.id).limit(1)).scalar_one_or_none()
-    if kreis is None:
-        return []
-    return [zeitreihe(arbeit, k, kreis) for k in schluessel]
+    feld = handlungsfeld_ansicht(arbeit, feld_id, person_id=person_id)
+    return Feldseite(feld, zielbaum_ohne_pruefung(arbeit, feld_id), feldstand(arbeit, feld_id))
 
 
 @dataclass(frozen=True)
@@ -149,5 +158,5 @@ class ZustandZahl:
 
 def felder_je_zustand(arbeit: Arbeit) -> list[ZustandZahl]:
     """Wie viele Handlungsfelder in jedem Zustand stehen (nur Zustände mit Feldern), in der Reihenfolge des Zyklus."""
-    gezaehlt = dict(arbeit.db.execute(select(Handlungsfeld.zustand, func.count()).group_by(Handlungsfeld.zustand)).all())
+    gezaehlt = dict(arbeit.verbindung().execute(select(Handlungsfeld.zustand, func.count()).group_by(Handlungsfeld.zustand)).all())
     return [ZustandZahl(z, b, gezaehlt[z]) for z, b in ZUSTAND_BEZEICHNUNG.items() if gezaehlt.get(z)]

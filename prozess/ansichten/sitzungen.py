@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from modelle.tabellen import Gremium, Sitzung
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
 from prozess.arbeit import Arbeit
 from prozess.sitzungen import sitzung_laden
 from prozess.tagesordnung import (
@@ -47,13 +47,14 @@ def sitzungen_liste(arbeit: Arbeit, *, alle: bool = False, grenze: int | None = 
                     versatz: int = 0) -> Seite[SitzungZeile]:
     """Die kommenden geplanten Sitzungen nach Beginn; mit ``alle`` auch vergangene und abgesagte."""
     bedingungen = [] if alle else [Sitzung.beginn >= arbeit.jetzt, Sitzung.status == "geplant"]
-    db = arbeit.db
-    gesamt = db.execute(select(func.count()).select_from(Sitzung).where(*bedingungen)).scalar_one()
+    v = arbeit.verbindung()
     abfrage = (select(Sitzung.id, Sitzung.beginn, Gremium.name, Sitzung.status, Sitzung.ort,
                       Sitzung.eingeladen_sequenz == Sitzung.sequenz, Sitzung.hinweis)
                .join(Gremium, Gremium.id == Sitzung.gremium_id).where(*bedingungen)
                .order_by(Sitzung.beginn, Sitzung.id))
-    zeilen = db.execute(begrenzen(abfrage, grenze, versatz)).all()
+    zeilen = v.execute(begrenzen(abfrage, grenze, versatz)).all()
+    gesamt = gesamtzahl(zeilen, grenze, versatz,
+                        lambda: v.execute(select(func.count()).select_from(Sitzung).where(*bedingungen)).scalar_one())
     return Seite([SitzungZeile(i, b, g, s, STATUS_BEZEICHNUNG.get(s, s), o or "", bool(e), h or "")
                   for i, b, g, s, o, e, h in zeilen], gesamt, versatz)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, statuszahlen, wartende
 from modelle.tabellen import Outbox
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
 from prozess.arbeit import Arbeit
 
 STATUS_BEZEICHNUNG = {
@@ -98,12 +98,12 @@ def gescheiterte_mails(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, 
     """Nur die gescheiterten Mails (älteste zuerst), mit Grund: für die Übersicht, die nicht jede Zeile
     der Outbox zählen soll (gezählt wird über den Index auf ``status``)."""
     t = Outbox.__table__.c
-    db = arbeit.db
-    if gesamt is None:
-        gesamt = db.execute(select(func.count()).select_from(Outbox.__table__)
-                            .where(t.status.in_(GESCHEITERT))).scalar_one()
-    zeilen = db.execute(begrenzen(
+    v = arbeit.verbindung()
+    zeilen = v.execute(begrenzen(
         select(t.id, t.anlass, t.empfaenger_email, t.letzter_fehler, t.versuche, t.status, t.naechster_versuch)
         .where(t.status.in_(GESCHEITERT)).order_by(t.id), grenze, versatz)).all()
+    if gesamt is None:
+        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(
+            select(func.count()).select_from(Outbox.__table__).where(t.status.in_(GESCHEITERT))).scalar_one())
     return Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft", None if s == "fehler_dauerhaft" else n)
                   for i, a, e, f, v, s, n in zeilen], gesamt, versatz)

@@ -45,7 +45,7 @@ def _massnahmen(arbeit: Arbeit, feld_id: int, grenze: int | None = None, versatz
                       Massnahme.arbeitspaket_id, Person.organisation)
                .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
                .where(Massnahme.handlungsfeld_id == feld_id).order_by(Massnahme.id))
-    return arbeit.db.execute(begrenzen(abfrage, grenze, versatz)).all()
+    return arbeit.verbindung().execute(begrenzen(abfrage, grenze, versatz)).all()
 
 
 def _zeile(i, t, s, f, p, stelle=None) -> MassnahmeZeile:
@@ -65,7 +65,12 @@ def massnahmen_liste(arbeit: Arbeit, feld_id: int, *, grenze: int | None = STAND
 def zielbaum(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
     """Der Baum in Lesereihenfolge; Maßnahmen unter ihrem Arbeitspaket."""
     feld_laden(arbeit.db, feld_id)
-    ziele = arbeit.db.execute(select(Ziel.id, Ziel.ueber_id, Ziel.ebene, Ziel.titel)
+    return zielbaum_ohne_pruefung(arbeit, feld_id)
+
+
+def zielbaum_ohne_pruefung(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
+    """``zielbaum`` für ein Feld, dessen Existenz der Aufrufer schon geprüft hat (eine Abfrage weniger)."""
+    ziele = arbeit.verbindung().execute(select(Ziel.id, Ziel.ueber_id, Ziel.ebene, Ziel.titel)
                               .where(Ziel.handlungsfeld_id == feld_id).order_by(Ziel.id)).all()
     kinder: dict[int | None, list] = {}
     for ziel in ziele:

@@ -181,6 +181,7 @@ def test_die_feldseite_zeigt_die_kennzahlen_des_landkreises_und_die_ziele(browse
         kennzahl_verknuepfen(arbeit, feld_id, "abgaenger_ohne_abschluss_anteil_abgaenger")
     seite = browser.get(f"/handlungsfelder/{feld_id}").text
     assert "<caption>" in seite and "Anteil an: alle Absolventinnen/Absolventen" in seite
-    assert "<td>2022/23</td><td>8,3 %</td>" in seite
+    assert "<td>2022/23</td><td>8,3 %</td>" in seite  # der neueste Zeitraum (monitoring.feldstand)
     assert "Landkreis Cloppenburg" in seite
+    assert "Quellen: " in seite and "zuletzt importiert am" in seite
     assert "Maßnahme: Fehlzeiten-Ampel – geplant" in seite

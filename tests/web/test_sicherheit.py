@@ -127,6 +127,19 @@ def test_forwarded_kopfzeilen_gelten_nur_von_konfigurierten_proxies(web_umgebung
     assert list(app.state.anmeldeanfragen._ereignisse) == [erwartet]
 
 
+def test_mit_zwei_webprozessen_zaehlt_jeder_den_aufgerundeten_halben_anteil(web_umgebung):
+    from fastapi.testclient import TestClient
+
+    from prozess.umgebung import Umgebung
+    from web.app import app_bauen
+
+    u = Umgebung(web_umgebung.einstellungen.mit(web_prozesse=2, anmeldeanfragen_je_stunde=3),
+                 web_umgebung.engine, web_umgebung.uhr)
+    with TestClient(app_bauen(u), base_url=BASIS, client=("192.0.2.1", 50000)) as client:
+        daten = {"email": "niemand@lkclp.example", "csrf": csrf(client)}
+        assert [client.post("/anmelden", data=daten).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_die_ratenbegrenzung_vergisst_absender_deren_fenster_leer_ist(uhr):
     from datetime import timedelta
 

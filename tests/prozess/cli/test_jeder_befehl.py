@@ -184,7 +184,9 @@ def _freier_port() -> int:
         return s.getsockname()[1]
 
 
-def test_das_beispiel_der_webseiten_liefert_die_anmeldeseite_und_endet_auf_sigterm(tmp_path):
+@pytest.mark.parametrize("prozesse", [1, 2])
+def test_das_beispiel_der_webseiten_liefert_die_anmeldeseite_und_endet_auf_sigterm(tmp_path, prozesse):
+    """Auch mit web_prozesse = 2 (uvicorn-Worker an einem Port): Seite, Logzeile des Arbeitsprozesses, Ende mit 0."""
     import httpx
 
     db = tmp_path / "bb.db"
@@ -192,11 +194,14 @@ def test_das_beispiel_der_webseiten_liefert_die_anmeldeseite_und_endet_auf_sigte
     zusatz, argumente = _zerlegen(beispiel(("web",)))
     port = _freier_port()
     zusatz["BILDUNGSBUERO_WEB_PORT"] = str(port)  # das Beispiel nennt 8000; im Test ein freier Port
+    zusatz["BILDUNGSBUERO_WEB_PROZESSE"] = str(prozesse)
     prozess = subprocess.Popen([str(BEFEHL), *argumente], cwd=WURZEL, env=_umgebung(db, zusatz),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         gelesen = []
-        while not any("Uvicorn running" in z for z in gelesen):  # erst nach dem Binden geloggt
+        # einer: »Uvicorn running« erst nach dem Binden; mehrere: der Aufseher bindet, ein Arbeitsprozess lauscht
+        bereit = "Uvicorn running" if prozesse == 1 else "Application startup complete"
+        while not any(bereit in z for z in gelesen):
             zeile = prozess.stdout.readline()
             assert zeile, "".join(gelesen)
             gelesen.append(zeile)
