@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 from _gemeinsam import MONITORING, paarweise, spanne, ziel
-from datensatz import standard_datensatz
+from datensatz import bereitstellen
 
 BEFEHL = Path(sys.executable).parent / "bildungsbuero"
 GRUNDLINIE = [sys.executable, "-c", "import sqlmodel"]
@@ -104,11 +104,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         verzeichnis = Path(tmp)
         url = f"sqlite:///{verzeichnis / 'bench.db'}"
-        start = time.perf_counter()
-        d = standard_datensatz(url, massstab=args.massstab)
-        herkunft = "aus dem Zwischenspeicher kopiert" if d.aus_zwischenspeicher else f"gebaut in {d.bauzeit_s:.1f} s"
-        print(f"Standard-Datensatz ({d.umfang.felder} Felder, {d.umfang.aufgaben} Aufgaben, {d.umfang.gesendet} "
-              f"gesendete Mails): {herkunft}, bereit nach {time.perf_counter() - start:.1f} s", flush=True)
+        bereitstellen(url, args.massstab)
         zeige, schrittfelder = felder(url)
         if len(schrittfelder) < args.runden + 1:
             raise SystemExit(f"Nur {len(schrittfelder)} Felder für den Schritt, gebraucht {args.runden + 1}.")

@@ -186,6 +186,18 @@ def wochenbeginn(jetzt: datetime | None = None) -> datetime:
     return datetime.combine(montag, time(0), BERLIN)
 
 
+def bereitstellen(url: str, massstab: float = 1.0) -> "Datensatz":
+    """``standard_datensatz`` für ein Bench-Skript: baut oder kopiert ihn und sagt, was es war und wie lange es dauerte."""
+    import time
+
+    start = time.perf_counter()
+    d = standard_datensatz(url, massstab=massstab)
+    herkunft = "aus dem Zwischenspeicher kopiert" if d.aus_zwischenspeicher else f"gebaut in {d.bauzeit_s:.1f} s"
+    print(f"Standard-Datensatz ({d.umfang.felder} Felder, {d.umfang.aufgaben} Aufgaben, {d.umfang.gesendet} "
+          f"gesendete Mails): {herkunft}, bereit nach {time.perf_counter() - start:.1f} s", flush=True)
+    return d
+
+
 def standard_datensatz(url: str, *, massstab: float = 1.0, jetzt: datetime | None = None,
                        zwischenspeicher: Path | None = None) -> Datensatz:
     """Baut den Standard-Datensatz in die (leere) Datenbank ``url``.

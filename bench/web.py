@@ -42,7 +42,7 @@ from pathlib import Path
 
 from _gemeinsam import MANAGEMENT, zahl, ziel
 from befehle import felder
-from datensatz import standard_datensatz
+from datensatz import bereitstellen
 
 BEFEHL = Path(sys.executable).parent / "bildungsbuero"
 ZIEL_P95_MS = 100
@@ -161,11 +161,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         verzeichnis = Path(tmp)
         url = f"sqlite:///{verzeichnis / 'bench.db'}"
-        start = time.perf_counter()
-        d = standard_datensatz(url, massstab=args.massstab)
-        herkunft = "aus dem Zwischenspeicher kopiert" if d.aus_zwischenspeicher else f"gebaut in {d.bauzeit_s:.1f} s"
-        print(f"Standard-Datensatz ({d.umfang.felder} Felder, {d.umfang.aufgaben} Aufgaben, {d.umfang.gesendet} "
-              f"gesendete Mails): {herkunft}, bereit nach {time.perf_counter() - start:.1f} s", flush=True)
+        bereitstellen(url, args.massstab)
         feld_id, _ = felder(url)
         token = websitzung_anlegen(url)
         adressen = {"/lebt": "/lebt", "Übersicht": "/", "Feldseite": f"/handlungsfelder/{feld_id}"}
