@@ -43,10 +43,15 @@ ARTEN = {
 }
 
 
+# Rundreisen gibt es nur über ein Netz: SQLite läuft im Prozess. Diese Tests laufen darum nur
+# auf PostgreSQL (statt für SQLite gesammelt und übersprungen zu werden).
+NUR_POSTGRESQL = pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+
+
 @pytest.fixture
 def pg(db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("Rundreisen zählen nur auf PostgreSQL (SQLite läuft im Prozess)")
+    assert db_url.startswith("postgresql")
     return db_url
 
 
@@ -75,6 +80,7 @@ def _ausloesen(s, uhr, feld_id, art):
     return ausfuehren
 
 
+@NUR_POSTGRESQL
 @pytest.mark.parametrize("art", list(ARTEN))
 def test_jede_schrittart_braucht_hoechstens_fuenf_rundreisen(pg, s, organisation, einstellungen, uhr, art):
     zustand = ARTEN[art][0]
@@ -93,6 +99,7 @@ def test_jede_schrittart_braucht_hoechstens_fuenf_rundreisen(pg, s, organisation
     assert nachher["outbox"] >= vorher["outbox"]
 
 
+@NUR_POSTGRESQL
 def test_eine_verbindung_nach_leerlauf_wird_angepingt_und_eine_tote_ersetzt(pg, s, organisation, monkeypatch):
     import modelle.datenbank as datenbank
 
