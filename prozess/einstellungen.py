@@ -8,12 +8,19 @@ Quellen, die spätere gewinnt:
 3. Umgebungsvariablen ``BILDUNGSBUERO_<NAME>`` (z. B. ``BILDUNGSBUERO_DATENBANK_URL``).
 
 Ein unbekannter Schlüssel oder ein ungültiger Wert bricht den Start mit einer Meldung ab,
-die die Einstellung und ihre Quelle nennt. Jede Einstellung steht in der README
-(ein Test prüft das).
+die die Einstellung und ihre Quelle nennt.
+
+Erklärt ist jede Einstellung einmal, als Daten in ``einstellungen.json``: je Name ``art`` (wie
+der Wert geprüft wird), ``standard`` und ``bedeutung``; die Art ``ganzzahl`` dazu ``von``, ``bis``
+und wahlweise ``einheit``, die Art ``auswahl`` dazu ``werte``. Die Prüfungen der Arten stehen
+hier (``_ARTEN``). Die Datei wird beim ersten Gebrauch gelesen, nicht beim Import. Die Tabelle
+der README ist aus ihr erzeugt (``python -m prozess.einstellungen``); ein Test prüft, dass sie
+übereinstimmt.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
@@ -54,9 +61,9 @@ def _zeitzone(wert: Any) -> ZoneInfo:
         raise ValueError("erwartet eine IANA-Zeitzone wie Europe/Berlin") from None
 
 
-def _ganzzahl(kleinste: int, groesste: int, einheit: str = ""):
+def _ganzzahl(von: int, bis: int, einheit: str = ""):
     """Liest eine ganze Zahl aus TOML (Zahl) oder Umgebung (Ziffern); 1.5 oder true sind keine."""
-    erwartet = f"erwartet eine ganze Zahl{f' ({einheit})' if einheit else ''} von {kleinste} bis {groesste}"
+    erwartet = f"erwartet eine ganze Zahl{f' ({einheit})' if einheit else ''} von {von} bis {bis}"
 
     def lesen(wert: Any) -> int:
         if isinstance(wert, str) and re.fullmatch(r"\s*[+-]?\d{1,10}\s*", wert):
@@ -65,7 +72,7 @@ def _ganzzahl(kleinste: int, groesste: int, einheit: str = ""):
             zahl = wert
         else:
             raise ValueError(erwartet)
-        if not kleinste <= zahl <= groesste:
+        if not von <= zahl <= bis:
             raise ValueError(erwartet)
         return zahl
 
@@ -111,10 +118,12 @@ def _email(wert: Any) -> str:
         raise ValueError("erwartet eine E-Mail-Adresse wie bildungsbuero@landkreis.de") from None
 
 
-def _auswahl(*erlaubt: str):
+def _auswahl(werte: list[str]):
+    werte = tuple(werte)
+
     def lesen(wert: Any) -> str:
-        if wert not in erlaubt:
-            raise ValueError(f"erwartet einen von: {', '.join(erlaubt)}")
+        if wert not in werte:
+            raise ValueError(f"erwartet einen von: {', '.join(werte)}")
         return wert
 
     return lesen
@@ -234,177 +243,120 @@ def _adressliste(wert: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Einstellung:
+    """Eine Einstellung, wie ``einstellungen.json`` sie erklärt: Name, Prüfung, Standardwert, Bedeutung."""
+
     name: str
     lesen: Callable[[Any], Any]
     standard: Any
-    beschreibung: str
+    bedeutung: str
 
     @property
     def variable(self) -> str:
         return PRAEFIX + self.name.upper()
 
 
-# Die Fristen der Folgeaufgaben, als Namen: prozess.zyklus verweist auf sie (statt auf einen Text).
-FRIST_DATEN_ZUSAMMENSTELLEN = Einstellung(
-    "frist_daten_zusammenstellen_tage",
-    _tage,
-    42,
-    "Frist der Aufgabe an das Bildungsmonitoring, die Daten zu einem Handlungsfeld "
-    "zusammenzustellen (Zustand `definiert`).",
-)
+# JSON, nicht TOML: jeder Befehl liest die Datei beim Start, und tomllib braucht für sie rund 50-mal
+# so lange wie json (gemessen 8 ms gegen 0,2 ms) – das hätte jeden Befehl langsamer gemacht.
+DATEI_ERKLAERUNGEN = Path(__file__).with_name("einstellungen.json")
 
+# Die Arten aus einstellungen.json: wie ein Wert geprüft und gelesen wird.
+_ARTEN: dict[str, Callable[[Any], Any]] = {
+    "text": _text, "optional_text": _optional_text, "geheimnis": _geheimnis, "zeitzone": _zeitzone,
+    "tage": _tage, "teiler_von_12": _teiler_von_12, "tageliste": _tageliste, "uhrzeit": _uhrzeit,
+    "email": _email, "ehlo_name": _ehlo_name, "datenbank_url": _datenbank_url, "basis_url": _basis_url,
+    "adressliste": _adressliste,
+}
+# … und die Arten mit Parametern (weitere Schlüssel des Eintrags): die Prüfung entsteht aus ihnen.
+_ARTEN_MIT_PARAMETERN: dict[str, Callable[..., Callable[[Any], Any]]] = {
+    "ganzzahl": _ganzzahl, "auswahl": _auswahl,
+}
+
+
+@dataclass(frozen=True)
+class Verweis:
+    """Eine Einstellung, die der Code beim Namen braucht (``prozess.zyklus``, ``prozess.waechter``).
+
+    Ein Verweis liest nichts: die Erklärung (``erklaerung``) kommt beim ersten Gebrauch aus
+    ``einstellungen.json``; ``Einstellungen.wert(verweis)`` gibt ihren Wert.
+    """
+
+    name: str
+
+    @property
+    def erklaerung(self) -> Einstellung:
+        return _nach_name()[self.name]
+
+
+# Die Fristen der Folgeaufgaben: prozess.zyklus verweist auf sie (statt auf einen Text).
+FRIST_DATEN_ZUSAMMENSTELLEN = Verweis("frist_daten_zusammenstellen_tage")
+FRIST_PRUEFUNG_VORLEGEN = Verweis("frist_pruefung_vorlegen_tage")
+FRIST_MASSNAHMEN_BESCHLIESSEN = Verweis("frist_massnahmen_beschliessen_tage")
+FRIST_BERICHT = Verweis("frist_bericht_tage")
+FRIST_ABSCHLUSS = Verweis("frist_abschluss_tage")
 # Der Wächter kennzahlen_aktuell (prozess.waechter) verweist auf sie.
-KENNZAHLEN_HOECHSTALTER = Einstellung(
-    "kennzahlen_hoechstalter_tage",
-    _ganzzahl(30, 3650, "Tage"),
-    730,
-    "So alt darf der neueste Wert jeder mit einem Handlungsfeld verknüpften Kennzahl höchstens "
-    "sein (gezählt ab dem Ende seines Bezugszeitraums, z. B. 31.07. nach einem Schuljahr), "
-    "damit der Schritt daten_zusammenstellen gelingt.",
-)
+KENNZAHLEN_HOECHSTALTER = Verweis("kennzahlen_hoechstalter_tage")
+_VERWEISE = (FRIST_DATEN_ZUSAMMENSTELLEN, FRIST_PRUEFUNG_VORLEGEN, FRIST_MASSNAHMEN_BESCHLIESSEN, FRIST_BERICHT,
+             FRIST_ABSCHLUSS, KENNZAHLEN_HOECHSTALTER)
 
-FRIST_PRUEFUNG_VORLEGEN = Einstellung(
-    "frist_pruefung_vorlegen_tage",
-    _tage,
-    14,
-    "Frist der Aufgabe an das Bildungsmanagement, das Handlungsfeld der Steuerungsgruppe "
-    "vorzulegen (Zustand `daten_zusammengestellt`).",
-)
 
-FRIST_MASSNAHMEN_BESCHLIESSEN = Einstellung(
-    "frist_massnahmen_beschliessen_tage",
-    _tage,
-    90,
-    "Frist der Aufgabe an den Vorsitz der Steuerungsgruppe, Maßnahmen zu prüfen und zu "
-    "beschließen (Zustand `steuerungspruefung`).",
-)
+@functools.cache
+def erklaerungen() -> tuple[Einstellung, ...]:
+    """Alle Einstellungen in der Reihenfolge von ``einstellungen.json`` (einmal je Prozess gelesen).
 
-FRIST_BERICHT = Einstellung(
-    "frist_bericht_tage",
-    _tage,
-    180,
-    "Frist der Aufgabe an das Bildungsmanagement, über die Umsetzung der Maßnahmen zu "
-    "berichten (Zustand `massnahmen_beschlossen`).",
-)
+    Ein Fehler in der Datei (ein Name zweimal, unbekannte Art, fehlender oder überzähliger
+    Schlüssel, ein Verweis ohne Erklärung) ist ein Fehler des Programms: ``RuntimeError`` mit
+    Eintrag und Grund.
+    """
+    import json
 
-FRIST_ABSCHLUSS = Einstellung(
-    "frist_abschluss_tage",
-    _tage,
-    60,
-    "Frist der Aufgabe an das Bildungsmanagement, nach dem Bericht abzuschließen oder "
-    "eine neue Runde zu beginnen (Zustand `berichterstattung`).",
-)
+    eintraege = json.loads(DATEI_ERKLAERUNGEN.read_text(encoding="utf-8"), object_pairs_hook=_ohne_doppelte)
+    alle = tuple(_erklaerung(name, dict(eintrag)) for name, eintrag in eintraege.items())
+    fehlend = [v.name for v in _VERWEISE if v.name not in eintraege]
+    if fehlend:
+        raise RuntimeError(f"{DATEI_ERKLAERUNGEN}: keine Erklärung für {', '.join(fehlend)}")
+    return alle
 
-EINSTELLUNGEN: tuple[Einstellung, ...] = (
-    Einstellung(
-        "datenbank_url",
-        _datenbank_url,
-        "sqlite:///bildungsbuero.db",
-        "Datenbank als SQLAlchemy-URL: SQLite-Datei (Standard) oder "
-        "`postgresql+psycopg://benutzer@host:5432/datenbank`; andere Datenbanken und Treiber werden abgewiesen.",
-    ),
-    Einstellung(
-        "zeitzone", _zeitzone, "Europe/Berlin", "Zeitzone für Fristen und Anzeige (IANA-Name)."
-    ),
-    FRIST_DATEN_ZUSAMMENSTELLEN,
-    FRIST_PRUEFUNG_VORLEGEN,
-    FRIST_MASSNAHMEN_BESCHLIESSEN,
-    FRIST_BERICHT,
-    FRIST_ABSCHLUSS,
-    Einstellung("erinnerung_tage_vor_frist", _tageliste, "7,1,0",
-                "Wann vor der Frist erinnert wird, in Tagen; 0 ist der Tag der Frist selbst."),
-    Einstellung("erinnerung_uhrzeit", _uhrzeit, "07:00",
-                "Uhrzeit (Ortszeit), zu der Erinnerungen eines Tages fällig werden."),
-    Einstellung("ueberfaellig_alle_tage", _ganzzahl(1, 90), 7,
-                "Nach der Frist wird alle so viele Tage erneut erinnert, bis die Aufgabe erledigt ist."),
-    Einstellung("eskalation_nach_tagen", _ganzzahl(1, 365), 14,
-                "So viele Tage nach der Frist gehen Bildungsmanagement und Vorsitz des zuständigen "
-                "Gremiums eine Eskalation (einmal je Frist)."),
-    Einstellung("versand", _auswahl("maildir", "smtp"), "maildir",
-                "Wie Mails das Haus verlassen: `maildir` (Dateien, Standard) oder `smtp`."),
-    Einstellung("maildir_pfad", _pfad, "maildir",
-                "Verzeichnis des Maildir bei `versand = maildir`; jedes Mailprogramm kann es öffnen."),
-    Einstellung("absender", _email, "bildungsbuero@localhost.localdomain",
-                "Absenderadresse (From) aller Mails; Antworten gehen an die Adresse des Gremiums "
-                "`bildungsbuero` aus der Organisationsdatei."),
-    Einstellung("smtp_host", _text, "localhost", "SMTP-Server."),
-    Einstellung("smtp_port", _ganzzahl(1, 65535), 587, "Port des SMTP-Servers (587 STARTTLS, 465 TLS)."),
-    Einstellung("smtp_tls", _auswahl("starttls", "tls", "keine"), "starttls",
-                "Verschlüsselung: `starttls`, `tls` (implizit, Port 465) oder `keine` (nur lokal)."),
-    Einstellung("smtp_benutzer", _optional_text, "", "Benutzername für SMTP AUTH (leer: keine Anmeldung)."),
-    Einstellung("smtp_passwort", _geheimnis, "",
-                "Passwort für SMTP AUTH; erscheint nie in Ausgaben oder Meldungen. Besser: `smtp_passwort_datei`."),
-    Einstellung("smtp_passwort_datei", _optional_text, "",
-                "Datei, deren erste Zeile das SMTP-Passwort ist (z. B. ein systemd- oder Docker-Secret)."),
-    Einstellung("smtp_ehlo_name", _ehlo_name, "",
-                "Name, mit dem sich der Versand beim SMTP-Server meldet (EHLO): ein vollständiger Rechnername "
-                "oder ein Adressliteral wie `[192.0.2.1]`; leer: die Domain von `absender`."),
-    Einstellung("smtp_timeout_sekunden", _ganzzahl(1, 600), 30, "Zeitlimit je SMTP-Vorgang."),
-    Einstellung("versand_parallel", _ganzzahl(1, 64), 8,
-                "So viele SMTP-Verbindungen werden gleichzeitig genutzt (und wiederverwendet)."),
-    Einstellung("versand_anspruch_sekunden", _ganzzahl(5, 600), 30,
-                "So lange gehört eine Mail im Versand ihrem Versender, ohne dass er sich meldet; er "
-                "verlängert alle Viertel dieser Zeit. Stirbt er, übernimmt ein anderer (oder der "
-                "neu gestartete) Versender die Mail danach."),
-    Einstellung("sitzungen_vorausplanen_monate", _ganzzahl(1, 36), 12,
-                "So weit im Voraus legt der Planer die Sitzungen aus dem Rhythmus der Gremien an."),
-    Einstellung("einladung_vorlauf_tage", _ganzzahl(0, 60), 7,
-                "So viele Tage vor Beginn der Ladungsfrist geht die Einladung hinaus (Puffer für die Post)."),
-    Einstellung("statusbericht_gremium", _text, "schulausschuss",
-                "Kürzel des Gremiums, das den Statusbericht vor jeder seiner Sitzungen bekommt."),
-    Einstellung("statusbericht_rhythmus_monate", _teiler_von_12, 0,
-                "Zusätzlich ein Statusbericht alle so viele Monate (1, 2, 3, 4, 6 oder 12; ab Januar, am "
-                "1. des Monats); 0: nur vor Sitzungen."),
-    Einstellung("takt_minuten", _ganzzahl(1, 60), 5,
-                "Wie oft der Dienst den Takt ausführt (Erinnerungen, Einladungen, Berichte, Versand)."),
-    Einstellung("geheimhaltung_schwelle", _ganzzahl(2, 100), 3,
-                "Anzahlen über null und unter dieser Schwelle werden in jeder Ausgabe des Monitorings "
-                "unterdrückt (dazu sekundär, wo eine Summe sie verriete); mindestens 2."),
-    KENNZAHLEN_HOECHSTALTER,
-    Einstellung("versand_aufgeben_nach_stunden", _ganzzahl(1, 24 * 30), 120,
-                "Vorübergehende Fehler (4xx, Verbindungsabbruch) werden mit wachsendem Abstand "
-                "wiederholt, bis zu dieser Zeit nach dem Anlass (RFC 5321 rät zu 4–5 Tagen)."),
-    Einstellung("versand_aufbewahrung_tage", _ganzzahl(7, 3650), 180,
-                "So lange nach dem Senden (oder Verwerfen) bleibt eine Mail ganz in der Outbox; danach leert "
-                "der Takt ihren Inhalt (Werte der Vorlage, Name und Adresse, Einladung, Anhänge). Die Zeile bleibt mit "
-                "Schlüssel gegen Doppelversand, Anlass, Zeitpunkten und Message-ID, und sie bleibt gezählt; "
-                "gescheiterte und wartende Mails bleiben ganz."),
-    Einstellung("basis_url", _basis_url, "http://127.0.0.1:8000",
-                "Die Adresse der Webseiten, wie Menschen sie aufrufen; daraus entstehen die Links in Mails. "
-                "Mit `https://` bekommt das Anmelde-Cookie das Attribut Secure."),
-    Einstellung("web_host", _text, "127.0.0.1",
-                "Adresse, auf der `bildungsbuero web` lauscht (hinter einem Proxy: 127.0.0.1)."),
-    Einstellung("web_port", _ganzzahl(1, 65535), 8000, "Port, auf dem `bildungsbuero web` lauscht."),
-    Einstellung("web_prozesse", _ganzzahl(1, 16), 1,
-                "So viele Prozesse (uvicorn-Worker) beantworten die Webseiten; sie teilen sich einen Port. Mehr als "
-                "einer nutzt mehrere Kerne. Die Ratenbegrenzungen zählen dann je Prozess einen gleichen Anteil "
-                "(aufgerundet): zusammen nie mehr als eingestellt plus ein Ereignis je weiterem Prozess, doch ein "
-                "Absender, dessen Verbindung immer beim selben Prozess landet, bekommt nur dessen Anteil."),
-    Einstellung("web_proxies", _adressliste, "",
-                "Proxies, deren Forwarded-Kopfzeilen (X-Forwarded-For, X-Forwarded-Proto) gelten, als IP-Adressen "
-                "oder Netze mit Komma; leer: keinem Proxy wird geglaubt."),
-    Einstellung("anmeldelink_minuten", _ganzzahl(1, 60), 15,
-                "So lange gilt ein Anmeldelink aus der Mail; er gilt nur einmal."),
-    Einstellung("anmeldung_stunden", _ganzzahl(1, 24 * 7), 8,
-                "So lange bleibt man nach der Anmeldung angemeldet (danach: neuer Link)."),
-    Einstellung("anmeldelinks_je_stunde", _ganzzahl(1, 100), 5,
-                "Höchstens so viele Anmeldelinks je Adresse und Stunde; weitere Anfragen werden still übergangen "
-                "(die Antwort bleibt dieselbe)."),
-    Einstellung("teilnahmelink_tage", _ganzzahl(1, 365), 30,
-                "So viele Tage gilt ein persönlicher Link aus einer Auftragsmail oder Einladung noch, wenn bei der "
-                "Person nichts mehr offen ist; gerechnet ab dem Spätesten von: Ausstellung des Links, Schließen "
-                "ihrer letzten Aufgabe, Beginn der letzten Sitzung, zu der sie eingeladen war."),
-    Einstellung("anmeldeanfragen_je_stunde", _ganzzahl(1, 10000), 30,
-                "Höchstens so viele Anmeldeanfragen je Absender-IP und Stunde; danach antwortet die Seite mit 429."),
-    Einstellung("anregungen_je_stunde", _ganzzahl(1, 10000), 10,
-                "Höchstens so viele Anregungen über das öffentliche Formular je Absender-IP und Stunde; danach "
-                "antwortet die Seite mit 429."),
-    Einstellung("frist_anregung_tage", _ganzzahl(1, 365), 14,
-                "Tage, in denen das Bildungsmanagement eine Anregung aus dem Formular sichten soll (Frist ihrer "
-                "Aufgabe)."),
-)
 
-_NACH_NAME = {e.name: e for e in EINSTELLUNGEN}
+def _ohne_doppelte(paare: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Ein JSON-Objekt als dict; ein Schlüssel zweimal wäre still überschrieben, daher ein Fehler."""
+    eintrag = dict(paare)
+    if len(eintrag) < len(paare):
+        doppelt = sorted({k for k, _ in paare if sum(1 for j, _ in paare if j == k) > 1})
+        raise RuntimeError(f"{DATEI_ERKLAERUNGEN}: {', '.join(doppelt)} zweimal erklärt")
+    return eintrag
+
+
+def _erklaerung(name: str, eintrag: dict[str, Any]) -> Einstellung:
+    wo = f"{DATEI_ERKLAERUNGEN}, [{name}]"
+    try:
+        art, standard, bedeutung = eintrag.pop("art"), eintrag.pop("standard"), eintrag.pop("bedeutung")
+    except KeyError as fehlt:
+        raise RuntimeError(f"{wo}: es fehlt {fehlt}") from None
+    if art in _ARTEN and not eintrag:
+        return Einstellung(name, _ARTEN[art], standard, bedeutung)
+    if art not in _ARTEN_MIT_PARAMETERN:
+        grund = f"die Art »{art}« kennt keine Schlüssel {sorted(eintrag)}" if art in _ARTEN else f"unbekannte Art »{art}«"
+        raise RuntimeError(f"{wo}: {grund}")
+    try:
+        return Einstellung(name, _ARTEN_MIT_PARAMETERN[art](**eintrag), standard, bedeutung)
+    except TypeError as fehler:
+        raise RuntimeError(f"{wo}: Parameter der Art »{art}« passen nicht ({fehler})") from None
+
+
+@functools.cache
+def _nach_name() -> dict[str, Einstellung]:
+    return {e.name: e for e in erklaerungen()}
+
+
+def readme_tabelle() -> str:
+    """Die Tabelle des Abschnitts »Einstellungen« der README, erzeugt aus ``einstellungen.json``."""
+
+    def standard(wert: Any) -> str:
+        return "leer" if wert == "" else f"`{wert}`" if isinstance(wert, str) else str(wert)
+
+    zeilen = ["| Einstellung | Umgebungsvariable | Standard | Bedeutung |", "|---|---|---|---|"]
+    zeilen += [f"| `{e.name}` | `{e.variable}` | {standard(e.standard)} | {e.bedeutung} |" for e in erklaerungen()]
+    return "\n".join(zeilen) + "\n"
 
 
 @dataclass(frozen=True)
@@ -420,8 +372,8 @@ class Einstellungen:
         except KeyError:
             raise AttributeError(name) from None
 
-    def wert(self, einstellung: Einstellung) -> Any:
-        """Der Wert einer Einstellung, benannt durch ihre Erklärung (nicht durch einen Text)."""
+    def wert(self, einstellung: Einstellung | Verweis) -> Any:
+        """Der Wert einer Einstellung, benannt durch ihre Erklärung oder einen Verweis (nicht durch einen Text)."""
         return self.werte[einstellung.name]
 
     def anzeige(self, name: str) -> str:
@@ -432,7 +384,7 @@ class Einstellungen:
         """Eine Kopie mit geänderten (bereits gelesenen) Werten, für Tests und die Demo."""
         werte = dict(self.werte)
         for name, roh in aenderungen.items():
-            werte[name] = _pruefen(_NACH_NAME[name], roh, "Programm")
+            werte[name] = _pruefen(_nach_name()[name], roh, "Programm")
         return Einstellungen(werte, {**self.quellen, **{n: "Programm" for n in aenderungen}})
 
 
@@ -463,8 +415,8 @@ def _datei_lesen(pfad: Path, aus_variable: bool) -> dict[str, Any]:
 def laden(umgebung: Mapping[str, str] | None = None, arbeitsverzeichnis: Path | None = None) -> Einstellungen:
     """Liest Standardwerte, Datei und Umgebung; wirft ``Konfigurationsfehler`` beim ersten Fehler."""
     umgebung = os.environ if umgebung is None else umgebung
-    werte = {e.name: e.standard for e in EINSTELLUNGEN}
-    quellen = {e.name: "Standard" for e in EINSTELLUNGEN}
+    werte = {e.name: e.standard for e in erklaerungen()}
+    quellen = {e.name: "Standard" for e in erklaerungen()}
 
     if DATEI_VARIABLE in umgebung:
         pfad: Path | None = Path(umgebung[DATEI_VARIABLE])
@@ -473,34 +425,34 @@ def laden(umgebung: Mapping[str, str] | None = None, arbeitsverzeichnis: Path | 
         pfad = kandidat if kandidat.exists() else None
     if pfad is not None:
         for name, roh in _datei_lesen(pfad, DATEI_VARIABLE in umgebung).items():
-            if name not in _NACH_NAME:
+            if name not in _nach_name():
                 raise Konfigurationsfehler(
                     f"Einstellungsdatei {pfad}: unbekannter Schlüssel »{name}«. Bekannt sind: "
-                    + ", ".join(_NACH_NAME)
+                    + ", ".join(_nach_name())
                     + "."
                 )
-            werte[name] = _pruefen(_NACH_NAME[name], roh, str(pfad))
+            werte[name] = _pruefen(_nach_name()[name], roh, str(pfad))
             quellen[name] = str(pfad)
 
     for variable, roh in umgebung.items():
         if not variable.startswith(PRAEFIX) or variable == DATEI_VARIABLE:
             continue
         name = variable[len(PRAEFIX) :].lower()
-        if name not in _NACH_NAME:
+        if name not in _nach_name():
             # Andere Variablen mit unserem Präfix (z. B. für Tests) sind keine Einstellungen;
             # ein Tippfehler soll trotzdem auffallen, daher nur bekannte Ausnahmen zulassen.
             if name.startswith("test_"):
                 continue
             raise Konfigurationsfehler(
                 f"Umgebungsvariable {variable}: keine bekannte Einstellung. Bekannt sind: "
-                + ", ".join(e.variable for e in EINSTELLUNGEN)
+                + ", ".join(e.variable for e in erklaerungen())
                 + "."
             )
-        werte[name] = _pruefen(_NACH_NAME[name], roh, variable)
+        werte[name] = _pruefen(_nach_name()[name], roh, variable)
         quellen[name] = variable
     for name in werte:
         if quellen[name] == "Standard":
-            werte[name] = _pruefen(_NACH_NAME[name], werte[name], "Standard")
+            werte[name] = _pruefen(_nach_name()[name], werte[name], "Standard")
     if werte["smtp_passwort_datei"]:
         werte["smtp_passwort"] = _passwort_aus_datei(werte["smtp_passwort_datei"])
         quellen["smtp_passwort"] = quellen["smtp_passwort_datei"]
@@ -516,3 +468,8 @@ def _passwort_aus_datei(pfad: str) -> Geheimnis:
     except UnicodeDecodeError:
         raise Konfigurationsfehler(f"{wo} ist keine UTF-8-Textdatei. Die erste Zeile muss das Passwort sein.") from None
     return Geheimnis(zeilen[0] if zeilen else "")
+
+
+
+if __name__ == "__main__":
+    print(readme_tabelle(), end="")

@@ -86,7 +86,7 @@ def _kennzahlen_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) 
 
     # Ohne Arbeitseinheit (eine Ansicht ohne Uhr): die Uhr des Rechners, der Standardwert, UTC.
     e = kontext.einstellungen
-    hoechstalter = e.wert(KENNZAHLEN_HOECHSTALTER) if e else KENNZAHLEN_HOECHSTALTER.standard
+    hoechstalter = e.wert(KENNZAHLEN_HOECHSTALTER) if e else KENNZAHLEN_HOECHSTALTER.erklaerung.standard
     heute = (kontext.jetzt or datetime.now(timezone.utc)).astimezone(e.zeitzone if e else timezone.utc).date()
     stand = feldstand(_sql(db), feld_id)
     if stand.gebiet is None:

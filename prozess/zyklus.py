@@ -35,7 +35,7 @@ from prozess.einstellungen import (
     FRIST_DATEN_ZUSAMMENSTELLEN,
     FRIST_MASSNAHMEN_BESCHLIESSEN,
     FRIST_PRUEFUNG_VORLEGEN,
-    Einstellung,
+    Verweis,
 )
 
 PROZESS_VERSION = 1
@@ -66,13 +66,13 @@ WIEDER_PLANEN = "wieder_planen"  # nach dem Wiederaufnehmen erinnern sie wieder,
 class Folgeaufgabe:
     """Die Aufgabe, die beim Eintritt in einen Zustand für die zuständige Rolle entsteht.
 
-    ``frist`` ist die Einstellung, die ihre Frist in Tagen hält (eine Erklärung aus
+    ``frist`` ist die Einstellung, die ihre Frist in Tagen hält (ein ``Verweis`` aus
     ``prozess.einstellungen``, kein Text).
     """
 
     rolle: str
     titel: str
-    frist: Einstellung
+    frist: Verweis
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,10 @@ def einstellungen():
 
     Beispiel: BILDUNGSBUERO_TAKT_MINUTEN=10 bildungsbuero einstellungen
     """
-    from prozess.einstellungen import EINSTELLUNGEN
+    from prozess.einstellungen import erklaerungen
 
     e = umgebung().einstellungen
-    for einstellung in EINSTELLUNGEN:
+    for einstellung in erklaerungen():
         click.echo(f"{einstellung.name} = {e.anzeige(einstellung.name)}   ({e.quellen[einstellung.name]})")
 
 

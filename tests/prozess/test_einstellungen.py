@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from prozess.einstellungen import EINSTELLUNGEN, laden
+from prozess import einstellungen as modul
+from prozess.einstellungen import Verweis, erklaerungen, laden, readme_tabelle
 from prozess.fehler import Konfigurationsfehler
 from tests.eingaben import abgewiesen, datenbank, verzeichnis_abbild  # noqa: F401  (datenbank: Fixture)
 from tests.prozess.cli.test_bedienung import _bb_mit, bb
@@ -53,11 +54,49 @@ def test_ein_tippfehler_in_der_umgebung_faellt_auf(tmp_path):
         laden(umgebung={"BILDUNGSBUERO_DATENBANK": "x"}, arbeitsverzeichnis=tmp_path)
 
 
-@pytest.mark.parametrize("einstellung", EINSTELLUNGEN, ids=lambda e: e.name)
+@pytest.mark.parametrize("einstellung", erklaerungen(), ids=lambda e: e.name)
 def test_jede_einstellung_ist_in_der_readme_dokumentiert(einstellung):
     text = README.read_text(encoding="utf-8")
     assert f"`{einstellung.name}`" in text
     assert f"`{einstellung.variable}`" in text
+
+
+def test_die_tabelle_der_readme_ist_die_aus_den_erklaerungen():
+    """Bedeutung und Standardwert stehen einmal, in einstellungen.json; die README zeigt genau sie."""
+    assert readme_tabelle() in README.read_text(encoding="utf-8"), (
+        "Die Tabelle im Abschnitt »Einstellungen« der README weicht von prozess/einstellungen.json ab; "
+        "neu erzeugen mit: python -m prozess.einstellungen"
+    )
+
+
+def test_jeder_verweis_im_code_nennt_eine_erklaerte_einstellung():
+    verweise = [v for v in vars(modul).values() if isinstance(v, Verweis)]
+    assert len(verweise) >= 6
+    assert {v.name for v in verweise} <= {e.name for e in erklaerungen()}
+    assert {v.name for v in verweise} == {v.name for v in modul._VERWEISE}
+    assert all(v.erklaerung.name == v.name for v in verweise)
+
+
+def test_jeder_standardwert_besteht_die_pruefung_seiner_art():
+    for e in erklaerungen():
+        e.lesen(e.standard)
+
+
+@pytest.mark.parametrize("eintrag,grund", [
+    ({"art": "ganzzahl", "von": 1, "standard": 3, "bedeutung": "x"}, "Parameter der Art »ganzzahl« passen nicht"),
+    ({"art": "text", "von": 1, "standard": "a", "bedeutung": "x"}, "die Art »text« kennt keine Schlüssel ['von']"),
+    ({"art": "zahl", "standard": 3, "bedeutung": "x"}, "unbekannte Art »zahl«"),
+    ({"art": "text", "standard": "a"}, "es fehlt 'bedeutung'"),
+])
+def test_ein_fehler_in_den_erklaerungen_nennt_eintrag_und_grund(eintrag, grund):
+    with pytest.raises(RuntimeError, match="einstellungen.json, \\[probe\\]: ") as info:
+        modul._erklaerung("probe", eintrag)
+    assert grund in str(info.value)
+
+
+def test_eine_zweimal_erklaerte_einstellung_faellt_auf():
+    with pytest.raises(RuntimeError, match="smtp_port zweimal erklärt"):
+        modul._ohne_doppelte([("smtp_port", {}), ("smtp_host", {}), ("smtp_port", {})])
 
 
 @pytest.mark.parametrize("wert", ["mail.lkclp.example", "relay-1.kreis.example", "[192.0.2.7]", "[IPv6:2001:db8::1]", ""])
