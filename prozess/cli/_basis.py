@@ -143,6 +143,9 @@ def lokalzeit(text: str, wo: str):
     return ortszeit(naiv, zone(), wo)
 
 
+SEITENPARAMETER = ("alle_zeilen", "versatz")
+
+
 def seitenoptionen(befehl):
     """``--alle`` und ``--ab``: Listen zeigen standardmäßig 50 Einträge, mit der Gesamtzahl."""
     befehl = click.option("--ab", "versatz", type=click.IntRange(min=0), default=0, metavar="N",
@@ -156,9 +159,34 @@ def grenze(alle_zeilen: bool):
     return None if alle_zeilen else STANDARD_GRENZE
 
 
-def seitenfuss(seite, befehl: str) -> None:
+def dieser_aufruf() -> str:
+    """Der laufende Befehl mit seinen Argumenten und Optionen, ohne ``--ab`` und ``--alle``.
+
+    So nennt der Seitenfuß die nächste Seite genau der Liste, die gezeigt wird (``aufgabe liste
+    --handlungsfeld 3 --ab 50``), ohne dass jeder Befehl seinen Aufruf noch einmal hinschreibt.
+    """
+    import shlex
+
+    ctx = click.get_current_context()
+    worte = ["bildungsbuero", *ctx.command_path.split()[1:]]
+    optionen = []
+    for param in ctx.command.params:
+        wert = ctx.params.get(param.name)
+        if param.name in SEITENPARAMETER or wert is None or wert is False:
+            continue
+        if isinstance(param, click.Argument):
+            worte.append(shlex.quote(str(wert)))
+        elif wert is True:
+            optionen.append(param.opts[0])
+        elif wert != param.default:
+            optionen += [param.opts[0], shlex.quote(str(wert))]
+    return " ".join(worte + optionen)
+
+
+def seitenfuss(seite) -> None:
     """Sagt, wie viele Einträge die Liste insgesamt hat und wie man weitere sieht."""
     if seite.weitere:
+        befehl = dieser_aufruf()
         naechste = seite.versatz + len(seite.eintraege)
         click.echo(f"… {len(seite.eintraege)} von {seite.gesamt} gezeigt; weitere mit »{befehl} --ab {naechste}« "
                    f"oder alle mit »{befehl} --alle«.")
@@ -176,21 +204,33 @@ def lesen(funktion, *args, **kwargs):
         return funktion(arbeit, *args, **kwargs)
 
 
-def liste_ausgeben(seite, zeilen, leer: str, befehl: str) -> None:
+def liste_ausgeben(seite, zeilen, leer: str) -> None:
     """Gibt je Eintrag die Zeilen aus ``zeilen(eintrag)`` aus, ``leer`` ohne Einträge, dann den Seitenfuß."""
     for eintrag in seite.eintraege:
         for zeile in zeilen(eintrag):
             click.echo(zeile)
     if not seite.gesamt:
         click.echo(leer)
-    seitenfuss(seite, befehl)
+    seitenfuss(seite)
 
 
 def listenbefehl(gruppe, name: str = "liste"):
-    """Ein Befehl, der eine Liste seitenweise zeigt: mit ``--alle`` und ``--ab``, Fehler übersetzt."""
+    """Ein Befehl, der eine Liste seitenweise zeigt, Fehler übersetzt.
+
+    ``--alle`` und ``--ab`` wählen die Seite; der Befehl bekommt statt ihrer ``seite``:
+    ``seite(ansicht, …)`` liest die Ansicht ``ansicht(arbeit, …, grenze=…, versatz=…)`` für
+    diese Seite in einer lesenden Arbeitseinheit.
+    """
 
     def anwenden(funktion):
-        return gruppe.command(name)(seitenoptionen(fachlich(funktion)))
+        @functools.wraps(funktion)
+        def mit_seite(*args, alle_zeilen: bool, versatz: int, **kwargs):
+            def seite(ansicht, *a, **kw):
+                return lesen(ansicht, *a, grenze=grenze(alle_zeilen), versatz=versatz, **kw)
+
+            return funktion(*args, seite=seite, **kwargs)
+
+        return gruppe.command(name)(seitenoptionen(fachlich(mit_seite)))
 
     return anwenden
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
+    NUMMER, datum, fachlich, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
 )
 
 
@@ -37,7 +37,7 @@ def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
 @listenbefehl(aufgabe)
 @click.option("--handlungsfeld", "feld_id", type=NUMMER, default=None, help="Nur Aufgaben dieses Handlungsfeldes.")
 @click.option("--erledigte", is_flag=True, help="Auch erledigte und hinfällige Aufgaben.")
-def aufgabe_liste(feld_id, erledigte, alle_zeilen, versatz):
+def aufgabe_liste(feld_id, erledigte, seite):
     """Offene Aufgaben nach Frist, mit dem Stand ihrer Erinnerungen (50 je Seite).
 
     Beispiel: bildungsbuero aufgabe liste --handlungsfeld 1
@@ -45,11 +45,10 @@ def aufgabe_liste(feld_id, erledigte, alle_zeilen, versatz):
     from prozess.ansichten.aufgaben import aufgaben_liste, erinnerungsstand_text
     from prozess.zeit import datum_de
 
-    seite = lesen(aufgaben_liste, handlungsfeld_id=feld_id, nur_offene=not erledigte, grenze=grenze(alle_zeilen),
-                  versatz=versatz)
-    liste_ausgeben(seite, lambda a: [f"{a.id:>5}  {datum_de(a.frist)}  {a.status_bezeichnung:<10} {a.titel} – {a.person}",
-                                     f"       Erinnerungen: {erinnerungsstand_text(a.erinnerungen, zone())}"],
-                   "Keine Aufgaben.", "bildungsbuero aufgabe liste")
+    liste_ausgeben(seite(aufgaben_liste, handlungsfeld_id=feld_id, nur_offene=not erledigte),
+                   lambda a: [f"{a.id:>5}  {datum_de(a.frist)}  {a.status_bezeichnung:<10} {a.titel} – {a.person}",
+                              f"       Erinnerungen: {erinnerungsstand_text(a.erinnerungen, zone())}"],
+                   "Keine Aufgaben.")
 
 
 @aufgabe.command("verschieben")
@@ -101,7 +100,7 @@ def aufgabe_erledigt(aufgabe_id):
 
 @listenbefehl(aufgabe, "frist-antraege")
 @click.option("--entschiedene", is_flag=True, help="Auch gewährte und abgelehnte Anträge.")
-def aufgabe_frist_antraege(entschiedene, alle_zeilen, versatz):
+def aufgabe_frist_antraege(entschiedene, seite):
     """Fristanträge, die Personen über ihren persönlichen Link gestellt haben (offene zuerst nach Alter).
 
     Beispiel: bildungsbuero aufgabe frist-antraege
@@ -109,12 +108,12 @@ def aufgabe_frist_antraege(entschiedene, alle_zeilen, versatz):
     from prozess.ansichten.fristantraege import fristantraege_liste
     from prozess.zeit import datum_de
 
-    seite = lesen(fristantraege_liste, alle=entschiedene, grenze=grenze(alle_zeilen), versatz=versatz)
-    liste_ausgeben(seite, lambda a: [f"{a.id:>5}  {a.status_bezeichnung:<10} Aufgabe {a.aufgabe_id} »{a.aufgabe}« – "
-                                     f"{a.person}: {datum_de(a.alte_frist)} → {datum_de(a.frist)}"]
+    liste_ausgeben(seite(fristantraege_liste, alle=entschiedene),
+                   lambda a: [f"{a.id:>5}  {a.status_bezeichnung:<10} Aufgabe {a.aufgabe_id} »{a.aufgabe}« – "
+                              f"{a.person}: {datum_de(a.alte_frist)} → {datum_de(a.frist)}"]
                    + ([f"       Begründung: {a.begruendung}"] if a.begruendung else [])
                    + ([f"       Antwort: {a.antwort}"] if a.antwort else []),
-                   "Keine offenen Fristanträge.", "bildungsbuero aufgabe frist-antraege")
+                   "Keine offenen Fristanträge.")
 
 
 def _entscheiden(funktion, antrag_id, als, antwort):

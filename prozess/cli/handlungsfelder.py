@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
+    NUMMER, fachlich, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
 )
 
 
@@ -32,17 +32,16 @@ def handlungsfeld_anlegen(titel, als, beschreibung):
 
 
 @listenbefehl(handlungsfeld)
-def handlungsfeld_liste(alle_zeilen, versatz):
+def handlungsfeld_liste(seite):
     """Die Handlungsfelder mit Zustand und Zahl offener Aufgaben (50 je Seite).
 
     Beispiel: bildungsbuero handlungsfeld liste
     """
     from prozess.ansichten.handlungsfelder import handlungsfelder_liste
 
-    liste_ausgeben(lesen(handlungsfelder_liste, grenze=grenze(alle_zeilen), versatz=versatz),
+    liste_ausgeben(seite(handlungsfelder_liste),
                    lambda f: [f"{f.id:>4}  {f.titel:<40} {f.zustand_bezeichnung:<32} {f.offene_aufgaben} offene Aufgaben"],
-                   "Noch keine Handlungsfelder. Anlegen: bildungsbuero handlungsfeld anlegen TITEL --als EMAIL",
-                   "bildungsbuero handlungsfeld liste")
+                   "Noch keine Handlungsfelder. Anlegen: bildungsbuero handlungsfeld anlegen TITEL --als EMAIL")
 
 
 @nummernbefehl(handlungsfeld, "zeige", "feld_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, lokalzeit, nummernbefehl, person, tun, umgebung, zone,
+    NUMMER, fachlich, lesen, liste_ausgeben, listenbefehl, lokalzeit, nummernbefehl, person, tun, umgebung, zone,
 )
 
 
@@ -49,7 +49,7 @@ def sitzung_planen():
 
 @listenbefehl(sitzung)
 @click.option("--vergangene", is_flag=True, help="Auch vergangene und abgesagte Sitzungen.")
-def sitzung_liste(vergangene, alle_zeilen, versatz):
+def sitzung_liste(vergangene, seite):
     """Die kommenden Sitzungen mit Gremium, Einladungsstand und Hinweisen (50 je Seite).
 
     Beispiel: bildungsbuero sitzung liste --vergangene
@@ -62,8 +62,7 @@ def sitzung_liste(vergangene, alle_zeilen, versatz):
         zeile = f"{sz.id:>4}  {zeitpunkt_de(sz.beginn, zone())}  {sz.gremium:<36} {sz.status_bezeichnung:<10} {eingeladen}"
         return [zeile + (f"  ({sz.hinweis})" if sz.hinweis else "")]
 
-    liste_ausgeben(lesen(sitzungen_liste, alle=vergangene, grenze=grenze(alle_zeilen), versatz=versatz), zeilen,
-                   "Keine Sitzungen. Planen: bildungsbuero sitzung planen", "bildungsbuero sitzung liste")
+    liste_ausgeben(seite(sitzungen_liste, alle=vergangene), zeilen, "Keine Sitzungen. Planen: bildungsbuero sitzung planen")
 
 
 @sitzung.command("verschieben")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from prozess.cli._basis import grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, zone
+from prozess.cli._basis import lesen, liste_ausgeben, listenbefehl, nummernbefehl, zone
 
 
 @click.group()
@@ -27,7 +27,7 @@ def statusbericht_zeige(bericht_id):
 
 
 @listenbefehl(statusbericht)
-def statusbericht_liste(alle_zeilen, versatz):
+def statusbericht_liste(seite):
     """Die versandten Statusberichte (50 je Seite).
 
     Beispiel: bildungsbuero statusbericht liste
@@ -35,7 +35,6 @@ def statusbericht_liste(alle_zeilen, versatz):
     from prozess.ansichten.statusberichte import statusberichte_liste
     from prozess.zeit import zeitpunkt_de
 
-    liste_ausgeben(lesen(statusberichte_liste, grenze=grenze(alle_zeilen), versatz=versatz),
+    liste_ausgeben(seite(statusberichte_liste),
                    lambda b: [f"{b.id:>4}  {zeitpunkt_de(b.erstellt_am, zone())}  {b.anlass}"],
-                   "Noch keine Statusberichte; sie entstehen mit dem Takt vor den Sitzungen des Schulausschusses.",
-                   "bildungsbuero statusbericht liste")
+                   "Noch keine Statusberichte; sie entstehen mit dem Takt vor den Sitzungen des Schulausschusses.")

@@ -11,8 +11,6 @@ import click
 from prozess.cli._basis import (
     NUMMER,
     fachlich,
-    grenze,
-    lesen,
     liste_ausgeben,
     listenbefehl,
     seitenfuss,
@@ -28,7 +26,7 @@ def versand():
 
 
 @listenbefehl(versand, "status")
-def versand_status(alle_zeilen, versatz):
+def versand_status(seite):
     """Zeigt die Outbox nach Status, einen angehaltenen Versand, die gescheiterten Mails mit Grund
     und die Mails im Versand mit Halter und Ablauf (50 je Seite).
 
@@ -37,7 +35,7 @@ def versand_status(alle_zeilen, versatz):
     from prozess.ansichten.versand import versand_uebersicht
     from prozess.zeit import zeitpunkt_de
 
-    uebersicht = lesen(versand_uebersicht, grenze=grenze(alle_zeilen), versatz=versatz)
+    uebersicht = seite(versand_uebersicht)
     for zahl in uebersicht.zahlen:
         click.echo(f"{zahl.bezeichnung:<28} {zahl.anzahl:>7}")
     if uebersicht.pause:
@@ -49,13 +47,13 @@ def versand_status(alle_zeilen, versatz):
         weiter = f", nächster Versuch {zeitpunkt_de(m.naechster_versuch, zone())}" if m.naechster_versuch else ""
         return [f"  [{m.id}] {m.anlass} an {m.empfaenger}: {m.fehler} ({m.versuche} Versuche{weiter})"]
 
-    liste_ausgeben(uebersicht.gescheitert, zeilen, "Keine gescheiterten Mails.", "bildungsbuero versand status")
+    liste_ausgeben(uebersicht.gescheitert, zeilen, "Keine gescheiterten Mails.")
     if uebersicht.beansprucht.gesamt:
         click.echo("Im Versand:")
         for b in uebersicht.beansprucht.eintraege:
             ablauf = "abgelaufen, ein anderer Versender übernimmt" if b.abgelaufen else "läuft"
             click.echo(f"  [{b.id}] {b.anlass} bei {b.halter} bis {_uhrzeit(b.bis)} ({ablauf})")
-        seitenfuss(uebersicht.beansprucht, "bildungsbuero versand status")
+        seitenfuss(uebersicht.beansprucht)
 
 
 @versand.command("senden")

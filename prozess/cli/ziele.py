@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, datum, fachlich, grenze, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung,
+    NUMMER, datum, fachlich, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung,
 )
 
 
@@ -102,17 +102,17 @@ def massnahme_aendern(massnahme_id, verantwortlich, frist, status):
 
 @listenbefehl(massnahme)
 @click.argument("feld_id", type=NUMMER, metavar="HANDLUNGSFELD")
-def massnahme_liste(feld_id, alle_zeilen, versatz):
+def massnahme_liste(feld_id, seite):
     """Die Maßnahmen eines Handlungsfeldes (50 je Seite).
 
     Beispiel: bildungsbuero massnahme liste 1
     """
     from prozess.ansichten.ziele import massnahmen_liste
 
-    liste_ausgeben(lesen(massnahmen_liste, feld_id, grenze=grenze(alle_zeilen), versatz=versatz),
+    liste_ausgeben(seite(massnahmen_liste, feld_id),
                    lambda m: [f"{m.id:>4}  {m.titel:<40} {m.status_bezeichnung:<10} {_frist_text(m.frist):<12} "
                               f"{m.verantwortlich or 'niemand zuständig'}"],
-                   "Keine Maßnahmen.", f"bildungsbuero massnahme liste {feld_id}")
+                   "Keine Maßnahmen.")
 
 
 @nummernbefehl(massnahme, "erledigt", "massnahme_id")

@@ -223,3 +223,55 @@ def test_nur_init_laedt_alembic(db):
     ausgabe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=umgebung, cwd=db.parent)
     assert "Schulabsentismus" in ausgabe.stdout or "Noch keine Handlungsfelder" in ausgabe.stdout, ausgabe.stderr
     assert ausgabe.stdout.strip().splitlines()[-1] == "False", ausgabe.stderr
+
+
+def test_der_seitenfuss_nennt_die_naechste_seite_derselben_liste(db):
+    """Mit Optionen (hier ``--erledigte``) nennt der Seitenfuß sie mit; ohne weitere Seite schweigt er."""
+    from prozess.einstellungen import laden
+    from prozess.handlungsfelder import handlungsfeld_anlegen
+    from prozess.rollen import handelnde_person
+    from prozess.umgebung import Umgebung
+
+    umgebung = Umgebung(laden(umgebung={"BILDUNGSBUERO_DATENBANK_URL": f"sqlite:///{db}"}, arbeitsverzeichnis=db.parent))
+    try:
+        with umgebung.arbeit() as arbeit:
+            anna = handelnde_person(arbeit, "anna.meyer@lkclp.example").id
+            for i in range(53):
+                handlungsfeld_anlegen(arbeit, f"Feld {i + 1}", anna, "")
+    finally:
+        umgebung.schliessen()
+
+    felder = bb("handlungsfeld", "liste", db=db).stdout.splitlines()
+    assert len(felder) == 51
+    assert felder[-1] == ("… 50 von 53 gezeigt; weitere mit »bildungsbuero handlungsfeld liste --ab 50« "
+                          "oder alle mit »bildungsbuero handlungsfeld liste --alle«.")
+    assert [z.split()[0] for z in bb("handlungsfeld", "liste", "--ab", "50", db=db).stdout.splitlines()] == ["51", "52", "53"]
+    aufgaben = bb("aufgabe", "liste", "--erledigte", db=db).stdout.splitlines()
+    assert aufgaben[-1] == ("… 50 von 53 gezeigt; weitere mit »bildungsbuero aufgabe liste --erledigte --ab 50« "
+                            "oder alle mit »bildungsbuero aufgabe liste --erledigte --alle«.")
+    assert len(bb("aufgabe", "liste", "--erledigte", "--alle", db=db).stdout.splitlines()) == 2 * 53
+
+
+def test_dieser_aufruf_nennt_argumente_und_geaenderte_optionen_ohne_die_seitenwahl():
+    import click
+    from click.testing import CliRunner
+
+    from prozess.cli._basis import dieser_aufruf, listenbefehl
+
+    @click.group()
+    def gruppe():
+        pass
+
+    @listenbefehl(gruppe)
+    @click.argument("feld_id")
+    @click.option("--handlungsfeld", "feld", default=None)
+    @click.option("--titel", default="alle")
+    @click.option("--erledigte", is_flag=True)
+    def liste(feld_id, feld, titel, erledigte, seite):
+        click.echo(dieser_aufruf())
+
+    ergebnis = CliRunner().invoke(gruppe, ["liste", "7", "--titel", "Früh warnen", "--erledigte", "--ab", "50"],
+                                  prog_name="irgendwie")
+    assert ergebnis.output == "bildungsbuero liste 7 --titel 'Früh warnen' --erledigte\n"
+    ergebnis = CliRunner().invoke(gruppe, ["liste", "7", "--titel", "alle", "--alle"], prog_name="irgendwie")
+    assert ergebnis.output == "bildungsbuero liste 7\n"
