@@ -272,7 +272,6 @@ _ARTEN_MIT_PARAMETERN: dict[str, Callable[..., Callable[[Any], Any]]] = {
 }
 
 
-@dataclass(frozen=True)
 class Verweis:
     """Eine Einstellung, die der Code beim Namen braucht (``prozess.zyklus``, ``prozess.waechter``).
 
@@ -280,7 +279,15 @@ class Verweis:
     ``einstellungen.json``; ``Einstellungen.wert(verweis)`` gibt ihren Wert.
     """
 
-    name: str
+    # Eine schlichte Klasse statt @dataclass: jeder Befehl importiert dieses Modul, und eine
+    # Dataclass zu bauen kostet beim Import rund eine Millisekunde.
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Verweis({self.name!r})"
 
     @property
     def erklaerung(self) -> Einstellung:
