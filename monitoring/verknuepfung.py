@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from monitoring import katalog
 from monitoring.verbindung import verbindung_von
@@ -32,11 +33,15 @@ def kennzahl_verknuepfen(arbeit, feld_id: int, kennzahl: str, jetzt: datetime | 
 
 def kennzahlen_des_feldes(arbeit, feld_id: int) -> list[str]:
     """Die Schlüssel der Kennzahlen des Feldes, in der Reihenfolge der Verknüpfung."""
-    verbindung = verbindung_von(arbeit)
-    from sqlalchemy import select
+    return list(verbindung_von(arbeit).execute(_kennzahlen_anweisung(), {"feld_id": feld_id}).scalars())
+
+
+@lru_cache(maxsize=1)
+def _kennzahlen_anweisung():
+    """Einmal gebaut (jede Feldseite fragt das); Platzhalter ``feld_id``."""
+    from sqlalchemy import bindparam, select
 
     from modelle.kennzahlen import HandlungsfeldKennzahl as HK, Kennzahl
 
-    abfrage = (select(Kennzahl.schluessel).join(HK, HK.kennzahl_id == Kennzahl.id)
-               .where(HK.handlungsfeld_id == feld_id).order_by(HK.verknuepft_am, Kennzahl.schluessel))
-    return list(verbindung.execute(abfrage).scalars())
+    return (select(Kennzahl.schluessel).join(HK, HK.kennzahl_id == Kennzahl.id)
+            .where(HK.handlungsfeld_id == bindparam("feld_id")).order_by(HK.verknuepft_am, Kennzahl.schluessel))

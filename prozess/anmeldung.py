@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from modelle.anmeldung import Anmeldelink, Websitzung
 from modelle.tabellen import Person
@@ -137,13 +137,17 @@ def angemeldet(arbeit: Arbeit, sitzungs_token: str | None) -> Angemeldet | None:
     """Die angemeldete Person zum Token aus dem Cookie, oder ``None`` (unbekannt, abgelaufen, abgemeldet)."""
     if not sitzungs_token:
         return None
-    zeile = arbeit.verbindung().execute(  # Core: jede Seite des Büros fragt das; ohne ORM-Aufwand
-        select(Websitzung.person_id, Person.name, Websitzung.gueltig_bis)
-        .join(Person, Person.id == Websitzung.person_id)
-        .where(Websitzung.token_hash == token_hash(sitzungs_token), Websitzung.beendet_am.is_(None),
-               Websitzung.gueltig_bis > arbeit.jetzt, Person.entfernt_am.is_(None))
-    ).one_or_none()
+    # Core, einmal gebaut: jede Seite des Büros fragt das; ohne ORM-Aufwand
+    zeile = arbeit.verbindung().execute(_ANGEMELDET, {"token_hash": token_hash(sitzungs_token),
+                                                      "jetzt": arbeit.jetzt}).one_or_none()
     return Angemeldet(*zeile) if zeile else None
+
+
+_ANGEMELDET = (select(Websitzung.person_id, Person.name, Websitzung.gueltig_bis)
+               .join(Person, Person.id == Websitzung.person_id)
+               .where(Websitzung.token_hash == bindparam("token_hash"), Websitzung.beendet_am.is_(None),
+                      Websitzung.gueltig_bis > bindparam("jetzt", type_=Websitzung.__table__.c.gueltig_bis.type),
+                      Person.entfernt_am.is_(None)))
 
 
 def abmelden(arbeit: Arbeit, sitzungs_token: str | None) -> None:

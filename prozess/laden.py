@@ -18,6 +18,11 @@ def laden(db, tabelle, nummer: int):
     """Die Zeile von ``tabelle`` mit dieser Nummer; sonst ``NichtGefunden`` mit Ausweg."""
     zeile = db.get(tabelle, nummer)
     if zeile is None:
-        name, liste = _WO_NACHSEHEN[tabelle.__name__]
-        raise NichtGefunden(f"{name} {nummer} gibt es nicht. Die vorhandenen zeigt »{liste}«.")
+        raise nicht_gefunden(tabelle, nummer)
     return zeile
+
+
+def nicht_gefunden(tabelle, nummer: int) -> NichtGefunden:
+    """Der Fehler für eine fehlende Zeile (für Ansichten, die selbst mit Core lesen)."""
+    name, liste = _WO_NACHSEHEN[tabelle.__name__]
+    return NichtGefunden(f"{name} {nummer} gibt es nicht. Die vorhandenen zeigt »{liste}«.")

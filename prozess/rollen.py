@@ -11,6 +11,7 @@ entfernen`` leeren den Speicher ihrer Session (``vergessen``).
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from modelle.tabellen import Gremium, Mitgliedschaft, Person
@@ -38,12 +39,14 @@ def rollen_der_person(db: Session, person_id: int) -> set[str]:
 
 
 def _rollen_laden(db: Session, person_id: int) -> set[str]:
-    zeilen = db.exec(
-        select(Gremium.kuerzel, Mitgliedschaft.rolle)
-        .join(Mitgliedschaft, Mitgliedschaft.gremium_id == Gremium.id)
-        .where(Mitgliedschaft.person_id == person_id)
-    )
+    # einmal gebaut: jede Feldseite fragt das; über die Session, die vorher Ungespeichertes schreibt
+    zeilen = db.exec(_ROLLEN, params={"person_id": person_id})
     return {f"{kuerzel}:{rolle}" for kuerzel, rolle in zeilen}
+
+
+_ROLLEN = (select(Gremium.kuerzel, Mitgliedschaft.rolle)
+           .join(Mitgliedschaft, Mitgliedschaft.gremium_id == Gremium.id)
+           .where(Mitgliedschaft.person_id == bindparam("person_id")))
 
 
 def person_laden(db: Session, person_id: int) -> Person | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlalchemy import bindparam, exists
@@ -202,12 +203,19 @@ class Waechter:
 
     def __call__(self, db: Session, feld, kontext: Pruefkontext) -> list[str]:
         """Den Wächter einzeln fragen (eine Abfrage)."""
-        ausdruecke = self.ausdruecke(kontext.beschluss_id is not None)
-        zeile = _sql(db).execute(
-            select(*(a.label(n) for n, a in ausdruecke.items())).select_from(_FELD).where(_FELD.c.id == feld.id),
-            {"beschluss_id": kontext.beschluss_id} if kontext.beschluss_id is not None else {},
-        ).one()
+        werte = {"feld_id": feld.id}
+        if kontext.beschluss_id is not None:
+            werte["beschluss_id"] = kontext.beschluss_id
+        zeile = _sql(db).execute(_einzeln(self.name, kontext.beschluss_id is not None), werte).one()
         return self.auswerten(db, feld.id, dict(zeile._mapping), kontext)
+
+
+@lru_cache(maxsize=16)
+def _einzeln(name: str, mit_beschluss: bool):
+    """Die Abfrage eines Wächters allein, einmal gebaut (die Feldseite fragt jeden Wächter ihrer Schritte)."""
+    ausdruecke = WAECHTER[name].ausdruecke(mit_beschluss)
+    return (select(*(a.label(n) for n, a in ausdruecke.items())).select_from(_FELD)
+            .where(_FELD.c.id == bindparam("feld_id")))
 
 
 WAECHTER = {

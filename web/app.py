@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import anmeldung, anregungen, arbeitsseiten, buero, teilnahme
 from web.darstellung import seite, vorlagen_vorbereiten
-from web.sicherheit import CsrfFehlt, Ratenbegrenzung, ZuVieleAnfragen, csrf_pruefen, schuetzen
+from web.sicherheit import CsrfFehlt, Ratenbegrenzung, Schutz, ZuVieleAnfragen, csrf_pruefen
 
 STATISCH = Path(__file__).resolve().parent / "statisch"
 
@@ -39,7 +39,7 @@ def app_bauen(umgebung) -> FastAPI:
     anteil = lambda anzahl: -(-anzahl // e.web_prozesse)  # noqa: E731
     app.state.anmeldeanfragen = Ratenbegrenzung(anteil(e.anmeldeanfragen_je_stunde), timedelta(hours=1), umgebung.uhr)
     app.state.anregungen = Ratenbegrenzung(anteil(e.anregungen_je_stunde), timedelta(hours=1), umgebung.uhr)
-    app.middleware("http")(schuetzen)
+    app.add_middleware(Schutz, sicher=app.state.sicher)
     app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
     app.include_router(anmeldung.router)
     app.include_router(anregungen.router)

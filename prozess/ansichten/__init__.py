@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from sqlalchemy import bindparam
+
 T = TypeVar("T")
 
 STANDARD_GRENZE = 50
@@ -40,6 +42,21 @@ def gesamtzahl(zeilen: list, grenze: int | None, versatz: int, zaehlen) -> int:
     if (grenze is None or len(zeilen) < grenze) and (zeilen or not versatz):
         return versatz + len(zeilen)
     return zaehlen()
+
+
+def seitenweise(abfrage, mit_grenze: bool):
+    """LIMIT/OFFSET als Platzhalter ``grenze`` und ``versatz`` (Werte: ``seite_werte``).
+
+    Für einmal gebaute Anweisungen: jede Seite führt dieselbe Anweisung aus, SQLAlchemy setzt sie
+    nicht neu zusammen und berechnet ihren Cache-Schlüssel nicht neu (``modelle.anweisungen``).
+    """
+    abfrage = abfrage.offset(bindparam("versatz"))
+    return abfrage.limit(bindparam("grenze")) if mit_grenze else abfrage
+
+
+def seite_werte(grenze: int | None, versatz: int) -> dict:
+    """Die Werte der Platzhalter von ``seitenweise``."""
+    return {"versatz": versatz} if grenze is None else {"versatz": versatz, "grenze": grenze}
 
 
 def begrenzen(abfrage, grenze: int | None, versatz: int):

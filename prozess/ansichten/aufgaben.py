@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import bindparam, func, literal_column, select
 
 from modelle.tabellen import Aufgabe, Person
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
+from prozess.ansichten import STANDARD_GRENZE, Seite, gesamtzahl, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
 from prozess.zeit import zeitpunkt_de
 
@@ -65,27 +66,37 @@ def aufgaben_liste(arbeit: Arbeit, *, handlungsfeld_id: int | None = None, nur_o
 
     ``nur_ueberfaellige``: nur offene, deren Frist vor dem heutigen Tag (Ortszeit) lag.
     """
+    v = arbeit.verbindung()  # Core: die Zeilen sind Spalten, keine Objekte – ohne den Aufwand der ORM-Session
+    liste, zaehlen = _listen_anweisungen(arbeit.dialekt, handlungsfeld_id is not None, nur_offene or nur_ueberfaellige,
+                                         nur_ueberfaellige, grenze is not None)
+    werte = {"feld_id": handlungsfeld_id} if handlungsfeld_id is not None else {}
+    if nur_ueberfaellige:
+        werte["heute"] = arbeit.jetzt.astimezone(arbeit.einstellungen.zeitzone).date()
+    zeilen = v.execute(liste, {**werte, **seite_werte(grenze, versatz)}).all()
+    gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(zaehlen, werte).scalar_one())
+    return Seite([_zeile(*z) for z in zeilen], gesamt, versatz)
+
+
+@lru_cache(maxsize=32)
+def _listen_anweisungen(dialekt: str, mit_feld: bool, nur_offene: bool, nur_ueberfaellige: bool, mit_grenze: bool):
+    """(Liste, Zählung) für diese Auswahl, einmal gebaut; Platzhalter ``feld_id``, ``heute``, ``grenze``, ``versatz``."""
     bedingungen = []
-    if handlungsfeld_id is not None:
-        bedingungen.append(Aufgabe.handlungsfeld_id == handlungsfeld_id)
-    if nur_offene or nur_ueberfaellige:
+    if mit_feld:
+        bedingungen.append(Aufgabe.handlungsfeld_id == bindparam("feld_id"))
+    if nur_offene:
         # als Literal: so kann auch ein vorbereiteter Plan (PostgreSQL) den partiellen Index
         # ix_aufgabe_offen_frist nehmen, der nur für status = 'offen' gilt
         offen = Aufgabe.status == literal_column("'offen'")
-        if handlungsfeld_id is None and arbeit.dialekt == "sqlite":
+        if not mit_feld and dialekt == "sqlite":
             # SQLite ohne Statistik nähme sonst ix_aufgabe_erinnerung_faellig (status=?) und sortierte
             # alle offenen Aufgaben (~18 ms im Standard-Datensatz); likely() lässt die Bedingung gleich
             # und führt den Planer zum partiellen Index, der die Frist-Reihenfolge schon hat (~0,3 ms).
             offen = func.likely(offen)
         bedingungen.append(offen)
     if nur_ueberfaellige:
-        bedingungen.append(Aufgabe.frist < arbeit.jetzt.astimezone(arbeit.einstellungen.zeitzone).date())
-    v = arbeit.verbindung()  # Core: die Zeilen sind Spalten, keine Objekte – ohne den Aufwand der ORM-Session
-    zeilen = v.execute(begrenzen(_abfrage().where(*bedingungen).order_by(Aufgabe.frist, Aufgabe.id), grenze,
-                                 versatz)).all()
-    gesamt = gesamtzahl(zeilen, grenze, versatz,
-                        lambda: v.execute(select(func.count()).select_from(Aufgabe).where(*bedingungen)).scalar_one())
-    return Seite([_zeile(*z) for z in zeilen], gesamt, versatz)
+        bedingungen.append(Aufgabe.frist < bindparam("heute", type_=Aufgabe.__table__.c.frist.type))
+    liste = seitenweise(_abfrage().where(*bedingungen).order_by(Aufgabe.frist, Aufgabe.id), mit_grenze)
+    return liste, select(func.count()).select_from(Aufgabe).where(*bedingungen)
 
 
 def aufgabe_ansicht(arbeit: Arbeit, aufgabe_id: int) -> AufgabeZeile:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Person, Schrittprotokoll
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
+from prozess.ansichten import STANDARD_GRENZE, Seite, gesamtzahl, seite_werte, seitenweise
 from prozess.ansichten.aufgaben import AufgabeZeile, aufgaben_liste
 from prozess.arbeit import Arbeit
 from prozess.zyklus import ROLLE_BEZEICHNUNG, ZUSTAND_BEZEICHNUNG
@@ -78,19 +79,36 @@ def handlungsfelder_liste(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZ
     ``gesamt``: die Zahl aller Felder, wenn der Aufrufer sie schon kennt (``felder_je_zustand``).
     """
     v = arbeit.verbindung()
-    felder = begrenzen(select(Handlungsfeld.id, Handlungsfeld.titel, Handlungsfeld.zustand)
-                       .order_by(Handlungsfeld.id), grenze, versatz).subquery()
+    zeilen = v.execute(_felder_anweisung(grenze is not None), seite_werte(grenze, versatz)).all()
+    if gesamt is None:
+        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(_FELDER_ZAEHLEN).scalar_one())
+    return Seite([FeldZeile(i, t, z, ZUSTAND_BEZEICHNUNG[z], n) for i, t, z, n in zeilen], gesamt, versatz)
+
+
+@lru_cache(maxsize=2)
+def _felder_anweisung(mit_grenze: bool):
+    """Eine Seite Felder nach Nummer mit der Zahl ihrer offenen Aufgaben, einmal gebaut."""
+    felder = seitenweise(select(Handlungsfeld.id, Handlungsfeld.titel, Handlungsfeld.zustand)
+                         .order_by(Handlungsfeld.id), mit_grenze).subquery()
     offene = (select(Aufgabe.handlungsfeld_id, func.count().label("n"))
               .where(Aufgabe.status == "offen", Aufgabe.handlungsfeld_id.in_(select(felder.c.id)))
               .group_by(Aufgabe.handlungsfeld_id).subquery())
-    zeilen = v.execute(
-        select(felder.c.id, felder.c.titel, felder.c.zustand, func.coalesce(offene.c.n, 0))
-        .outerjoin(offene, offene.c.handlungsfeld_id == felder.c.id).order_by(felder.c.id)
-    ).all()
-    if gesamt is None:
-        gesamt = gesamtzahl(zeilen, grenze, versatz,
-                            lambda: v.execute(select(func.count()).select_from(Handlungsfeld)).scalar_one())
-    return Seite([FeldZeile(i, t, z, ZUSTAND_BEZEICHNUNG[z], n) for i, t, z, n in zeilen], gesamt, versatz)
+    return (select(felder.c.id, felder.c.titel, felder.c.zustand, func.coalesce(offene.c.n, 0))
+            .outerjoin(offene, offene.c.handlungsfeld_id == felder.c.id).order_by(felder.c.id))
+
+
+_FELDER_ZAEHLEN = select(func.count()).select_from(Handlungsfeld)
+_FELD = Handlungsfeld.__table__
+_FELD_LESEN = select(_FELD.c.id, _FELD.c.titel, _FELD.c.beschreibung, _FELD.c.zustand, _FELD.c.zustand_seit,
+                     _FELD.c.runde, _FELD.c.version).where(_FELD.c.id == bindparam("feld_id"))
+_VERLAUF = (select(Schrittprotokoll.zeitpunkt, Schrittprotokoll.schritt, Schrittprotokoll.von_zustand,
+                   Schrittprotokoll.nach_zustand, Person.name, Schrittprotokoll.begruendung)
+            .join(Person, Person.id == Schrittprotokoll.person_id)
+            .where(Schrittprotokoll.handlungsfeld_id == bindparam("feld_id"))
+            .order_by(Schrittprotokoll.id))
+_DATENGRUNDLAGEN = (select(Datengrundlage.id, Datengrundlage.titel, Datengrundlage.quelle)
+                    .where(Datengrundlage.handlungsfeld_id == bindparam("feld_id")).order_by(Datengrundlage.id))
+_JE_ZUSTAND = select(Handlungsfeld.zustand, func.count()).group_by(Handlungsfeld.zustand)
 
 
 def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None = None) -> FeldAnsicht:
@@ -98,19 +116,15 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
 
     Mit ``person_id`` sagen die Gründe auch, ob diese Person den Schritt darf.
     """
-    from prozess.schritte import feld_laden, schritte_bewerten  # die Wächter braucht nur diese Ansicht
+    from prozess.laden import nicht_gefunden
+    from prozess.schritte import schritte_bewerten  # die Wächter braucht nur diese Ansicht
 
-    db, v = arbeit.db, arbeit.verbindung()
-    feld = feld_laden(db, feld_id)
-    verlauf = v.execute(
-        select(Schrittprotokoll.zeitpunkt, Schrittprotokoll.schritt, Schrittprotokoll.von_zustand,
-               Schrittprotokoll.nach_zustand, Person.name, Schrittprotokoll.begruendung)
-        .join(Person, Person.id == Schrittprotokoll.person_id)
-        .where(Schrittprotokoll.handlungsfeld_id == feld_id)
-        .order_by(Schrittprotokoll.id)
-    ).all()
-    daten = v.execute(select(Datengrundlage.id, Datengrundlage.titel, Datengrundlage.quelle)
-                       .where(Datengrundlage.handlungsfeld_id == feld_id).order_by(Datengrundlage.id)).all()
+    v, werte = arbeit.verbindung(), {"feld_id": feld_id}
+    feld = v.execute(_FELD_LESEN, werte).one_or_none()  # Core: die Ansicht braucht nur diese Spalten
+    if feld is None:
+        raise nicht_gefunden(Handlungsfeld, feld_id)
+    verlauf = v.execute(_VERLAUF, werte).all()
+    daten = v.execute(_DATENGRUNDLAGEN, werte).all()
     return FeldAnsicht(
         id=feld.id, titel=feld.titel, beschreibung=feld.beschreibung, zustand=feld.zustand,
         zustand_bezeichnung=ZUSTAND_BEZEICHNUNG[feld.zustand], zustand_seit=feld.zustand_seit, runde=feld.runde,
@@ -118,7 +132,7 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
         schritte=[SchrittMoeglichkeit(b.schritt.name, b.schritt.bezeichnung,
                                       " oder ".join(ROLLE_BEZEICHNUNG.get(r, r) for r in b.schritt.rollen),
                                       b.schritt.begruendung_noetig, tuple(b.gruende))
-                  for b in schritte_bewerten(db, feld, person_id, arbeit)],
+                  for b in schritte_bewerten(arbeit.db, feld, person_id, arbeit)],
         verlauf=[Verlaufseintrag(z, s, ZUSTAND_BEZEICHNUNG.get(v) if v else None, ZUSTAND_BEZEICHNUNG[n], p, b or "")
                  for z, s, v, n, p, b in verlauf],
         offene_aufgaben=aufgaben_liste(arbeit, handlungsfeld_id=feld_id, grenze=None),
@@ -158,5 +172,5 @@ class ZustandZahl:
 
 def felder_je_zustand(arbeit: Arbeit) -> list[ZustandZahl]:
     """Wie viele Handlungsfelder in jedem Zustand stehen (nur Zustände mit Feldern), in der Reihenfolge des Zyklus."""
-    gezaehlt = dict(arbeit.verbindung().execute(select(Handlungsfeld.zustand, func.count()).group_by(Handlungsfeld.zustand)).all())
+    gezaehlt = dict(arbeit.verbindung().execute(_JE_ZUSTAND).all())
     return [ZustandZahl(z, b, gezaehlt[z]) for z, b in ZUSTAND_BEZEICHNUNG.items() if gezaehlt.get(z)]

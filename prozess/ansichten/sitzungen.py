@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from modelle.tabellen import Gremium, Sitzung
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
+from prozess.ansichten import STANDARD_GRENZE, Seite, gesamtzahl, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
 from prozess.sitzungen import sitzung_laden
 from prozess.tagesordnung import (
@@ -46,17 +47,25 @@ class TagesordnungAnsicht:
 def sitzungen_liste(arbeit: Arbeit, *, alle: bool = False, grenze: int | None = STANDARD_GRENZE,
                     versatz: int = 0) -> Seite[SitzungZeile]:
     """Die kommenden geplanten Sitzungen nach Beginn; mit ``alle`` auch vergangene und abgesagte."""
-    bedingungen = [] if alle else [Sitzung.beginn >= arbeit.jetzt, Sitzung.status == "geplant"]
     v = arbeit.verbindung()
+    liste, zaehlen = _listen_anweisungen(alle, grenze is not None)
+    werte = {} if alle else {"jetzt": arbeit.jetzt}
+    zeilen = v.execute(liste, {**werte, **seite_werte(grenze, versatz)}).all()
+    gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(zaehlen, werte).scalar_one())
+    return Seite([SitzungZeile(i, b, g, s, STATUS_BEZEICHNUNG.get(s, s), o or "", bool(e), h or "")
+                  for i, b, g, s, o, e, h in zeilen], gesamt, versatz)
+
+
+@lru_cache(maxsize=4)
+def _listen_anweisungen(alle: bool, mit_grenze: bool):
+    """(Liste, Zählung), einmal gebaut; Platzhalter ``jetzt``, ``grenze``, ``versatz``."""
+    bedingungen = [] if alle else [Sitzung.beginn >= bindparam("jetzt", type_=Sitzung.__table__.c.beginn.type),
+                                   Sitzung.status == "geplant"]
     abfrage = (select(Sitzung.id, Sitzung.beginn, Gremium.name, Sitzung.status, Sitzung.ort,
                       Sitzung.eingeladen_sequenz == Sitzung.sequenz, Sitzung.hinweis)
                .join(Gremium, Gremium.id == Sitzung.gremium_id).where(*bedingungen)
                .order_by(Sitzung.beginn, Sitzung.id))
-    zeilen = v.execute(begrenzen(abfrage, grenze, versatz)).all()
-    gesamt = gesamtzahl(zeilen, grenze, versatz,
-                        lambda: v.execute(select(func.count()).select_from(Sitzung).where(*bedingungen)).scalar_one())
-    return Seite([SitzungZeile(i, b, g, s, STATUS_BEZEICHNUNG.get(s, s), o or "", bool(e), h or "")
-                  for i, b, g, s, o, e, h in zeilen], gesamt, versatz)
+    return seitenweise(abfrage, mit_grenze), select(func.count()).select_from(Sitzung).where(*bedingungen)
 
 
 def tagesordnung_ansicht(arbeit: Arbeit, sitzung_id: int) -> TagesordnungAnsicht:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import func, select
 
 from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, statuszahlen, wartende
 from modelle.tabellen import Outbox
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl
+from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
 
 STATUS_BEZEICHNUNG = {
@@ -97,13 +98,20 @@ def gescheiterte_mails(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, 
                        gesamt: int | None = None) -> Seite[GescheiterteMail]:
     """Nur die gescheiterten Mails (älteste zuerst), mit Grund: für die Übersicht, die nicht jede Zeile
     der Outbox zählen soll (gezählt wird über den Index auf ``status``)."""
-    t = Outbox.__table__.c
     v = arbeit.verbindung()
-    zeilen = v.execute(begrenzen(
-        select(t.id, t.anlass, t.empfaenger_email, t.letzter_fehler, t.versuche, t.status, t.naechster_versuch)
-        .where(t.status.in_(GESCHEITERT)).order_by(t.id), grenze, versatz)).all()
+    zeilen = v.execute(_gescheiterte_anweisung(grenze is not None), seite_werte(grenze, versatz)).all()
     if gesamt is None:
-        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(
-            select(func.count()).select_from(Outbox.__table__).where(t.status.in_(GESCHEITERT))).scalar_one())
+        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(_GESCHEITERTE_ZAEHLEN).scalar_one())
     return Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft", None if s == "fehler_dauerhaft" else n)
                   for i, a, e, f, v, s, n in zeilen], gesamt, versatz)
+
+
+_T = Outbox.__table__.c
+_GESCHEITERTE_ZAEHLEN = select(func.count()).select_from(Outbox.__table__).where(_T.status.in_(GESCHEITERT))
+
+
+@lru_cache(maxsize=2)
+def _gescheiterte_anweisung(mit_grenze: bool):
+    """Die gescheiterten Mails nach Nummer, einmal gebaut; Platzhalter ``grenze``, ``versatz``."""
+    return seitenweise(select(_T.id, _T.anlass, _T.empfaenger_email, _T.letzter_fehler, _T.versuche, _T.status,
+                              _T.naechster_versuch).where(_T.status.in_(GESCHEITERT)).order_by(_T.id), mit_grenze)

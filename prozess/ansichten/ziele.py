@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from modelle.tabellen import Massnahme, Person, Ziel
-from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen
+from prozess.ansichten import STANDARD_GRENZE, Seite, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
 from prozess.schritte import feld_laden
 from prozess.ziele import EBENE_BEZEICHNUNG
@@ -41,11 +42,21 @@ class Zielknoten:
 
 
 def _massnahmen(arbeit: Arbeit, feld_id: int, grenze: int | None = None, versatz: int = 0):
-    abfrage = (select(Massnahme.id, Massnahme.titel, Massnahme.status, Massnahme.frist, Person.name,
-                      Massnahme.arbeitspaket_id, Person.organisation)
-               .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
-               .where(Massnahme.handlungsfeld_id == feld_id).order_by(Massnahme.id))
-    return arbeit.verbindung().execute(begrenzen(abfrage, grenze, versatz)).all()
+    return arbeit.verbindung().execute(_massnahmen_anweisung(grenze is not None),
+                                       {"feld_id": feld_id, **seite_werte(grenze, versatz)}).all()
+
+
+@lru_cache(maxsize=2)
+def _massnahmen_anweisung(mit_grenze: bool):
+    """Die Maßnahmen eines Feldes mit zuständiger Person, einmal gebaut; Platzhalter ``feld_id``, ``grenze``, ``versatz``."""
+    return seitenweise(select(Massnahme.id, Massnahme.titel, Massnahme.status, Massnahme.frist, Person.name,
+                              Massnahme.arbeitspaket_id, Person.organisation)
+                       .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
+                       .where(Massnahme.handlungsfeld_id == bindparam("feld_id")).order_by(Massnahme.id), mit_grenze)
+
+
+_ZIELE = (select(Ziel.id, Ziel.ueber_id, Ziel.ebene, Ziel.titel)
+          .where(Ziel.handlungsfeld_id == bindparam("feld_id")).order_by(Ziel.id))
 
 
 def _zeile(i, t, s, f, p, stelle=None) -> MassnahmeZeile:
@@ -70,8 +81,7 @@ def zielbaum(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
 
 def zielbaum_ohne_pruefung(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
     """``zielbaum`` für ein Feld, dessen Existenz der Aufrufer schon geprüft hat (eine Abfrage weniger)."""
-    ziele = arbeit.verbindung().execute(select(Ziel.id, Ziel.ueber_id, Ziel.ebene, Ziel.titel)
-                              .where(Ziel.handlungsfeld_id == feld_id).order_by(Ziel.id)).all()
+    ziele = arbeit.verbindung().execute(_ZIELE, {"feld_id": feld_id}).all()
     kinder: dict[int | None, list] = {}
     for ziel in ziele:
         kinder.setdefault(ziel.ueber_id, []).append(ziel)
