@@ -16,7 +16,9 @@ Keep-Alive), die ``--sekunden`` lang ohne Pause eine Anfrage nach der anderen sc
 Vorher läuft jede Adresse eine Sekunde ungezählt. Dann ``--runden`` Runden, die Reihenfolge
 rotiert je Runde. Gedruckt werden je Adresse Median/p95/max der Antwortzeit (über alle
 gezählten Anfragen) und der Durchsatz (Median der Runden) sowie das Verhältnis zum Durchsatz
-von ``/lebt``. Jede Antwort muss 200 sein, sonst bricht die Messung ab.
+von ``/lebt``, dazu die CPU-Zeit des Servers je Anfrage (Benutzer + System aller seiner Prozesse,
+aus ``/proc``, über alle gezählten Anfragen): sie hängt kaum davon ab, was sonst auf der Maschine
+läuft, die Antwortzeiten sehr. Jede Antwort muss 200 sein, sonst bricht die Messung ab.
 Ziele: p95 ≤ 100 ms, Durchsatz ≥ 0,2 × ``/lebt``; verfehlt, endet das Skript mit 1.
 
 Client und Server teilen sich die Maschine: der Durchsatz von ``/lebt`` ist auch durch die
@@ -75,6 +77,22 @@ def websitzung_anlegen(url: str) -> str:
     return token
 
 
+def cpu_sekunden(pid: int) -> float:
+    """CPU-Zeit (Benutzer + System) des Prozesses ``pid`` und aller seiner lebenden Kinder, aus ``/proc`` (Linux)."""
+    takt = os.sysconf("SC_CLK_TCK")
+    gesamt, offen = 0.0, [pid]
+    while offen:
+        p = offen.pop()
+        try:
+            felder = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            gesamt += (int(felder[11]) + int(felder[12])) / takt  # utime, stime
+            for faden in Path(f"/proc/{p}/task").iterdir():
+                offen += [int(k) for k in (faden / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # inzwischen beendet
+    return gesamt
+
+
 class Server:
     """``bildungsbuero web`` als Kindprozess; endet mit SIGTERM."""
 
@@ -108,8 +126,10 @@ class Server:
         self.log.close()
 
 
-def last(adresse: str, pfad: str, token: str, clients: int, sekunden: float) -> tuple[list[float], float]:
-    """``clients`` Fäden fragen ``sekunden`` lang ``pfad``; (Antwortzeiten in s, Anfragen je s)."""
+def last(adresse: str, pfad: str, token: str, clients: int, sekunden: float,
+         server_pid: int | None = None) -> tuple[list[float], float, float]:
+    """``clients`` Fäden fragen ``sekunden`` lang ``pfad``; (Antwortzeiten in s, Anfragen je s, CPU-Sekunden des
+    Servers ``server_pid`` in der Zeit, 0 ohne)."""
     import httpx
 
     zeiten: list[list[float]] = [[] for _ in range(clients)]
@@ -135,14 +155,16 @@ def last(adresse: str, pfad: str, token: str, clients: int, sekunden: float) -> 
     for f in faeden:
         f.start()
     start.wait()  # jeder Client hat seine Verbindung gebaut; ab hier zählt die Zeit
+    cpu_vorher = cpu_sekunden(server_pid) if server_pid else 0.0
     beginn = time.perf_counter()
     for f in faeden:
         f.join()
     dauer = time.perf_counter() - beginn
+    cpu = cpu_sekunden(server_pid) - cpu_vorher if server_pid else 0.0
     if fehler:
         raise SystemExit(f"Antwort nicht 200: {fehler[0]}")
     alle = [z for eigene in zeiten for z in eigene]
-    return alle, len(alle) / dauer
+    return alle, len(alle) / dauer, cpu
 
 
 def p95(werte: list[float]) -> float:
@@ -172,12 +194,15 @@ def main() -> int:
                 last(server.adresse, pfad, token, args.clients, 1.0)
             zeiten: dict[str, list[float]] = {n: [] for n in adressen}
             raten: dict[str, list[float]] = {n: [] for n in adressen}
+            cpu: dict[str, float] = {n: 0.0 for n in adressen}
             namen = list(adressen)
             for runde in range(args.runden):
                 for name in namen[runde % len(namen):] + namen[:runde % len(namen)]:
-                    z, r = last(server.adresse, adressen[name], token, args.clients, args.sekunden)
+                    z, r, c = last(server.adresse, adressen[name], token, args.clients, args.sekunden,
+                                   server.prozess.pid)
                     zeiten[name] += z
                     raten[name].append(r)
+                    cpu[name] += c
         finally:
             server.beenden()
 
@@ -190,7 +215,7 @@ def main() -> int:
         verhaeltnis = rate / grundlinie
         print(f"{name:<10} Median {statistics.median(z) * 1000:6.1f} ms  p95 {p95(z) * 1000:6.1f} ms  "
               f"max {max(z) * 1000:6.1f} ms  {zahl(rate):>6} Anfragen/s  Verhältnis zu /lebt {verhaeltnis:.2f}  "
-              f"({zahl(len(z))} Anfragen)")
+              f"Server-CPU {cpu[name] / len(z) * 1000:5.2f} ms/Anfrage  ({zahl(len(z))} Anfragen)")
         if name != "/lebt":
             erreicht &= ziel(p95(z) * 1000 <= ZIEL_P95_MS, f"  {name}: p95 ≤ {ZIEL_P95_MS} ms") == 0
             erreicht &= ziel(verhaeltnis >= ZIEL_VERHAELTNIS,
