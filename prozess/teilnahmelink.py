@@ -13,13 +13,15 @@ import secrets
 
 from sqlalchemy import Integer, String, column, insert, table
 
+from modelle.treiber import Stapelanweisung
 from modelle.typen import UTCZeit
 
 PFAD = "/teilnahme/"
 # Dieselbe Tabelle wie modelle.teilnahme.Teilnahmelink, nur die Spalten, die hier geschrieben werden.
 _TABELLE = table("teilnahmelink", column("token_hash", String), column("person_id", Integer),
                  column("erstellt_am", UTCZeit))
-_EINFUEGEN = insert(_TABELLE)
+# Über den Treiber (modelle.treiber): ein Erinnerungslauf stellt Tausend Links auf einmal aus.
+_EINFUEGEN = Stapelanweisung(insert(_TABELLE), parameter=("token_hash", "person_id"), weitere=("erstellt_am",))
 
 
 def token_hash(token: str) -> str:
@@ -57,5 +59,6 @@ def teilnahmelinks_ausstellen(arbeit, person_ids) -> dict[int, str]:
     """
     links, zeilen = teilnahmelinks_erzeugen(arbeit, person_ids)
     if zeilen:
-        arbeit.verbindung().execute(_EINFUEGEN, zeilen)
+        _EINFUEGEN.ausfuehren(arbeit.verbindung(), [(z["token_hash"], z["person_id"]) for z in zeilen],
+                              fest={"erstellt_am": zeilen[0]["erstellt_am"]})
     return links
