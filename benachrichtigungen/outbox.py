@@ -3,7 +3,9 @@
 ``vormerken`` fügt Zeilen ein und überspringt still jede, deren ``schluessel`` es schon
 gibt (``INSERT … ON CONFLICT DO NOTHING`` auf SQLite und PostgreSQL): ein zweiter Takt, ein
 zweiter Dienst oder ein Neustart schreiben dieselbe Mail nicht noch einmal. Die Message-ID
-entsteht beim Einfügen und bleibt, auch über Wiederholungen hinweg.
+entsteht beim Einfügen und bleibt, auch über Wiederholungen hinweg. Mails ohne Dateien gehen
+als *ein* ``executemany`` über den Treiber (``modelle.treiber``); wer Tausende auf einmal
+schreibt (der Takt), gibt sie mit ``zeilen_vormerken`` als Tupel mit fertigem JSON-Kontext.
 
 Die Zeilen enthalten Name und Adresse der Empfänger (das braucht der Versand) und
 werden nie auf INFO-Stufe geloggt.
