@@ -23,6 +23,7 @@ ihnen nur die eigenen Aufgaben, nicht die eskalierte.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
@@ -152,9 +153,6 @@ class Erinnerungsbericht:
         self.aufgaben += anderer.aufgaben
         for art, n in anderer.mails.items():
             self.mails[art] = self.mails.get(art, 0) + n
-
-    def zaehlen(self, art: str) -> None:
-        self.mails[art] = self.mails.get(art, 0) + 1
 
 
 class _Empfaenger(NamedTuple):
@@ -340,8 +338,8 @@ def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsber
             naechste[frist, eskaliert] = naechster_zeitpunkt(frist, jetzt, r, eskaliert)
         neu.append((aid, naechste[frist, eskaliert], frist if eskaliert else eskaliert_fuer, letzte,
                     jetzt if letzte else None))
-    for zeile in mails:
-        bericht.zaehlen(zeile[1])
+    for art, anzahl in Counter(zeile[1] for zeile in mails).items():
+        bericht.mails[art] = bericht.mails.get(art, 0) + anzahl
     bericht.aufgaben += len(zeilen)
     bericht.mehr = len(zeilen) == stapel
     _FORTSCHREIBEN.ausfuehren(verbindung, neu)
