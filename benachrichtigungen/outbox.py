@@ -3,7 +3,9 @@
 ``vormerken`` fügt Zeilen ein und überspringt still jede, deren ``schluessel`` es schon
 gibt (``INSERT … ON CONFLICT DO NOTHING`` auf SQLite und PostgreSQL): ein zweiter Takt, ein
 zweiter Dienst oder ein Neustart schreiben dieselbe Mail nicht noch einmal. Die Message-ID
-entsteht beim Einfügen und bleibt, auch über Wiederholungen hinweg.
+entsteht beim Einfügen und bleibt, auch über Wiederholungen hinweg. Mails ohne Dateien gehen
+als *ein* ``executemany`` über den Treiber (``modelle.treiber``); wer Tausende auf einmal
+schreibt (der Takt), gibt sie mit ``zeilen_vormerken`` als Tupel mit fertigem JSON-Kontext.
 
 Die Zeilen enthalten Name und Adresse der Empfänger (das braucht der Versand) und
 werden nie auf INFO-Stufe geloggt.
@@ -16,7 +18,8 @@ rechnet nichts nach.
 
 from __future__ import annotations
 
-import uuid
+import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import datetime
@@ -24,6 +27,7 @@ from typing import Any
 
 from benachrichtigungen.nachricht import Datei
 from modelle.tabellen import Mailanhang, Outbox
+from modelle.treiber import Stapelanweisung
 
 WARTEND = "wartend"
 IN_VERSAND = "in_versand"
@@ -49,8 +53,10 @@ class Mail:
     dateien: list[Datei] = field(default_factory=list)
 
 
-def message_id(domain: str) -> str:
-    return f"<{uuid.uuid4().hex}@{domain}>"
+def message_ids(domain: str, anzahl: int) -> list[str]:
+    """``anzahl`` Message-IDs ``<32 Hex-Ziffern@domain>`` (128 Zufallsbits je ID), aus einem Aufruf des Zufalls."""
+    zufall = os.urandom(16 * anzahl).hex()
+    return [f"<{zufall[i:i + 32]}@{domain}>" for i in range(0, 32 * anzahl, 32)]
 
 
 def schluessel(anlass: str, empfaenger: int | str, gegenstand: str, datum: object) -> str:
@@ -68,6 +74,36 @@ def _insert(dialekt: str):
     return insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["schluessel"])
 
 
+# Die Werte einer Zeile, die ``zeilen_vormerken`` nimmt (danach die Zusatzspalten, siehe ``Mail.extra``).
+ZEILE = ("schluessel", "anlass", "vorlage", "kontext", "person_id", "empfaenger_email", "empfaenger_name",
+         "aufgabe_id")
+_JE_STAPEL = ("message_id", "status", "versuche", "naechster_versuch", "erstellt_am")
+
+
+@lru_cache(maxsize=16)
+def _stapel(dialekt: str, extra: tuple[str, ...]) -> Stapelanweisung:
+    """Das Einfügen ohne Dateien über den Treiber; ``kontext`` kommt schon als JSON-Text."""
+    return Stapelanweisung(_insert(dialekt), parameter=ZEILE + extra, weitere=_JE_STAPEL, roh=["kontext"])
+
+
+def zeilen_vormerken(verbindung, zeilen: list[tuple], jetzt: datetime, absender_domain: str,
+                     extra: tuple[str, ...] = ()) -> None:
+    """Wie ``vormerken``, für Tausende Mails ohne Dateien: je Mail ein Tupel statt eines ``Mail``.
+
+    Jedes Tupel hält die Werte von ``ZEILE`` (``kontext`` schon als JSON-Text eines Objekts), dann
+    die Werte der Zusatzspalten ``extra``. Eine Anweisung (ein ``executemany``), gleich wie viele.
+    """
+    if not zeilen:
+        return
+    from sqlalchemy.orm import Session
+
+    if isinstance(verbindung, Session):
+        verbindung = verbindung.connection()
+    _stapel(dialekt(verbindung), extra).ausfuehren(
+        verbindung, zeilen, fest=dict(status=WARTEND, versuche=0, naechster_versuch=jetzt, erstellt_am=jetzt),
+        je_zeile={"message_id": message_ids(absender_domain, len(zeilen))})
+
+
 def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: str) -> None:
     """Schreibt die Mails in die Outbox (in der laufenden Transaktion von ``verbindung``).
 
@@ -76,15 +112,23 @@ def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: s
     """
     if not mails:
         return
-    zeilen = outbox_zeilen(mails, jetzt, absender_domain)
     from sqlalchemy.orm import Session
 
     if isinstance(verbindung, Session):  # Core-INSERT auf der Verbindung der Sitzung ist billiger
         verbindung = verbindung.connection()
-    anweisung = _insert(dialekt(verbindung))
     if not any(m.dateien for m in mails):
-        verbindung.execute(anweisung, zeilen)
+        # Ohne Dateien braucht niemand die neuen Ids: ein executemany über den Treiber. Zusatzspalten,
+        # die nur manche Mails haben, bekommen bei den anderen NULL – wie ohne Angabe: keine der
+        # Spalten, die ``extra`` setzt (Kalender, Statusbericht), hat einen anderen Vorgabewert.
+        als_json = getattr(verbindung.dialect, "_json_serializer", None) or json.dumps  # wie die JSON-Spalte
+        extra = tuple(sorted({k for m in mails for k in m.extra}))
+        zeilen_vormerken(verbindung, [
+            (m.schluessel, m.anlass, m.vorlage, als_json(m.kontext), m.person_id, m.empfaenger_email,
+             m.empfaenger_name, m.aufgabe_id, *(m.extra.get(k) for k in extra)) for m in mails],
+            jetzt, absender_domain, extra)
         return
+    zeilen = outbox_zeilen(mails, jetzt, absender_domain)
+    anweisung = _insert(dialekt(verbindung))
     # Nur neue Zeilen bekommen ihre Dateien: eine schon vorgemerkte Mail behält ihre.
     neu = dict(verbindung.execute(anweisung.returning(Outbox.__table__.c.schluessel, Outbox.__table__.c.id),
                                   zeilen).all())
@@ -96,6 +140,7 @@ def vormerken(verbindung, mails: list[Mail], jetzt: datetime, absender_domain: s
 
 def outbox_zeilen(mails: list[Mail], jetzt: datetime, absender_domain: str) -> list[dict[str, Any]]:
     """Die Zeilen, die ``vormerken`` schriebe (für Anweisungen, die sie selbst mitschreiben; ohne ``dateien``)."""
+    ids = message_ids(absender_domain, len(mails))
     return [
         dict(
             schluessel=m.schluessel,
@@ -106,14 +151,14 @@ def outbox_zeilen(mails: list[Mail], jetzt: datetime, absender_domain: str) -> l
             empfaenger_email=m.empfaenger_email,
             empfaenger_name=m.empfaenger_name,
             aufgabe_id=m.aufgabe_id,
-            message_id=message_id(absender_domain),
+            message_id=mid,
             status=WARTEND,
             versuche=0,
             naechster_versuch=jetzt,
             erstellt_am=jetzt,
             **m.extra,
         )
-        for m in mails
+        for m, mid in zip(mails, ids)
     ]
 
 

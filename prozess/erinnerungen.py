@@ -22,18 +22,24 @@ ihnen nur die eigenen Aufgaben, nicht die eskalierte.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlalchemy import Integer, select
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
-from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
-from benachrichtigungen.outbox import Mail, schluessel, vormerken
+from benachrichtigungen.deutsch import WOCHENTAGE, datum_de
+from benachrichtigungen.kontexte import feld_kontext
+from benachrichtigungen.outbox import schluessel, zeilen_vormerken
 from modelle.anweisungen import ERINNERUNGEN_FORTSCHREIBEN
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Mitgliedschaft, Person
+from modelle.treiber import Stapelanweisung
 from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
 from prozess.grundkontext import grundkontext
@@ -46,6 +52,13 @@ ERINNERUNG = "erinnerung"
 HEUTE_FAELLIG = "heute_faellig"
 UEBERFAELLIG = "ueberfaellig"
 ESKALATION = "eskalation"
+
+_AUFGABE, _PERSON, _FELD = Aufgabe.__table__, Person.__table__, Handlungsfeld.__table__
+_MASSNAHME, _MITGLIEDSCHAFT, _GREMIUM = Massnahme.__table__, Mitgliedschaft.__table__, Gremium.__table__
+_PLUS = operators.custom_op("+")
+_FORTSCHREIBEN = Stapelanweisung(ERINNERUNGEN_FORTSCHREIBEN,
+                                 parameter=("b_id", "b_naechste", "b_eskaliert", "b_letzte", "b_letzte_am"))
+_text = json.encoder.encode_basestring_ascii  # ein JSON-String wie json.dumps (ensure_ascii)
 
 
 @dataclass(frozen=True)
@@ -141,11 +154,14 @@ class Erinnerungsbericht:
         for art, n in anderer.mails.items():
             self.mails[art] = self.mails.get(art, 0) + n
 
-    def zaehlen(self, art: str) -> None:
-        self.mails[art] = self.mails.get(art, 0) + 1
+
+class _Empfaenger(NamedTuple):
+    id: int
+    name: str
+    email: str | None
 
 
-def _eskalationsempfaenger(db, verantwortliche: set[int]) -> dict[int, list[Person]]:
+def _eskalationsempfaenger(db, verbindung, verantwortliche: set[int]) -> dict[int, list[_Empfaenger]]:
     """Je zuständiger Person: Bildungsmanagement und der Vorsitz jedes ihrer Gremien (ohne sie selbst).
 
     Eine Abfrage für alle Eskalationen eines Stapels, nicht eine je Aufgabe: an einem Montag nach
@@ -153,24 +169,31 @@ def _eskalationsempfaenger(db, verantwortliche: set[int]) -> dict[int, list[Pers
     """
     if not verantwortliche:
         return {}
-    eigene = aliased(Mitgliedschaft)
-    zeilen = db.exec(
-        select(eigene.person_id, Person)
-        .join(Mitgliedschaft, Mitgliedschaft.gremium_id == eigene.gremium_id)
-        .join(Person, Person.id == Mitgliedschaft.person_id)
-        .join(Gremium, Gremium.id == Mitgliedschaft.gremium_id)
-        .where(eigene.person_id.in_(verantwortliche), Mitgliedschaft.rolle == "vorsitz",
-               Gremium.kuerzel != "bildungsbuero", Person.entfernt_am.is_(None))
-        .order_by(eigene.person_id, Person.id)
+    eigene = _MITGLIEDSCHAFT.alias()
+    m, p, g = _MITGLIEDSCHAFT, _PERSON, _GREMIUM
+    zeilen = verbindung.execute(
+        select(eigene.c.person_id, p.c.id, p.c.name, p.c.email)
+        .select_from(eigene)
+        # Das unäre Plus hält SQLite davon ab, je Mitgliedschaft der Verantwortlichen alle Mitglieder
+        # ihres Gremiums über ix_mitgliedschaft_gremium_id zu lesen (ein Gremium mit 1.000 Mitgliedern
+        # und 1.000 Eskalationen: 1 Mio. Zeilen, 0,6 s); so liest es die wenigen Vorsitze und sucht
+        # die Verantwortlichen dazu im Index (person_id, gremium_id, rolle).
+        .join(m, UnaryExpression(m.c.gremium_id, operator=_PLUS, type_=Integer) == eigene.c.gremium_id)
+        .join(p, p.c.id == m.c.person_id)
+        .join(g, g.c.id == m.c.gremium_id)
+        .where(eigene.c.person_id.in_(verantwortliche), m.c.rolle == "vorsitz",
+               g.c.kuerzel != "bildungsbuero", p.c.entfernt_am.is_(None))
+        .order_by(eigene.c.person_id, p.c.id)
     ).all()
-    vorsitz: dict[int, list[Person]] = {}
-    for verantwortlich_id, person in zeilen:
-        vorsitz.setdefault(verantwortlich_id, []).append(person)
+    vorsitz: dict[int, list[_Empfaenger]] = {}
+    for verantwortlich_id, *person in zeilen:
+        vorsitz.setdefault(verantwortlich_id, []).append(_Empfaenger(*person))
     management = zustaendige_person(db, MANAGEMENT)
+    vorne = [_Empfaenger(management.id, management.name, management.email)] if management else []
     ergebnis = {}
     for verantwortlich_id in verantwortliche:
-        empfaenger: dict[int, Person] = {}
-        for person in ([management] if management else []) + vorsitz.get(verantwortlich_id, []):
+        empfaenger: dict[int, _Empfaenger] = {}
+        for person in vorne + vorsitz.get(verantwortlich_id, []):
             if person.id != verantwortlich_id and person.email:
                 empfaenger[person.id] = person
         ergebnis[verantwortlich_id] = list(empfaenger.values())
@@ -209,85 +232,116 @@ def _erinnerung_faellig(frist: date, faellig_seit: datetime, jetzt: datetime, r:
     return None
 
 
+def _auswahl(jetzt: datetime, stapel: int):
+    a, p, f, m = _AUFGABE, _PERSON, _FELD, _MASSNAHME
+    return (
+        select(a.c.id, a.c.titel, a.c.beschreibung, a.c.frist, a.c.naechste_erinnerung_am, a.c.eskaliert_fuer_frist,
+               a.c.verantwortlich_id, a.c.handlungsfeld_id, p.c.name, p.c.email, p.c.organisation, f.c.titel,
+               f.c.zustand, m.c.titel)
+        .select_from(a)
+        .join(p, p.c.id == a.c.verantwortlich_id)
+        .outerjoin(f, f.c.id == a.c.handlungsfeld_id)
+        .outerjoin(m, m.c.id == a.c.massnahme_id)
+        .where(a.c.naechste_erinnerung_am <= jetzt, a.c.status == "offen")
+        .order_by(a.c.naechste_erinnerung_am, a.c.id)
+        .limit(stapel)
+    )
+
+
 def erinnerungen_versenden(arbeit: Arbeit, stapel: int = 5000) -> Erinnerungsbericht:
     """Schreibt die fälligen Erinnerungen und Eskalationen eines Stapels in die Outbox und plant neu.
 
     Ein Stapel ist eine Arbeitseinheit; jeder rückt die Zeitpunkte seiner Aufgaben in die
     Zukunft. Ist er voll (``bericht.mehr``), ruft der Takt in einer neuen Arbeitseinheit erneut auf.
+
+    Die Zahl der Anweisungen hängt nicht von der Zahl der fälligen Aufgaben ab: eine Auswahl, eine
+    Abfrage der Eskalationsempfänger, eine ihrer Rollen, je ein ``executemany`` für Links, Planung
+    und Outbox. Den Kontext jeder Mail baut der Lauf als JSON-Text aus Teilen, die er je Stapel,
+    Aufgabe oder Person einmal serialisiert (Grundkontext, Aufgabe mit Feld und Maßnahme, Link):
+    dieselben Werte wie ``mail_kontext``, nur nicht Tausende Male dieselben Teile neu kodiert.
     """
     db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     r = Regeln.aus(e)
     bericht = Erinnerungsbericht()
     grund = grundkontext(db)
     domain = e.absender.split("@", 1)[1]
-    zeilen = db.execute(
-        select(
-            Aufgabe.id, Aufgabe.titel, Aufgabe.beschreibung, Aufgabe.frist, Aufgabe.naechste_erinnerung_am,
-            Aufgabe.eskaliert_fuer_frist, Aufgabe.verantwortlich_id, Aufgabe.handlungsfeld_id,
-            Person.name, Person.email, Person.organisation, Handlungsfeld.titel, Handlungsfeld.zustand,
-            Massnahme.titel,
-        )
-        .join(Person, Person.id == Aufgabe.verantwortlich_id)
-        .outerjoin(Handlungsfeld, Handlungsfeld.id == Aufgabe.handlungsfeld_id)
-        .outerjoin(Massnahme, Massnahme.id == Aufgabe.massnahme_id)
-        .where(Aufgabe.naechste_erinnerung_am <= jetzt, Aufgabe.status == "offen")
-        .order_by(Aufgabe.naechste_erinnerung_am, Aufgabe.id)
-        .limit(stapel)
-    ).all()
+    db.flush()  # die Auswahl geht an der Sitzung vorbei über Core: Ausstehendes vorher schreiben
+    verbindung = arbeit.verbindung()
+    zeilen = verbindung.execute(_auswahl(jetzt, stapel)).all()
     if not zeilen:
         return bericht
-    eskalierend = {z[6] for z in zeilen if z[5] != z[3] and r.punkt(eskalationstag(z[3], r)) <= jetzt}
-    empfaenger_je_person = _eskalationsempfaenger(db, eskalierend)
+    # Je Fristtag einmal gerechnet: im Stapel teilen sich viele Aufgaben wenige Fristen.
+    eskaliert_ab = {frist: r.punkt(eskalationstag(frist, r)) for frist in {z[3] for z in zeilen}}
+    eskalierend = {z[6] for z in zeilen if z[5] != z[3] and eskaliert_ab[z[3]] <= jetzt}
+    empfaenger_je_person = _eskalationsempfaenger(db, verbindung, eskalierend)
     anmeldbar = _duerfen_sich_anmelden(db, {p.id for ps in empfaenger_je_person.values() for p in ps})
     # Je Person, die eine Erinnerung bekommt, ein Link für alle ihre Mails dieses Stapels (eine Anweisung).
     je_frist: dict[date, tuple[str, date] | None] = {}
     naechste: dict[tuple[date, bool], datetime] = {}
     faellig = [_erinnerung_faellig(z[3], z[4], jetzt, r, je_frist) for z in zeilen]
     links = teilnahmelinks_ausstellen(arbeit, [z[6] for z, f in zip(zeilen, faellig) if f and z[9]])
+
+    # Die Kontexte als JSON-Text aus Teilen, jeder Teil einmal serialisiert; Schlüssel und ihre
+    # Reihenfolge wie mail_kontext(grund, name, <Anlass>, aufgabe=…, handlungsfeld=…, massnahme=…).
+    grund_json = json.dumps(grund)
+    kopf_je_name: dict[str, str] = {}  # '{<grund>, "empfaenger": {"name": …}'
+
+    def kopf(name: str) -> str:
+        if name not in kopf_je_name:
+            kopf_je_name[name] = f'{grund_json[:-1]}, "empfaenger": {{"name": {_text(name)}}}'
+        return kopf_je_name[name]
+
+    teilnahme_json = {vid: f', "teilnahme": {{"link": {_text(link)}}}, ' for vid, link in links.items()}
     seiten = f"{e.basis_url}/aufgaben/"
-    mails: list[Mail] = []
-    neu: list[dict] = []
+    heute_tag = heute(jetzt, r.zone)
+    frist_teile: dict[date, tuple[str, int, date]] = {}
+    felder: dict[int | None, str] = {}
+    massnahmen: dict[str | None, str] = {}
+    mails: list[tuple] = []  # Zeilen für zeilen_vormerken (outbox.ZEILE)
+    neu: list[tuple] = []  # Parameter von _FORTSCHREIBEN
     for (aid, titel, beschreibung, frist, _, eskaliert_fuer, vid, fid,
          name, email, organisation, ftitel, fzustand, mtitel), art_und_tag in zip(zeilen, faellig):
-        teile = dict(
-            aufgabe=aufgabe_kontext(aufgabe_id=aid, titel=titel, beschreibung=beschreibung, frist=frist,
-                                    jetzt=jetzt, zone=r.zone),
-            handlungsfeld=feld_kontext(fid, ftitel, ZUSTAND_BEZEICHNUNG.get(fzustand)),
-            massnahme={"titel": mtitel} if mtitel else None,
-        )
+        if frist not in frist_teile:
+            tage = (frist - heute_tag).days
+            frist_teile[frist] = (f'"frist": {_text(datum_de(frist))}, '
+                                  f'"frist_wochentag": {_text(WOCHENTAGE[frist.weekday()])}, '
+                                  f'"tage_bis_frist": {tage}, "tage_ueberfaellig": {max(0, -tage)}}}',
+                                  tage, eskalationstag(frist, r))
+        frist_json, tage_bis_frist, eskalation_am = frist_teile[frist]
+        if fid not in felder:
+            felder[fid] = json.dumps(feld_kontext(fid, ftitel, ZUSTAND_BEZEICHNUNG.get(fzustand)))
+        if mtitel not in massnahmen:
+            massnahmen[mtitel] = json.dumps({"titel": mtitel} if mtitel else None)
+        # aufgabe wie aufgabe_kontext (benachrichtigungen.kontexte), dann Handlungsfeld und Maßnahme.
+        rest = (f'"aufgabe": {{"id": {aid}, "titel": {_text(titel)}, "beschreibung": {_text(beschreibung or "")}, '
+                f'{frist_json}, "handlungsfeld": {felder[fid]}, "massnahme": {massnahmen[mtitel]}}}')
+        gegenstand = f"aufgabe{aid}-frist{frist}"
         letzte = None
         if art_und_tag and email:
             art, tag = art_und_tag
             # Der Schlüssel nennt den Anlass; die Mail sagt, was heute gilt: kommt eine
             # Fristtag-Erinnerung nach einer Pause erst am Tag danach, ist sie eine Überfällig-Mail.
-            art = _art_heute(teile["aufgabe"]["tage_bis_frist"], art)
-            letzte = art
-            mails.append(Mail(schluessel(art_und_tag[0], vid, f"aufgabe{aid}-frist{frist}", tag), art, art,
-                              mail_kontext(grund, name, teilnahme={"link": links[vid]}, **teile), email, name, vid, aid))
-            bericht.zaehlen(art)
+            letzte = art = _art_heute(tage_bis_frist, art)
+            mails.append((schluessel(art_und_tag[0], vid, gegenstand, tag), art, art,
+                          kopf(name) + teilnahme_json[vid] + rest, vid, email, name, aid))
         eskaliert = eskaliert_fuer == frist
-        if not eskaliert and r.punkt(eskalationstag(frist, r)) <= jetzt:
+        if not eskaliert and eskaliert_ab[frist] <= jetzt:
             eskaliert = True
-            verantwortlich = {"name": name, "organisation": organisation or ""}
+            verantwortlich = (f', "verantwortlich": {{"name": {_text(name)}, '
+                              f'"organisation": {_text(organisation or "")}}}, "aufgabenseite": ')
+            seite = f'{{"link": {_text(f"{seiten}{aid}")}}}, '
             for p in empfaenger_je_person[vid]:
-                mails.append(Mail(schluessel(ESKALATION, p.id, f"aufgabe{aid}-frist{frist}", eskalationstag(frist, r)),
-                                  ESKALATION, ESKALATION,
-                                  mail_kontext(grund, p.name, verantwortlich=verantwortlich,
-                                               aufgabenseite={"link": f"{seiten}{aid}"} if p.id in anmeldbar else None,
-                                               **teile),
-                                  p.email, p.name, p.id, aid))
-                bericht.zaehlen(ESKALATION)
-        neu.append(dict(
-            b_id=aid,
-            b_naechste=naechste.get((frist, eskaliert)) or naechste.setdefault(
-                (frist, eskaliert), naechster_zeitpunkt(frist, jetzt, r, eskaliert)),
-            b_eskaliert=frist if eskaliert else eskaliert_fuer,
-            b_letzte=letzte,
-            b_letzte_am=jetzt if letzte else None,
-        ))
+                mails.append((schluessel(ESKALATION, p.id, gegenstand, eskalation_am), ESKALATION, ESKALATION,
+                              kopf(p.name) + verantwortlich + (seite if p.id in anmeldbar else "null, ") + rest,
+                              p.id, p.email, p.name, aid))
+        if (frist, eskaliert) not in naechste:
+            naechste[frist, eskaliert] = naechster_zeitpunkt(frist, jetzt, r, eskaliert)
+        neu.append((aid, naechste[frist, eskaliert], frist if eskaliert else eskaliert_fuer, letzte,
+                    jetzt if letzte else None))
+    for art, anzahl in Counter(zeile[1] for zeile in mails).items():
+        bericht.mails[art] = bericht.mails.get(art, 0) + anzahl
     bericht.aufgaben += len(zeilen)
     bericht.mehr = len(zeilen) == stapel
-    verbindung = arbeit.verbindung()
-    verbindung.execute(ERINNERUNGEN_FORTSCHREIBEN, neu)
-    vormerken(verbindung, mails, jetzt, domain)
+    _FORTSCHREIBEN.ausfuehren(verbindung, neu)
+    zeilen_vormerken(verbindung, mails, jetzt, domain)
     return bericht

@@ -283,3 +283,94 @@ def test_ein_durchgang_stellt_je_person_ein_token_aus_in_einer_anweisung(s, eins
     for m in mails(s, "erinnerung"):
         links[m.empfaenger_email].add(m.kontext["teilnahme"]["link"])
     assert {email: len(l) for email, l in links.items()} == {SCHULLEITUNG: 1, SG_VORSITZ: 1}
+
+
+def test_der_kontext_jeder_mail_ist_der_von_mail_kontext_auch_bei_sonderzeichen(s, einstellungen):
+    """Der Lauf baut die Kontexte als JSON-Text aus Teilen; sie müssen genau die Werte und die Reihenfolge
+    der Schlüssel haben, die ``mail_kontext`` ergäbe – auch mit Anführungszeichen, Backslash, Umbrüchen,
+    Umlauten und Zeichen außerhalb der BMP in Titeln, Beschreibung und Namen."""
+    from benachrichtigungen.kontexte import aufgabe_kontext, feld_kontext, mail_kontext
+    from modelle.tabellen import Handlungsfeld, Massnahme, Person
+    from prozess.grundkontext import grundkontext
+    from prozess.handlungsfelder import handlungsfeld_anlegen
+    from prozess.zyklus import ZUSTAND_BEZEICHNUNG
+    from tests.hilfen import vollstaendige_massnahme
+
+    feld_id = tun(s, um(date(2027, 3, 1)), handlungsfeld_anlegen, 'Übergänge "Schule – Beruf" \\ 🎓',
+                  person_per_email(s, MANAGEMENT).id).id
+    massnahme_id = vollstaendige_massnahme(s, feld_id, um(date(2027, 3, 1)))
+    verantwortlich = person_per_email(s, VERWALTUNG_SCHULAUSSCHUSS)
+    beschreibung = 'Zeile 1: "zitiert"\nZeile 2:\tTab \\ Backslash, Ümlaut, 🎉, </script>'
+    a = tun(s, um(date(2027, 3, 1)), aufgabe_anlegen, titel='Fehlzeiten "melden" – Übersicht \\ März',
+            verantwortlich=verantwortlich, frist=SAMSTAG_SCHULE, massnahme_id=massnahme_id,
+            beschreibung=beschreibung)
+    zeitpunkte = {"erinnerung": um(SAMSTAG_SCHULE - timedelta(days=7)),
+                  "ueberfaellig": um(SAMSTAG_SCHULE + timedelta(days=14))}
+    for jetzt in zeitpunkte.values():
+        tun(s, jetzt, erinnerungen_versenden)
+    zeitpunkte["eskalation"] = zeitpunkte["ueberfaellig"]
+    s.expire_all()
+    feld, massnahme = s.get(Handlungsfeld, feld_id), s.get(Massnahme, massnahme_id)
+    grund = grundkontext(s)
+    gesehen = Counter()
+    for m in mails(s):
+        if m.anlass not in zeitpunkte:
+            continue
+        gesehen[m.anlass] += 1
+        teile = dict(aufgabe=aufgabe_kontext(aufgabe_id=a.id, titel=a.titel, beschreibung=beschreibung,
+                                             frist=SAMSTAG_SCHULE, jetzt=zeitpunkte[m.anlass],
+                                             zone=einstellungen.zeitzone),
+                     handlungsfeld=feld_kontext(feld.id, feld.titel, ZUSTAND_BEZEICHNUNG[feld.zustand]),
+                     massnahme={"titel": massnahme.titel})
+        empfaenger = s.get(Person, m.person_id)
+        if m.anlass == "eskalation":
+            seite = m.kontext["aufgabenseite"]
+            assert seite in (None, {"link": f"{einstellungen.basis_url}/aufgaben/{a.id}"})
+            erwartet = mail_kontext(grund, empfaenger.name,
+                                    verantwortlich={"name": verantwortlich.name,
+                                                    "organisation": verantwortlich.organisation or ""},
+                                    aufgabenseite=seite, **teile)
+        else:
+            erwartet = mail_kontext(grund, empfaenger.name, teilnahme={"link": m.kontext["teilnahme"]["link"]},
+                                    **teile)
+        assert m.kontext == erwartet
+        assert list(m.kontext) == list(erwartet)
+    assert gesehen == {"erinnerung": 1, "ueberfaellig": 1, "eskalation": 3}
+
+
+def test_die_zahl_der_anweisungen_haengt_nicht_von_der_zahl_der_faelligen_ab(s):
+    """Erinnerungen, Überfällig-Mails und Eskalationen gemischt: für 3 fällige Aufgaben so viele
+    Anweisungen wie für 36 (eine Auswahl, eine Abfrage je Art Empfänger, je ein executemany)."""
+    def anweisungen(anzahl: int, tag: date) -> tuple[int, dict]:
+        frist_nah, frist_alt = tag + timedelta(days=7), tag - timedelta(days=14)
+        anlegen = um(tag - timedelta(days=20))
+        for i in range(anzahl):
+            # Drei Arten: 7 Tage vor der Frist, eine Woche überfällig, zwei Wochen überfällig (eskalierend).
+            frist = [frist_nah, tag - timedelta(days=7), frist_alt][i % 3]
+            aufgabe(s, None, anlegen, frist, email=[SCHULLEITUNG, SG_VORSITZ, VERWALTUNG_SCHULAUSSCHUSS][i % 3])
+        gezaehlt, bericht = _anweisungen_und_bericht(s, um(tag))
+        return gezaehlt, bericht.mails
+
+    wenige, arten_wenige = anweisungen(3, date(2027, 5, 10))
+    viele, arten_viele = anweisungen(36, date(2027, 9, 13))
+    assert set(arten_wenige) == set(arten_viele) == {"erinnerung", "ueberfaellig", "eskalation"}
+    assert sum(arten_viele.values()) >= 12 * sum(arten_wenige.values())
+    assert viele == wenige, (wenige, viele)
+
+
+def _anweisungen_und_bericht(s, jetzt):
+    """Anweisungen und Bericht eines Durchgangs, mit leerem Zwischenspeicher der Session (wie ein neuer Takt)."""
+    from sqlalchemy import event
+
+    from prozess.rollen import vergessen
+
+    vergessen(s)
+    gezaehlt = []
+    verbindung = s.connection()
+    zaehlen = lambda *args: gezaehlt.append(1)  # noqa: E731 – ein Zähler, nichts weiter
+    event.listen(verbindung, "before_cursor_execute", zaehlen)
+    try:
+        bericht = tun(s, jetzt, erinnerungen_versenden)
+    finally:
+        event.remove(verbindung, "before_cursor_execute", zaehlen)
+    return len(gezaehlt), bericht
