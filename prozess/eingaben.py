@@ -8,8 +8,12 @@ landete sonst in Betreffzeilen und Tabellen; ein NUL-Zeichen nimmt PostgreSQL ga
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from prozess.fehler import Eingabefehler
 
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _STEUERZEICHEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
 
 
@@ -35,3 +39,10 @@ def titel_pruefen(text: str, was: str, *, beispiel: str | None = None, leer_erla
         raise Eingabefehler(f"{was} ist {len(text)} Zeichen lang, erlaubt sind höchstens {laenge}. "
                             "Kürzen Sie ihn.")
     return text
+
+
+def email_pruefen(text: Any, wo: str) -> str:
+    """Eine E-Mail-Adresse, kleingeschrieben; sonst ein Fehler, der ``wo`` nennt."""
+    if not isinstance(text, str) or not _EMAIL.match(text.strip()) or len(text) > 254:
+        raise Eingabefehler(f"{wo}: »{text}« ist keine gültige E-Mail-Adresse (Form: name@beispiel.de).")
+    return text.strip().lower()

@@ -110,7 +110,8 @@ def _uhrzeit(wert: Any) -> time:
 
 
 def _email(wert: Any) -> str:
-    from prozess.organisation import email_pruefen
+    # aus eingaben, nicht aus organisation: das lüde TOML-Leser und Rollen bei jedem Start
+    from prozess.eingaben import email_pruefen
 
     try:
         return email_pruefen(wert, "Adresse")

@@ -16,22 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from prozess.eingaben import titel_pruefen
+from prozess.eingaben import email_pruefen, titel_pruefen
 from prozess.fehler import Eingabefehler
 from prozess.rollen import vergessen
 from prozess.tomldatei import toml_lesen
 
 WOCHENTAGE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _UHRZEIT = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _KUERZEL = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def email_pruefen(text: Any, wo: str) -> str:
-    """Eine E-Mail-Adresse, kleingeschrieben; sonst ein Fehler, der ``wo`` nennt."""
-    if not isinstance(text, str) or not _EMAIL.match(text.strip()) or len(text) > 254:
-        raise Eingabefehler(f"{wo}: »{text}« ist keine gültige E-Mail-Adresse (Form: name@beispiel.de).")
-    return text.strip().lower()
 
 
 def zeile_pruefen(text: Any, wo: str, *, leer_erlaubt: bool = False) -> str:
