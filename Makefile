@@ -5,10 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 STEMPEL := $(VENV)/.installiert
 
+# Bytecode (compileall) wie bei »pip install« ohne -e: sonst übersetzt jeder Befehl seine Module bei
+# jedem Start neu, wo PYTHONDONTWRITEBYTECODE gesetzt ist (bench/befehle.py).
 $(STEMPEL): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m compileall -q prozess modelle benachrichtigungen monitoring web
 	touch $(STEMPEL)
 
 .PHONY: demo test bench unsinn

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from modelle.basis import Tabelle
 from modelle.tabellen import _zeit
 
 
-class Anmeldelink(SQLModel, table=True):
+class Anmeldelink(Tabelle, table=True):
     """Ein Anmeldelink per Mail: gespeichert nur als SHA-256 des Tokens, gültig bis ``gueltig_bis``, einmal.
 
     ``eingeloest_am`` wird mit einem bedingten UPDATE (``WHERE eingeloest_am IS NULL``)
@@ -28,7 +29,7 @@ class Anmeldelink(SQLModel, table=True):
     eingeloest_am: datetime | None = _zeit(default=None)
 
 
-class Websitzung(SQLModel, table=True):
+class Websitzung(Tabelle, table=True):
     """Eine Anmeldung an den Webseiten: das Cookie trägt das Token, hier steht nur sein SHA-256."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from modelle.basis import Tabelle
 from modelle.tabellen import _zeit
 
 
-class Anregung(SQLModel, table=True):
+class Anregung(Tabelle, table=True):
     """Eine Anregung oder ein Vorschlag an das Bildungsbüro (»jederzeit«, sagt das Konzept)."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -23,12 +23,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from modelle.basis import Tabelle
 from modelle.typen import UTCZeit
 
 
-class Gebiet(SQLModel, table=True):
+class Gebiet(Tabelle, table=True):
     """Ein Gebiet, für das Kennzahlen gelten; ``ueber_id`` zeigt auf das umfassende Gebiet."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,7 +39,7 @@ class Gebiet(SQLModel, table=True):
     ueber_id: int | None = Field(default=None, foreign_key="gebiet.id", index=True)
 
 
-class Kennzahl(SQLModel, table=True):
+class Kennzahl(Tabelle, table=True):
     """Die Definition einer Kennzahl, so wie sie der Katalog (``monitoring.katalog``) einträgt."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,7 +59,7 @@ class Kennzahl(SQLModel, table=True):
     beschreibung: str = Field(default="")
 
 
-class Datenimport(SQLModel, table=True):
+class Datenimport(Tabelle, table=True):
     """Eine importierte Datei: woher, wann, was sie änderte."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -74,7 +75,7 @@ class Datenimport(SQLModel, table=True):
     geaendert: int = Field(default=0)
 
 
-class Kennzahlwert(SQLModel, table=True):
+class Kennzahlwert(Tabelle, table=True):
     """Ein Wert (oder ein Zeichen statt des Werts) je Kennzahl, Gebiet, Zeitraum und Merkmal."""
 
     # Der eindeutige Index dient zugleich der Suche nach Kennzahl (und Gebiet); weitere Indizes
@@ -94,7 +95,7 @@ class Kennzahlwert(SQLModel, table=True):
     import_id: int = Field(foreign_key="datenimport.id")
 
 
-class HandlungsfeldKennzahl(SQLModel, table=True):
+class HandlungsfeldKennzahl(Tabelle, table=True):
     """Ein Handlungsfeld stützt sich auf diese Kennzahl."""
 
     __tablename__ = "handlungsfeld_kennzahl"

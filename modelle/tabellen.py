@@ -14,8 +14,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from modelle.basis import Tabelle
 from modelle.typen import UTCZeit
 
 
@@ -23,14 +24,14 @@ def _zeit(**kw):
     return Field(sa_type=UTCZeit, **kw)
 
 
-class Landkreis(SQLModel, table=True):
+class Landkreis(Tabelle, table=True):
     """Der Landkreis, dem diese Installation dient (eine Zeile, aus der Organisationsdatei)."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
 
 
-class Gremium(SQLModel, table=True):
+class Gremium(Tabelle, table=True):
     """Ein Gremium (Bildungsbeirat, Steuerungsgruppe, ...) oder das Bildungsbüro selbst."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -42,7 +43,7 @@ class Gremium(SQLModel, table=True):
     rhythmus: dict | None = Field(default=None, sa_type=JSON)
 
 
-class Person(SQLModel, table=True):
+class Person(Tabelle, table=True):
     """Wer Aufgaben bekommt oder Schritte auslöst; auch Partner ohne Konto."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -52,7 +53,7 @@ class Person(SQLModel, table=True):
     entfernt_am: datetime | None = _zeit(default=None)
 
 
-class Mitgliedschaft(SQLModel, table=True):
+class Mitgliedschaft(Tabelle, table=True):
     """Die Rolle einer Person in einem Gremium (``vorsitz``, ``mitglied``, ``bildungsmanagement``, ...)."""
 
     __table_args__ = (UniqueConstraint("person_id", "gremium_id", "rolle"),)
@@ -69,7 +70,7 @@ class Mitgliedschaft(SQLModel, table=True):
 _handlungsfeld_version = Column("version", Integer, nullable=False, default=1)
 
 
-class Handlungsfeld(SQLModel, table=True):
+class Handlungsfeld(Tabelle, table=True):
     """Ein Handlungsfeld (z. B. Schulabsentismus) und sein Zustand im Zyklus."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -86,7 +87,7 @@ class Handlungsfeld(SQLModel, table=True):
     angelegt_am: datetime = _zeit()
 
 
-class Datengrundlage(SQLModel, table=True):
+class Datengrundlage(Tabelle, table=True):
     """Eine Datengrundlage (aggregierte Kennzahlen, nie personenbezogen) zu einem Handlungsfeld."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -96,7 +97,7 @@ class Datengrundlage(SQLModel, table=True):
     angelegt_am: datetime = _zeit()
 
 
-class Ziel(SQLModel, table=True):
+class Ziel(Tabelle, table=True):
     """Knoten im Zielbaum: strategisches Ziel → Mittlerziel → Arbeitspaket."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -106,7 +107,7 @@ class Ziel(SQLModel, table=True):
     titel: str = Field(max_length=300)
 
 
-class Massnahme(SQLModel, table=True):
+class Massnahme(Tabelle, table=True):
     """Eine Maßnahme unter einem Arbeitspaket, mit Zuständigkeit, Frist und Status."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -118,7 +119,7 @@ class Massnahme(SQLModel, table=True):
     status: str = Field(default="geplant", max_length=20)
 
 
-class Aufgabe(SQLModel, table=True):
+class Aufgabe(Tabelle, table=True):
     """Eine Aufgabe für eine Person mit Frist; gehört zu einem Handlungsfeld und/oder einer Maßnahme.
 
     ``anlass_zustand`` nennt den Zustand, dessen Eintritt die Aufgabe erzeugt hat; verlässt das
@@ -164,7 +165,7 @@ class Aufgabe(SQLModel, table=True):
     eskaliert_fuer_frist: date | None = None
 
 
-class Sitzung(SQLModel, table=True):
+class Sitzung(Tabelle, table=True):
     """Eine Sitzung eines Gremiums: aus dem Rhythmus geplant oder von Hand angelegt.
 
     ``sequenz`` ist die SEQUENCE der Kalendereinladung und steigt bei jeder Änderung;
@@ -187,7 +188,7 @@ class Sitzung(SQLModel, table=True):
     eingeladen_sequenz: int | None = None
 
 
-class Tagesordnungspunkt(SQLModel, table=True):
+class Tagesordnungspunkt(Tabelle, table=True):
     """Ein Punkt der Tagesordnung einer Sitzung, wo passend zu einem Handlungsfeld."""
 
     # Eindeutig: bauen zwei Dienste gleichzeitig dieselbe Tagesordnung, scheitert der zweite.
@@ -201,7 +202,7 @@ class Tagesordnungspunkt(SQLModel, table=True):
     handlungsfeld_id: int | None = Field(default=None, foreign_key="handlungsfeld.id", index=True)
 
 
-class Beschluss(SQLModel, table=True):
+class Beschluss(Tabelle, table=True):
     """Ein in einer Sitzung gefasster Beschluss; ein Schritt kann sich darauf berufen."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -212,7 +213,7 @@ class Beschluss(SQLModel, table=True):
     gefasst_am: datetime = _zeit()
 
 
-class Schrittprotokoll(SQLModel, table=True):
+class Schrittprotokoll(Tabelle, table=True):
     """Ein Eintrag im Protokoll: wer hat wann welchen Schritt von wo nach wo getan, und warum.
 
     Nur anfügen: Änderungen und Löschungen weist die Datenbank per Trigger ab (Migration 0001).
@@ -230,7 +231,7 @@ class Schrittprotokoll(SQLModel, table=True):
     prozess_version: int
 
 
-class Outbox(SQLModel, table=True):
+class Outbox(Tabelle, table=True):
     """Eine zu versendende Mail, geschrieben in derselben Transaktion wie ihr Anlass.
 
     ``schluessel`` (Anlass, Empfänger, Gegenstand, Datum des Anlasses) ist eindeutig: ein
@@ -273,7 +274,7 @@ class Outbox(SQLModel, table=True):
     statusbericht_id: int | None = Field(default=None, foreign_key="statusbericht.id")
 
 
-class Versandstand(SQLModel, table=True):
+class Versandstand(Tabelle, table=True):
     """Was die Outbox abgeschlossen hat, gezählt statt gesucht: höchstens eine Zeile (id 1).
 
     ``gesendet`` und ``verworfen`` zählen die Outbox-Zeilen in diesen Endzuständen. Trigger der
@@ -290,7 +291,7 @@ class Versandstand(SQLModel, table=True):
     geleert_bis: datetime | None = _zeit(default=None)
 
 
-class Versandpause(SQLModel, table=True):
+class Versandpause(Tabelle, table=True):
     """Der angehaltene Versand: höchstens eine Zeile (id 1); keine Zeile heißt, er läuft.
 
     Entsteht, wenn der Server eine Mail so abweist, wie er jede abweisen würde (Relay
@@ -306,7 +307,7 @@ class Versandpause(SQLModel, table=True):
     naechster_versuch: datetime = _zeit()
 
 
-class Statusbericht(SQLModel, table=True):
+class Statusbericht(Tabelle, table=True):
     """Ein Statusbericht an ein Gremium (Schulausschuss), genau so, wie er versandt wurde."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -323,7 +324,7 @@ class Statusbericht(SQLModel, table=True):
     html: str
 
 
-class Mailanhang(SQLModel, table=True):
+class Mailanhang(Tabelle, table=True):
     """Eine Datei zu einer Mail, als Bytes beim Vormerken gespeichert: bei jedem Versuch dieselben.
 
     Gehört entweder einer Outbox-Zeile (``outbox_id``: etwa die Kennzahlen einer Einladung) oder

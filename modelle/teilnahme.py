@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from modelle.basis import Tabelle
 from modelle.tabellen import _zeit
 
 
-class Teilnahmelink(SQLModel, table=True):
+class Teilnahmelink(Tabelle, table=True):
     """Ein persönlicher Link aus einer Auftragsmail oder Einladung: gebunden an eine Person.
 
     Kein eigenes Ablaufdatum: wie lange er gilt, ergibt sich aus den Aufgaben der Person
@@ -30,7 +31,7 @@ class Teilnahmelink(SQLModel, table=True):
     widerrufen_am: datetime | None = _zeit(default=None)
 
 
-class Fristantrag(SQLModel, table=True):
+class Fristantrag(Tabelle, table=True):
     """Der Antrag einer Person auf eine neue Frist für ihre Aufgabe; das Bildungsmanagement entscheidet.
 
     Status: ``offen`` → ``gewaehrt`` | ``abgelehnt``; je Aufgabe höchstens ein offener Antrag
@@ -50,7 +51,7 @@ class Fristantrag(SQLModel, table=True):
     antwort: str = Field(default="", max_length=1000)
 
 
-class Erledigungsnotiz(SQLModel, table=True):
+class Erledigungsnotiz(Tabelle, table=True):
     """Die kurze Notiz, mit der eine Person ihre Aufgabe über ihren Link als erledigt meldet."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,7 +61,7 @@ class Erledigungsnotiz(SQLModel, table=True):
     am: datetime = _zeit()
 
 
-class Sitzungsantwort(SQLModel, table=True):
+class Sitzungsantwort(Tabelle, table=True):
     """Zusage oder Absage einer Person zu einer Sitzung; eine Zeile je Person und Sitzung, die letzte gilt."""
 
     __table_args__ = (UniqueConstraint("sitzung_id", "person_id", name="uq_sitzungsantwort_person"),)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from prozess.cli import hauptbefehl
+from tests.prozess.cli.befehle import alle_befehle
 from tests.conftest import ORGANISATION
 
 WURZEL = Path(__file__).resolve().parents[3]
@@ -37,17 +37,7 @@ def test_hilfe_laedt_weder_sqlmodel_noch_sqlalchemy():
     assert ausgabe.strip().splitlines()[-1] == "[]"
 
 
-def _alle_befehle(gruppe, pfad=()):
-    import click
-
-    for name, befehl in gruppe.commands.items():
-        if isinstance(befehl, click.Group):
-            yield from _alle_befehle(befehl, pfad + (name,))
-        else:
-            yield pfad + (name,), befehl
-
-
-@pytest.mark.parametrize("pfad,befehl", list(_alle_befehle(hauptbefehl)), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+@pytest.mark.parametrize("pfad,befehl", list(alle_befehle()), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
 def test_jeder_befehl_hat_hilfe_mit_beispiel(pfad, befehl):
     beispiele = [z.strip() for z in befehl.help.splitlines() if z.strip().startswith("Beispiel:")]
     assert beispiele and "bildungsbuero " + " ".join(pfad) in beispiele[0]

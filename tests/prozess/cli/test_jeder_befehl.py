@@ -18,24 +18,15 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import click
 import pytest
 
-from prozess.cli import hauptbefehl
+from tests.prozess.cli.befehle import alle_befehle
 
 WURZEL = Path(__file__).resolve().parents[3]
 BEFEHL = Path(sys.executable).parent / "bildungsbuero"
 
 
-def _alle_befehle(gruppe=hauptbefehl, pfad=()):
-    for name, befehl in gruppe.commands.items():
-        if isinstance(befehl, click.Group):
-            yield from _alle_befehle(befehl, pfad + (name,))
-        else:
-            yield pfad + (name,), befehl
-
-
-BEFEHLE = dict(_alle_befehle())
+BEFEHLE = dict(alle_befehle())
 
 
 def beispiel(pfad: tuple[str, ...]) -> str:

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 from click.testing import CliRunner  # noqa: E402
 
 from prozess.cli import hauptbefehl  # noqa: E402
+from tests.prozess.cli.befehle import alle_befehle  # noqa: E402
 from tests.conftest import ORGANISATION  # noqa: E402
 
 LAUFZEIT_BEISPIELE = int(os.environ.get("BILDUNGSBUERO_TEST_UNSINN_BEISPIELE", "60"))
@@ -29,15 +30,7 @@ LAUFZEIT_BEISPIELE = int(os.environ.get("BILDUNGSBUERO_TEST_UNSINN_BEISPIELE", "
 AUSGENOMMEN = {("dienst",), ("demo",), ("web",), ("bericht", "feld"), ("bericht", "kreis"), ("bericht", "gemeinde")}
 
 
-def _befehle(gruppe=hauptbefehl, pfad=()):
-    for name, befehl in gruppe.commands.items():
-        if isinstance(befehl, click.Group):
-            yield from _befehle(befehl, pfad + (name,))
-        elif pfad + (name,) not in AUSGENOMMEN:
-            yield pfad + (name,), befehl
-
-
-BEFEHLE = sorted(_befehle())
+BEFEHLE = sorted((pfad, befehl) for pfad, befehl in alle_befehle() if pfad not in AUSGENOMMEN)
 
 texte = st.one_of(
     st.text(max_size=40),
