@@ -9,6 +9,7 @@ und alle Wächter eines Schritts stehen mit dem Stand des Feldes in *einer* Abfr
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -17,7 +18,6 @@ from typing import Any, Callable
 from sqlalchemy import bindparam, exists
 from sqlmodel import Session, func, select
 
-from modelle.kennzahlen import HandlungsfeldKennzahl
 from modelle.tabellen import Beschluss, Datengrundlage, Gremium, Handlungsfeld, Massnahme, Sitzung
 
 
@@ -47,13 +47,18 @@ class Pruefkontext:
 _FELD = Handlungsfeld.__table__
 
 
-_KENNZAHL_VERKNUEPFT = exists(select(HandlungsfeldKennzahl.kennzahl_id)
-                              .where(HandlungsfeldKennzahl.handlungsfeld_id == _FELD.c.id))
+@functools.cache
+def _kennzahl_verknuepft():
+    """Hat das Feld eine verknüpfte Kennzahl? Erst gebaut, wenn ein Schritt mit diesem Wächter geprüft wird:
+    ``modelle.kennzahlen`` kostet beim Import fünf Tabellenklassen, die Befehle ohne Kennzahlen nicht brauchen."""
+    from modelle.kennzahlen import HandlungsfeldKennzahl
+
+    return exists(select(HandlungsfeldKennzahl.kennzahl_id).where(HandlungsfeldKennzahl.handlungsfeld_id == _FELD.c.id))
 
 
 def _datengrundlage_ausdruecke(mit_beschluss: bool) -> dict:
     return {"datengrundlage": exists(select(Datengrundlage.id).where(Datengrundlage.handlungsfeld_id == _FELD.c.id)),
-            "kennzahl_verknuepft": _KENNZAHL_VERKNUEPFT}
+            "kennzahl_verknuepft": _kennzahl_verknuepft()}
 
 
 def _datengrundlage_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) -> list[str]:
@@ -68,7 +73,7 @@ def _datengrundlage_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkonte
 
 
 def _kennzahlen_ausdruecke(mit_beschluss: bool) -> dict:
-    return {"kennzahl_verknuepft": _KENNZAHL_VERKNUEPFT}
+    return {"kennzahl_verknuepft": _kennzahl_verknuepft()}
 
 
 def _kennzahlen_auswerten(db, feld_id: int, werte: dict, kontext: Pruefkontext) -> list[str]:
