@@ -13,7 +13,7 @@ Gremiums und nichts anderes.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -33,14 +33,25 @@ class Arbeit:
     db: "Session"
     uhr: Callable[[], datetime]
     einstellungen: "Einstellungen"
+    # Die Verbindung der laufenden Transaktion, gemerkt: ein Schritt fragt sie ein Dutzend Mal.
+    _transaktion: object = field(default=None, init=False, repr=False, compare=False)
+    _verbindung: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def jetzt(self) -> datetime:
         return self.uhr()
 
     def verbindung(self):
-        """Die Core-Verbindung der laufenden Transaktion (für die benannten Anweisungen)."""
-        return self.db.connection()
+        """Die Core-Verbindung der laufenden Transaktion (für die benannten Anweisungen).
+
+        Gemerkt, solange die Transaktion der Session dieselbe ist (eine Transaktion behält ihre
+        Verbindung bis zum Ende); nach Commit oder Rollback holt die nächste Frage eine neue.
+        """
+        transaktion = self.db.get_transaction()
+        if transaktion is None or transaktion is not self._transaktion:
+            verbindung = self.db.connection()
+            self._transaktion, self._verbindung = self.db.get_transaction(), verbindung
+        return self._verbindung
 
     @property
     def dialekt(self) -> str:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from sqlalchemy import literal
+from sqlalchemy import bindparam, literal, or_
 
 from modelle.anweisungen import (
     AUFGABE_NUMMER_VORAB,
@@ -23,6 +23,7 @@ from modelle.anweisungen import (
     RUHENDE_AUFGABEN_DES_FELDES,
     ZUSTANDSAUFGABEN_SCHLIESSEN,
 )
+from modelle.direkt import direkt
 from modelle.tabellen import Aufgabe, Handlungsfeld, Massnahme, Person
 from prozess.arbeit import Arbeit
 from prozess.eingaben import titel_pruefen
@@ -45,7 +46,7 @@ class NeueAufgabe:
     titel: str
     beschreibung: str
     frist: date
-    person: Person
+    person: Person | Empfaenger
     handlungsfeld_id: int | None
     massnahme_titel: str | None = None
 
@@ -59,8 +60,8 @@ def folgeaufgaben_anlegen(arbeit: Arbeit, feld) -> list[NeueAufgabe]:
     geplant = folgeaufgaben_planen(arbeit, feld)
     if not geplant:
         return []
-    ids = arbeit.verbindung().execute(AUFGABEN_EINFUEGEN, [z for z, _ in geplant]).scalars().all()
-    return neue_aufgaben(geplant, ids)
+    verbindung, einfuegen = arbeit.verbindung(), direkt(AUFGABEN_EINFUEGEN)
+    return neue_aufgaben(geplant, [einfuegen.wert(verbindung, z) for z, _ in geplant])
 
 
 def folgeaufgaben_planen(arbeit: Arbeit, feld, vorab_id: int | None = None) -> list[tuple[dict, NeueAufgabe]]:
@@ -88,7 +89,7 @@ def folgeaufgaben_planen(arbeit: Arbeit, feld, vorab_id: int | None = None) -> l
                              verantwortlich_id=person.id, massnahme_id=None, anlass_zustand=feld.zustand),
                         person, None, vorab_id))
     if zustand.beauftragt_massnahmen:
-        geplant.extend(_aufgaben_fuer_massnahmen(db, feld, nummern_vorab=vorab_id is not None))
+        geplant.extend(_aufgaben_fuer_massnahmen(arbeit, feld, nummern_vorab=vorab_id is not None))
     if not geplant:
         return []
     regeln = Regeln.aus(e)
@@ -111,27 +112,50 @@ def neue_aufgaben(geplant: list[tuple[dict, NeueAufgabe]], ids) -> list[NeueAufg
     return [neu for _, neu in geplant]
 
 
-def _aufgaben_fuer_massnahmen(db: Session, feld, nummern_vorab: bool = False) -> list[tuple]:
-    """Je beschlossener Maßnahme ohne offene Aufgabe eine Aufgabe an ihre zuständige Person
-    (mit ``nummern_vorab`` und der Nummer, die PostgreSQL ihr vorab gibt)."""
-    schon_beauftragt = select(Aufgabe.massnahme_id).where(
-        Aufgabe.massnahme_id.is_not(None), Aufgabe.status == OFFEN, Aufgabe.handlungsfeld_id == feld.id
+def _massnahmen_ohne_aufgabe(nummern_vorab: bool):
+    """Die beschlossenen Maßnahmen des Feldes ohne offene Aufgabe, mit ihrer zuständigen Person
+    (und der Nummer, die PostgreSQL der neuen Aufgabe vorab gibt): Core-Zeilen statt ORM-Objekte."""
+    m, p, a = Massnahme.__table__, Person.__table__, Aufgabe.__table__
+    schon_beauftragt = select(a.c.massnahme_id).where(
+        a.c.massnahme_id.is_not(None), a.c.status == OFFEN, a.c.handlungsfeld_id == bindparam("feld_id")
     )
     nummer = AUFGABE_NUMMER_VORAB if nummern_vorab else literal(None)
-    zeilen = db.exec(
-        select(Massnahme, Person, nummer)
-        .join(Person, Person.id == Massnahme.verantwortlich_id)
+    return (
+        select(m.c.id, m.c.titel, m.c.frist, p.c.id.label("person_id"), p.c.name, p.c.email, p.c.entfernt_am,
+               nummer.label("nummer"))
+        .join_from(m, p, p.c.id == m.c.verantwortlich_id)
         .where(
-            Massnahme.handlungsfeld_id == feld.id,
-            Massnahme.status.in_(("geplant", "laufend")),
-            Massnahme.id.not_in(schon_beauftragt),
+            m.c.handlungsfeld_id == bindparam("feld_id"),
+            # zwei Vergleiche statt IN (…): ein IN mit festen Werten klappte SQLAlchemy erst beim Ausführen auf
+            or_(m.c.status == "geplant", m.c.status == "laufend"),
+            m.c.id.not_in(schon_beauftragt),
         )
-        .order_by(Massnahme.id)
-    ).all()
+        .order_by(m.c.id)
+    )
+
+
+_MASSNAHMEN_OHNE_AUFGABE = {vorab: _massnahmen_ohne_aufgabe(vorab) for vorab in (False, True)}
+
+
+@dataclass(frozen=True)
+class Empfaenger:
+    """Was eine Auftragsmail von der zuständigen Person braucht (wie ``Person``: ``id``, ``name``, ``email``)."""
+
+    id: int
+    name: str
+    email: str | None
+    entfernt_am: datetime | None = None
+
+
+def _aufgaben_fuer_massnahmen(arbeit: Arbeit, feld, nummern_vorab: bool = False) -> list[tuple]:
+    """Je beschlossener Maßnahme ohne offene Aufgabe eine Aufgabe an ihre zuständige Person
+    (mit ``nummern_vorab`` und der Nummer, die PostgreSQL ihr vorab gibt)."""
+    zeilen = direkt(_MASSNAHMEN_OHNE_AUFGABE[nummern_vorab]).zeilen(arbeit.verbindung(), {"feld_id": feld.id})
     return [
-        (dict(titel=f"Maßnahme umsetzen: {m.titel}", beschreibung=f"Beschlossene Maßnahme im Handlungsfeld »{feld.titel}«.",
-              frist=m.frist, verantwortlich_id=p.id, massnahme_id=m.id, anlass_zustand=None), p, m.titel, n)
-        for m, p, n in zeilen
+        (dict(titel=f"Maßnahme umsetzen: {titel}", beschreibung=f"Beschlossene Maßnahme im Handlungsfeld »{feld.titel}«.",
+              frist=frist, verantwortlich_id=person_id, massnahme_id=mid, anlass_zustand=None),
+         Empfaenger(person_id, name, email, entfernt_am), titel, n)
+        for mid, titel, frist, person_id, name, email, entfernt_am, n in zeilen
     ]
 
 
@@ -140,20 +164,20 @@ def aufgaben_des_zustands_schliessen(arbeit: Arbeit, feld_id: int, zustand: str,
 
     Core statt ORM-UPDATE: die Session hält diese Aufgaben nicht, ein Abgleich wäre nur Kosten.
     """
-    arbeit.verbindung().execute(ZUSTANDSAUFGABEN_SCHLIESSEN,
-                                {"feld_id": feld_id, "zustand": zustand, "status": status, "jetzt": arbeit.jetzt})
+    direkt(ZUSTANDSAUFGABEN_SCHLIESSEN).anzahl(
+        arbeit.verbindung(), {"feld_id": feld_id, "zustand": zustand, "status": status, "jetzt": arbeit.jetzt})
 
 
 def erinnerungen_ruhen_lassen(arbeit: Arbeit, feld_id: int) -> None:
     """Ein zurückgestelltes Feld: die offenen Aufgaben (auch die der Maßnahmen) erinnern nicht."""
-    arbeit.verbindung().execute(ERINNERUNGEN_DES_FELDES_RUHEN, {"feld_id": feld_id})
+    direkt(ERINNERUNGEN_DES_FELDES_RUHEN).anzahl(arbeit.verbindung(), {"feld_id": feld_id})
 
 
 def erinnerungen_wieder_planen(arbeit: Arbeit, feld_id: int) -> None:
     """Nach dem Wiederaufnehmen erinnern die ruhenden Aufgaben wieder, ab jetzt."""
     plan = erinnerungen_neu_geplant(arbeit, feld_id)
     if plan:
-        arbeit.verbindung().execute(ERINNERUNG_PLANEN, [{"b_id": i, "b_naechste": n} for i, n in plan])
+        direkt(ERINNERUNG_PLANEN).viele(arbeit.verbindung(), [{"b_id": i, "b_naechste": n} for i, n in plan])
 
 
 def erinnerungen_neu_geplant(arbeit: Arbeit, feld_id: int, ohne_zustand: str | None = None) -> list[tuple]:
@@ -162,7 +186,7 @@ def erinnerungen_neu_geplant(arbeit: Arbeit, feld_id: int, ohne_zustand: str | N
     ``ohne_zustand``: Aufgaben dieses Anlasses nicht (die schließt der Schritt gerade).
     """
     regeln, jetzt = Regeln.aus(arbeit.einstellungen), arbeit.jetzt
-    ruhend = arbeit.verbindung().execute(RUHENDE_AUFGABEN_DES_FELDES, {"feld_id": feld_id}).all()
+    ruhend = direkt(RUHENDE_AUFGABEN_DES_FELDES).zeilen(arbeit.verbindung(), {"feld_id": feld_id})
     return [(i, naechster_zeitpunkt(frist, jetzt, regeln, eskaliert=esk == frist))
             for i, frist, esk, anlass in ruhend if ohne_zustand is None or anlass != ohne_zustand]
 

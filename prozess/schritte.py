@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, exists, select
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session
 
 from modelle.anweisungen import (
@@ -31,9 +32,11 @@ from modelle.anweisungen import (
     FELD_LESEN,
     FELD_SCHREIBEN,
     PROTOKOLL_SCHREIBEN,
+    einfuegen_ohne_konflikt,
     schritt_schreiben_pg,
     zeilen_json,
 )
+from modelle.direkt import direkt
 from modelle.tabellen import Beschluss, Handlungsfeld, Person
 from prozess.arbeit import Arbeit
 from prozess.aufgaben import (
@@ -44,8 +47,9 @@ from prozess.aufgaben import (
     folgeaufgaben_anlegen,
     folgeaufgaben_planen,
 )
-from prozess.auftragsmails import mails_fuer_neue_aufgaben, zeilen_fuer_neue_aufgaben
+from prozess.auftragsmails import zeilen_fuer_neue_aufgaben
 from prozess.laden import laden
+from prozess.teilnahmelink import teilnahmelinks_schreiben
 from prozess.fehler import Konflikt, NichtGefunden, SchrittNichtMoeglich
 from prozess.rollen import passt, person_laden, rollen_der_person
 from prozess.waechter import WAECHTER, Pruefkontext
@@ -243,12 +247,10 @@ def schritt_ausfuehren(
     parameter = {"feld_id": feld_id}
     if beschluss_id is not None and schritt is not None:
         parameter["beschluss_id"] = beschluss_id
-    zeile = db.connection().execute(
-        _lesen_anweisung(schritt_name if schritt else None, "beschluss_id" in parameter, nummer_vorab), parameter,
-    ).one_or_none()
-    if zeile is None:
+    werte = direkt(_lesen_anweisung(schritt_name if schritt else None, "beschluss_id" in parameter, nummer_vorab)
+                   ).zeile(arbeit.verbindung(), parameter)
+    if werte is None:
         raise _nicht_gefunden(feld_id)
-    werte = zeile._mapping
     stand = Feldstand(**{n: werte[n] for n in _STAND_SPALTEN})
     gesehene_version = stand.version if gesehene_version is None else gesehene_version
     if schritt is None or stand.zustand not in schritt.von:
@@ -303,16 +305,19 @@ def _schreiben_einzeln(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: 
                        protokoll: dict, mailkontext: dict) -> int:
     """SQLite: die einzelnen benannten Anweisungen nacheinander (im Prozess kostet eine kaum etwas)."""
     verbindung = arbeit.verbindung()
-    if verbindung.execute(FELD_SCHREIBEN, feld_werte).rowcount != 1:
+    if direkt(FELD_SCHREIBEN).anzahl(verbindung, feld_werte) != 1:
         raise _konflikt(stand.id, schritt.name)
-    protokoll_id = verbindung.execute(PROTOKOLL_SCHREIBEN, protokoll).scalar_one()
+    protokoll_id = direkt(PROTOKOLL_SCHREIBEN).wert(verbindung, protokoll)
     aufgaben_des_zustands_schliessen(arbeit, stand.id, von, schritt.offene_aufgaben)
     if schritt.erinnerungen == RUHEN:
         erinnerungen_ruhen_lassen(arbeit, stand.id)
     elif schritt.erinnerungen == WIEDER_PLANEN:
         erinnerungen_wieder_planen(arbeit, stand.id)
     neue = folgeaufgaben_anlegen(arbeit, stand)
-    mails_fuer_neue_aufgaben(arbeit, neue, stand, mailkontext)
+    # Was mails_fuer_neue_aufgaben schriebe, als Zeilen: Links, dann Mails (ON CONFLICT DO NOTHING wie vormerken).
+    mails, links = zeilen_fuer_neue_aufgaben(arbeit, neue, stand, mailkontext)
+    teilnahmelinks_schreiben(verbindung, links)
+    direkt(einfuegen_ohne_konflikt(arbeit.dialekt, "outbox", ("schluessel",))).viele(verbindung, mails)
     return protokoll_id
 
 
@@ -327,11 +332,11 @@ def _schreiben_pg(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: str, 
     aufgaben = [zeile for zeile, _ in geplant]
     mails, links = zeilen_fuer_neue_aufgaben(arbeit, [neu for _, neu in geplant], stand, mailkontext)
     anweisung = schritt_schreiben_pg(_spalten(aufgaben, _AUFGABE_SPALTEN), _spalten(mails, _OUTBOX_SPALTEN))
-    protokoll_id = arbeit.verbindung().execute(anweisung, dict(
+    protokoll_id = direkt(anweisung).wert(arbeit.verbindung(), dict(
         feld_werte, **protokoll, status=schritt.offene_aufgaben, ruhen=schritt.erinnerungen == RUHEN,
         planen=zeilen_json(planen), aufgaben=zeilen_json(aufgaben), mails=zeilen_json(mails),
         links=zeilen_json(links),
-    )).scalar_one_or_none()
+    ))
     if protokoll_id is None:
         raise _konflikt(stand.id, schritt.name)
     return protokoll_id
@@ -353,9 +358,12 @@ def _spalten(zeilen: list[dict], sonst: tuple[str, ...]) -> tuple[str, ...]:
     return spalten
 
 
+_FELD_MAPPER = sa_inspect(Handlungsfeld)
+
+
 def feld_vergessen(db: Session, feld_id: int) -> None:
     """Eine Zeile des Feldes in der Session ist nach dem Core-UPDATE veraltet: neu laden lassen."""
-    geladen = db.identity_map.get(db.identity_key(Handlungsfeld, feld_id))
+    geladen = db.identity_map.get(_FELD_MAPPER.identity_key_from_primary_key((feld_id,)))
     if geladen is not None:
         db.expire(geladen)
 

@@ -67,3 +67,14 @@ def teilnahmelinks_ausstellen(arbeit, person_ids) -> dict[int, str]:
         _EINFUEGEN.ausfuehren(arbeit.verbindung(), [(z["token_hash"], z["person_id"]) for z in zeilen],
                               fest={"erstellt_am": zeilen[0]["erstellt_am"]})
     return links
+
+
+def teilnahmelinks_schreiben(verbindung, zeilen: list[dict]) -> None:
+    """Schreibt die Zeilen aus ``teilnahmelinks_erzeugen`` (in der Transaktion von ``verbindung``).
+
+    Für die wenigen Links eines Schritts (``modelle.direkt``); Tausende auf einmal schreibt
+    ``teilnahmelinks_ausstellen`` als einen Stapel über den Treiber.
+    """
+    from modelle.direkt import direkt
+
+    direkt(_EINFUEGEN.anweisung).viele(verbindung, zeilen)

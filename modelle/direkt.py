@@ -1,0 +1,194 @@
+"""Benannte Core-Anweisungen direkt auf dem DBAPI-Cursor der laufenden Transaktion ausführen.
+
+Ein Schritt schickt auf SQLite sieben, acht kleine Anweisungen; ``Connection.execute`` kostet
+je Aufruf rund 140.000 Instruktionen (Ausführungskontext, Cache-Schlüssel, Parameter,
+Ergebnisobjekt), ein Vielfaches dessen, was SQLite selbst für ein INSERT braucht. ``direkt``
+übersetzt eine Anweisung einmal je Dialekt (und bei einem INSERT je Satz von Spalten) mit
+SQLAlchemy und führt danach nur noch aus: dieselbe SQL, dieselben Parameter, durch dieselben
+Typen gewandelt (``TypeEngine.bind_processor`` / ``result_processor`` des Dialekts, etwa
+``UTCZeit`` und JSON), auf der DBAPI-Verbindung derselben Transaktion.
+
+Was gleich bleibt wie bei ``Connection.execute``:
+
+- Fehler: ein Fehler der Datenbank oder beim Wandeln eines Parameters geht durch die
+  Fehlerbehandlung der Verbindung (``IntegrityError``, ``OperationalError`` … von SQLAlchemy;
+  ein Verbindungsabbruch verwirft die Verbindung wie sonst).
+- Beobachter: hängt an der Verbindung oder Engine ein Ereignis-Listener für Anweisungen
+  (``before_cursor_execute`` …, etwa in Tests, die Anweisungen mitschneiden), geht die
+  Anweisung den gewöhnlichen Weg über ``Connection.execute`` und wird gesehen.
+
+Nicht unterstützt (und beim Übersetzen abgewiesen): Anweisungen mit Python-seitigen
+Standardwerten, die SQLAlchemy erst beim Ausführen berechnete, und aufgeklappte
+``IN``-Parameter. Die Anweisungen, die ``direkt`` nutzen, brauchen beides nicht.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Insert
+
+_FEHLT = object()
+
+
+class _Uebersetzt:
+    """Eine Anweisung, für einen Dialekt (und einen Satz von Spalten) übersetzt."""
+
+    __slots__ = ("sql", "positionell", "binds", "namen", "ergebnis")
+
+    def __init__(self, anweisung, dialekt, spalten: tuple[str, ...] | None):
+        kompiliert = anweisung.compile(dialect=dialekt, column_keys=list(spalten) if spalten is not None else None)
+        if (getattr(kompiliert, "insert_prefetch", None) or getattr(kompiliert, "update_prefetch", None)
+                or kompiliert.post_compile_params or kompiliert.literal_execute_params
+                or kompiliert.escaped_bind_names):
+            raise ValueError(f"Diese Anweisung kann nicht direkt ausgeführt werden: {kompiliert.string[:80]}")
+        self.sql = kompiliert.string
+        self.positionell = dialekt.positional
+        reihenfolge = kompiliert.positiontup if dialekt.positional else list(kompiliert.binds)
+        # je Parameter: Name, Wandler des Dialekts, Standardwert (_FEHLT: muss angegeben werden)
+        self.binds = []
+        for name in reihenfolge:
+            bind = kompiliert.binds[name]
+            wandler = bind.type.dialect_impl(dialekt).bind_processor(dialekt)
+            standard = _FEHLT if bind.required else bind.effective_value
+            self.binds.append((name, wandler, standard))
+        # SELECT: die gewählten Spalten; INSERT/UPDATE: die von RETURNING (sonst keine); Text: keine
+        spalten_ergebnis = list(getattr(anweisung, "exported_columns", ()))
+        self.namen = tuple(getattr(s, "name", None) or getattr(s, "key") for s in spalten_ergebnis)
+        self.ergebnis = [s.type.dialect_impl(dialekt).result_processor(dialekt, None) for s in spalten_ergebnis]
+
+    def parameter(self, werte: dict):
+        gewandelt = []
+        for name, wandler, standard in self.binds:
+            wert = werte.get(name, standard)
+            if wert is _FEHLT:
+                raise KeyError(f"Parameter »{name}« fehlt")
+            gewandelt.append(wandler(wert) if wandler is not None else wert)
+        if self.positionell:
+            return tuple(gewandelt)
+        return {name: wert for (name, _, _), wert in zip(self.binds, gewandelt)}
+
+    def zeile(self, roh) -> tuple:
+        return tuple(w(x) if w is not None else x for w, x in zip(self.ergebnis, roh))
+
+
+class Direkt:
+    """Eine Core-Anweisung für den direkten Weg (siehe Modulkopf); ``direkt(anweisung)`` gibt sie."""
+
+    __slots__ = ("_anweisung", "_je_dialekt", "_nach_spalten")
+
+    def __init__(self, anweisung):
+        self._anweisung = weakref.ref(anweisung)  # die Anweisung lebt so lange, wie ihr Erbauer sie hält
+        self._je_dialekt: dict[Any, _Uebersetzt] = {}
+        # Ein INSERT ohne eigene VALUES schreibt die Spalten, die die Parameter nennen.
+        self._nach_spalten = isinstance(anweisung, Insert) and not anweisung._values and not anweisung._multi_values
+
+    @property
+    def anweisung(self):
+        return self._anweisung()
+
+    def _uebersetzt(self, verbindung: Connection, werte: dict) -> _Uebersetzt:
+        dialekt = verbindung.dialect
+        schluessel = (dialekt.name, tuple(werte)) if self._nach_spalten else dialekt.name
+        u = self._je_dialekt.get(schluessel)
+        if u is None:
+            u = self._je_dialekt[schluessel] = _Uebersetzt(
+                self.anweisung, dialekt, tuple(werte) if self._nach_spalten else None)
+        return u
+
+    def _cursor(self, verbindung: Connection, werte: dict, viele: list[dict] | None = None):
+        """Führt aus und gibt (Übersetzung, Cursor); der Aufrufer schließt den Cursor."""
+        u = self._uebersetzt(verbindung, werte)
+        cursor = parameter = None
+        try:
+            cursor = verbindung.connection.dbapi_connection.cursor()
+            if viele is None:
+                parameter = u.parameter(werte)
+                cursor.execute(u.sql, parameter)
+            else:
+                parameter = [u.parameter(w) for w in viele]
+                cursor.executemany(u.sql, parameter)
+        except Exception as fehler:
+            if cursor is not None:
+                cursor.close()
+            # dieselbe Behandlung wie in Connection.execute (Fehlerklasse, Abbruch erkennen)
+            verbindung._handle_dbapi_exception(fehler, u.sql, parameter, cursor, None)
+        return u, cursor
+
+    def _beobachtet(self, verbindung: Connection) -> bool:
+        return verbindung._has_events or verbindung.engine._has_events
+
+    def anzahl(self, verbindung: Connection, werte: dict | None = None) -> int:
+        """Führt aus; gibt die Zahl der betroffenen Zeilen (UPDATE, DELETE, INSERT ohne RETURNING)."""
+        werte = werte or {}
+        if self._beobachtet(verbindung):
+            return verbindung.execute(self.anweisung, werte).rowcount
+        _, cursor = self._cursor(verbindung, werte)
+        try:
+            return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def viele(self, verbindung: Connection, zeilen: list[dict]) -> None:
+        """Führt die Anweisung für jede Zeile aus (``executemany``; ohne RETURNING)."""
+        if not zeilen:
+            return
+        if self._beobachtet(verbindung):
+            verbindung.execute(self.anweisung, zeilen)
+            return
+        _, cursor = self._cursor(verbindung, zeilen[0], zeilen)
+        cursor.close()
+
+    def zeilen(self, verbindung: Connection, werte: dict | None = None) -> list[tuple]:
+        """Alle Zeilen des Ergebnisses (SELECT oder RETURNING) als Tupel, durch die Typen gewandelt."""
+        werte = werte or {}
+        if self._beobachtet(verbindung):
+            return [tuple(z) for z in verbindung.execute(self.anweisung, werte)]
+        u, cursor = self._cursor(verbindung, werte)
+        try:
+            return [u.zeile(z) for z in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def zeile(self, verbindung: Connection, werte: dict | None = None) -> dict | None:
+        """Die erste Zeile als ``{Spalte: Wert}``, ``None`` ohne Zeile."""
+        werte = werte or {}
+        if self._beobachtet(verbindung):
+            z = verbindung.execute(self.anweisung, werte).first()
+            return None if z is None else dict(z._mapping)
+        u, cursor = self._cursor(verbindung, werte)
+        try:
+            roh = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if roh is None else dict(zip(u.namen, u.zeile(roh)))
+
+    def wert(self, verbindung: Connection, werte: dict | None = None):
+        """Der erste Wert der ersten Zeile (``None`` ohne Zeile), etwa die Nummer aus ``RETURNING id``."""
+        werte = werte or {}
+        if self._beobachtet(verbindung):
+            return verbindung.execute(self.anweisung, werte).scalar()
+        u, cursor = self._cursor(verbindung, werte)
+        try:
+            roh = cursor.fetchone()
+        finally:
+            cursor.close()
+        if roh is None:
+            return None
+        w = u.ergebnis[0] if u.ergebnis else None
+        return w(roh[0]) if w is not None else roh[0]
+
+
+_DIREKT: dict[int, Direkt] = {}
+
+
+def direkt(anweisung) -> Direkt:
+    """Die ``Direkt``-Form einer Anweisung, je Anweisungsobjekt einmal angelegt (und vergessen,
+    wenn die Anweisung vergeht: etwa aus einem ``lru_cache`` fällt)."""
+    d = _DIREKT.get(id(anweisung))
+    if d is None:
+        d = _DIREKT[id(anweisung)] = Direkt(anweisung)
+        weakref.finalize(anweisung, _DIREKT.pop, id(anweisung), None)
+    return d
