@@ -25,8 +25,11 @@ Standardwerten, die SQLAlchemy erst beim Ausführen berechnete, und aufgeklappte
 from __future__ import annotations
 
 import weakref
+from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
+from sqlalchemy import Date, DateTime
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
@@ -36,7 +39,7 @@ _FEHLT = object()
 class _Uebersetzt:
     """Eine Anweisung, für einen Dialekt (und einen Satz von Spalten) übersetzt."""
 
-    __slots__ = ("sql", "positionell", "binds", "namen", "ergebnis")
+    __slots__ = ("sql", "positionell", "namen_param", "standard", "holen", "wandler", "namen", "ergebnis")
 
     def __init__(self, anweisung, dialekt, spalten: tuple[str, ...] | None):
         kompiliert = anweisung.compile(dialect=dialekt, column_keys=list(spalten) if spalten is not None else None)
@@ -46,32 +49,76 @@ class _Uebersetzt:
             raise ValueError(f"Diese Anweisung kann nicht direkt ausgeführt werden: {kompiliert.string[:80]}")
         self.sql = kompiliert.string
         self.positionell = dialekt.positional
-        reihenfolge = kompiliert.positiontup if dialekt.positional else list(kompiliert.binds)
-        # je Parameter: Name, Wandler des Dialekts, Standardwert (_FEHLT: muss angegeben werden)
-        self.binds = []
-        for name in reihenfolge:
-            bind = kompiliert.binds[name]
-            wandler = bind.type.dialect_impl(dialekt).bind_processor(dialekt)
-            standard = _FEHLT if bind.required else bind.effective_value
-            self.binds.append((name, wandler, standard))
+        namen = list(kompiliert.positiontup if dialekt.positional else kompiliert.binds)
+        self.namen_param = tuple(namen)
+        # Parameter mit festem Wert (etwa status = 'offen'), die der Aufrufer nicht nennt
+        self.standard = {n: b.effective_value for n, b in kompiliert.binds.items() if not b.required}
+        self.holen = (lambda w: ()) if not namen else (
+            (lambda w, _h=itemgetter(*namen): (_h(w),)) if len(namen) == 1 else itemgetter(*namen))
+        # (Stelle, Wandler) je Parameter, den der Dialekt wandelt (Zeitpunkte, JSON …)
+        self.wandler = tuple((i, w) for i, w in enumerate(_wandler(kompiliert.binds[n].type, dialekt) for n in namen)
+                             if w is not None)
         # SELECT: die gewählten Spalten; INSERT/UPDATE: die von RETURNING (sonst keine); Text: keine
         spalten_ergebnis = list(getattr(anweisung, "exported_columns", ()))
         self.namen = tuple(getattr(s, "name", None) or getattr(s, "key") for s in spalten_ergebnis)
         self.ergebnis = [s.type.dialect_impl(dialekt).result_processor(dialekt, None) for s in spalten_ergebnis]
 
     def parameter(self, werte: dict):
-        gewandelt = []
-        for name, wandler, standard in self.binds:
-            wert = werte.get(name, standard)
-            if wert is _FEHLT:
-                raise KeyError(f"Parameter »{name}« fehlt")
-            gewandelt.append(wandler(wert) if wandler is not None else wert)
+        if self.standard:
+            werte = {**self.standard, **werte}
+        try:
+            roh = self.holen(werte)
+        except KeyError as fehlt:
+            raise KeyError(f"Parameter {fehlt} fehlt") from None
+        if self.wandler:
+            roh = list(roh)
+            for i, w in self.wandler:
+                roh[i] = w(roh[i])
         if self.positionell:
-            return tuple(gewandelt)
-        return {name: wert for (name, _, _), wert in zip(self.binds, gewandelt)}
+            return tuple(roh)
+        return dict(zip(self.namen_param, roh))
 
     def zeile(self, roh) -> tuple:
         return tuple(w(x) if w is not None else x for w, x in zip(self.ergebnis, roh))
+
+
+# Die Wandler der Zeit-Typen, je Dialekt und Typ einmal, mit den zuletzt gewandelten Werten: ein
+# Schritt gibt denselben Zeitpunkt ``jetzt`` an sieben Anweisungen; die Umrechnung nach UTC und
+# ins Textformat von SQLite geschieht so einmal. Nur für Zeitpunkte und Daten (unveränderlich).
+_ZEITWANDLER: dict = {}
+
+
+def _wandler(typ, dialekt):
+    impl = typ.dialect_impl(dialekt)
+    wandler = impl.bind_processor(dialekt)
+    if wandler is None or not isinstance(getattr(impl, "impl_instance", impl), (DateTime, Date)):
+        return wandler
+    try:
+        schluessel = (dialekt.name, impl._static_cache_key)
+        hash(schluessel)
+    except Exception:  # ein Typ ohne Cache-Schlüssel: eigener Wandler, ohne Gedächtnis
+        return wandler
+    gemerkt = _ZEITWANDLER.get(schluessel)
+    if gemerkt is None:
+        gemerkt = _ZEITWANDLER[schluessel] = _mit_gedaechtnis(wandler)
+    return gemerkt
+
+
+def _mit_gedaechtnis(wandler):
+    gedaechtnis: dict[int, tuple] = {}  # id(Wert) → (Wert, gewandelt); der Wert selbst hält die id fest
+
+    def wandeln(wert):
+        gemerkt = gedaechtnis.get(id(wert))
+        if gemerkt is not None and gemerkt[0] is wert:
+            return gemerkt[1]
+        ergebnis = wandler(wert)
+        if type(wert) is datetime or type(wert) is date:
+            if len(gedaechtnis) >= 16:
+                gedaechtnis.clear()
+            gedaechtnis[id(wert)] = (wert, ergebnis)
+        return ergebnis
+
+    return wandeln
 
 
 class Direkt:
