@@ -192,17 +192,8 @@ def test_eine_frist_in_der_vergangenheit_wird_abgewiesen(s, einstellungen):
 
 def _anweisungen_beim_takt(s, jetzt) -> tuple[int, int]:
     """Zahl der SQL-Anweisungen eines Durchgangs und der Eskalations-Mails darin."""
-    from sqlalchemy import event
-
-    gezaehlt = []
-    verbindung = s.connection()
-    zaehlen = lambda *args: gezaehlt.append(1)  # noqa: E731 – ein Zähler, nichts weiter
-    event.listen(verbindung, "before_cursor_execute", zaehlen)
-    try:
-        bericht = tun(s, jetzt, erinnerungen_versenden)
-    finally:
-        event.remove(verbindung, "before_cursor_execute", zaehlen)
-    return len(gezaehlt), bericht.mails.get("eskalation", 0)
+    anzahl, bericht = _anweisungen_und_bericht(s, jetzt, zwischenspeicher_leeren=False)
+    return anzahl, bericht.mails.get("eskalation", 0)
 
 
 @pytest.mark.parametrize("anzahl", [3, 30])
@@ -358,13 +349,15 @@ def test_die_zahl_der_anweisungen_haengt_nicht_von_der_zahl_der_faelligen_ab(s):
     assert viele == wenige, (wenige, viele)
 
 
-def _anweisungen_und_bericht(s, jetzt):
-    """Anweisungen und Bericht eines Durchgangs, mit leerem Zwischenspeicher der Session (wie ein neuer Takt)."""
+def _anweisungen_und_bericht(s, jetzt, *, zwischenspeicher_leeren: bool = True):
+    """Anweisungen und Bericht eines Durchgangs; mit ``zwischenspeicher_leeren`` ohne die gemerkten Rollen der
+    Session (wie ein neuer Takt)."""
     from sqlalchemy import event
 
     from prozess.rollen import vergessen
 
-    vergessen(s)
+    if zwischenspeicher_leeren:
+        vergessen(s)
     gezaehlt = []
     verbindung = s.connection()
     zaehlen = lambda *args: gezaehlt.append(1)  # noqa: E731 – ein Zähler, nichts weiter
