@@ -29,7 +29,7 @@ from prozess.arbeit import Arbeit
 from prozess.eingaben import titel_pruefen
 from prozess.fehler import Eingabefehler, SchrittNichtMoeglich
 from prozess.laden import laden
-from prozess.erinnerungen import Regeln, erster_zeitpunkt, naechster_zeitpunkt, planen
+from prozess.erinnerungen import Empfaenger, Regeln, erster_zeitpunkt, naechster_zeitpunkt, planen
 from prozess.rollen import zustaendige_person
 from prozess.zeit import datum_de, frist_nach_tagen, heute
 from prozess.zyklus import ERLEDIGT, HINFAELLIG, ROLLE_BEZEICHNUNG, SCHRITTE, ZUSTAND_NACH_NAME
@@ -135,16 +135,6 @@ def _massnahmen_ohne_aufgabe(nummern_vorab: bool):
 
 
 _MASSNAHMEN_OHNE_AUFGABE = {vorab: _massnahmen_ohne_aufgabe(vorab) for vorab in (False, True)}
-
-
-@dataclass(frozen=True)
-class Empfaenger:
-    """Was eine Auftragsmail von der zuständigen Person braucht (wie ``Person``: ``id``, ``name``, ``email``)."""
-
-    id: int
-    name: str
-    email: str | None
-    entfernt_am: datetime | None = None
 
 
 def _aufgaben_fuer_massnahmen(arbeit: Arbeit, feld, nummern_vorab: bool = False) -> list[tuple]:

@@ -155,13 +155,17 @@ class Erinnerungsbericht:
             self.mails[art] = self.mails.get(art, 0) + n
 
 
-class _Empfaenger(NamedTuple):
+class Empfaenger(NamedTuple):
+    """Wer eine Mail bekommt, so viel wie der Versand braucht (wie ``Person``: ``id``, ``name``, ``email``);
+    Eskalationen und Auftragsmails lesen ihn als Spalten, ohne ORM-Objekt."""
+
     id: int
     name: str
     email: str | None
+    entfernt_am: datetime | None = None
 
 
-def _eskalationsempfaenger(db, verbindung, verantwortliche: set[int]) -> dict[int, list[_Empfaenger]]:
+def _eskalationsempfaenger(db, verbindung, verantwortliche: set[int]) -> dict[int, list[Empfaenger]]:
     """Je zuständiger Person: Bildungsmanagement und der Vorsitz jedes ihrer Gremien (ohne sie selbst).
 
     Eine Abfrage für alle Eskalationen eines Stapels, nicht eine je Aufgabe: an einem Montag nach
@@ -185,14 +189,14 @@ def _eskalationsempfaenger(db, verbindung, verantwortliche: set[int]) -> dict[in
                g.c.kuerzel != "bildungsbuero", p.c.entfernt_am.is_(None))
         .order_by(eigene.c.person_id, p.c.id)
     ).all()
-    vorsitz: dict[int, list[_Empfaenger]] = {}
+    vorsitz: dict[int, list[Empfaenger]] = {}
     for verantwortlich_id, *person in zeilen:
-        vorsitz.setdefault(verantwortlich_id, []).append(_Empfaenger(*person))
+        vorsitz.setdefault(verantwortlich_id, []).append(Empfaenger(*person))
     management = zustaendige_person(db, MANAGEMENT)
-    vorne = [_Empfaenger(management.id, management.name, management.email)] if management else []
+    vorne = [Empfaenger(management.id, management.name, management.email)] if management else []
     ergebnis = {}
     for verantwortlich_id in verantwortliche:
-        empfaenger: dict[int, _Empfaenger] = {}
+        empfaenger: dict[int, Empfaenger] = {}
         for person in vorne + vorsitz.get(verantwortlich_id, []):
             if person.id != verantwortlich_id and person.email:
                 empfaenger[person.id] = person
