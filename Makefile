@@ -22,9 +22,11 @@ test: $(STEMPEL)
 	$(VENV)/bin/python -m pytest -q
 
 # Jede Bench als eigener Prozess, dann eine Tabelle Ziel gegen Gemessen; ≠ 0, wenn ein Ziel verfehlt ist.
-# Protokoll: bench/_gemeinsam.py. Nur einige: make bench BENCHES="schritte takt"; kleinere Runden: BENCH_KURZ=1.
+# Protokoll: bench/_gemeinsam.py. Nur einige: make bench BENCHES="schritte takt"; kleinere Runden: BENCH_KURZ=1;
+# mehrere Läufe reihum mit einer Tabelle über alle: make bench LAEUFE=3.
+LAEUFE ?= 1
 bench: $(VENV)/.bench
-	$(VENV)/bin/python bench/_sammeln.py $(BENCHES)
+	$(VENV)/bin/python bench/_sammeln.py --laeufe $(LAEUFE) $(BENCHES)
 
 $(VENV)/.bench: $(STEMPEL)
 	$(VENV)/bin/pip install --quiet -e '.[test,bench]'

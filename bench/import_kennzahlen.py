@@ -141,7 +141,8 @@ def main() -> int:
         engine_i.dispose()
     assert n_basis == n_import == zeilen, "nicht alle Zeilen geschrieben"
     print(f"Verhältnis Import/Grundlinie: {dauer / basis:.2f}")
-    return ziel(dauer / basis <= ZIEL, f"Ziel Import ≤ {ZIEL:g} × Grundlinie")
+    return ziel(dauer / basis <= ZIEL, f"Ziel Import ≤ {ZIEL:g} × Grundlinie", werte=[dauer / basis],
+                vorgabe=f"≤ {ZIEL:g} ×", einheit="×")
 
 
 if __name__ == "__main__":

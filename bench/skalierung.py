@@ -55,7 +55,8 @@ def main() -> int:
     print(f"{zahl(KLEIN):>7} Felder: {zahl(klein):>6} Schritte/s (Median)")
     print(f"{zahl(gross):>7} Felder: {zahl(gross_rate):>6} Schritte/s (Median)")
     print(f"Verhältnis groß/klein: {gross_rate / klein:.2f} (Ziel ≥ {ZIEL:.2f})")
-    return ziel(gross_rate / klein >= ZIEL, f"Ziel Schritt bei {zahl(gross)} Feldern höchstens 20 % langsamer")
+    return ziel(gross_rate / klein >= ZIEL, f"Ziel Schritt bei {zahl(gross)} Feldern höchstens 20 % langsamer",
+                werte=[gross_rate / klein], vorgabe=f"≥ {ZIEL:.1f} ×".replace(".", ","), einheit="×")
 
 
 if __name__ == "__main__":

@@ -158,7 +158,8 @@ def main() -> int:
     if not richtig:
         print(f"FALSCH: gesendet {bericht.gesendet}, im Maildir {im_maildir}, Status {status}")
     return ziel(richtig and letztes / erstes >= ZIEL,
-                f"Rückstau von {zahl(args.anzahl)} Mails: letztes Zehntel ≥ {ZIEL:.1f} × erstes")
+                f"Rückstau von {zahl(args.anzahl)} Mails: letztes Zehntel gegen erstes",
+                werte=[letztes / erstes], vorgabe=f"≥ {ZIEL:.1f} ×".replace(".", ","), einheit="×")
 
 
 if __name__ == "__main__":

@@ -178,8 +178,10 @@ def main() -> int:
     zeile(f"Befehl ({args.prozessrunden} Paare)", prozess)
     print(f"Zum Vergleich, das frühere Zählen über alle Zeilen auf der großen Datei: "
           f"{spanne([x * 1000 for x in vorher], '{:.0f}')} ms")
-    return ziel(gemessen <= ZIEL, f"versand status bei {zahl(args.gross)} gesendeten Mails ≤ {ZIEL:.1f} × bei "
-                                  f"{zahl(args.klein)} (Median der Ansicht {gemessen:.2f})")
+    # Der Name bleibt über Läufe gleich (make bench LAEUFE=3 fasst nach ihm zusammen); die Zahl steht in werte.
+    return ziel(gemessen <= ZIEL, f"versand status: {zahl(args.gross)} gegen {zahl(args.klein)} gesendete Mails "
+                                  f"(Median der Ansicht)", werte=[gemessen],
+                vorgabe=f"≤ {ZIEL:.1f} ×".replace(".", ","), einheit="×")
 
 
 if __name__ == "__main__":

@@ -59,3 +59,26 @@ def test_die_zielzeile_ist_json_mit_den_werten_der_runden(capsys):
     zeile = next(z for z in capsys.readouterr().out.splitlines() if z.startswith(ZIELZEILE))
     daten = json.loads(zeile[len(ZIELZEILE):])
     assert daten["werte"] == [1200.0, 900.0, 1100.0] and daten["erfuellt"] is False and daten["ziel"] == "≤ 1.000 ms"
+
+
+def test_ueber_mehrere_laeufe_ist_ein_ziel_nur_erfuellt_wenn_jeder_lauf_es_erfuellt(benches, capsys):
+    # Das Skript erfüllt sein Ziel im ersten Lauf und verfehlt es im zweiten (ein Zähler in einer Datei).
+    zaehler = benches / "zaehler.txt"
+    _skript(benches, "wackelt",
+            f"from pathlib import Path\np = Path({str(zaehler)!r})\n"
+            "n = int(p.read_text()) + 1 if p.exists() else 1\np.write_text(str(n))\n"
+            "wert = 0.9 if n == 1 else 0.5\n"
+            "sys.exit(ziel(wert >= 0.8, 'Rückstau', werte=[wert, wert], vorgabe='≥ 0,8 ×', einheit='×'))\n")
+    assert _sammeln.main(["--laeufe", "2"]) == 1
+    aus = capsys.readouterr().out
+    assert "Lauf 1 von 2" in aus and "Lauf 2 von 2" in aus
+    gesamt = aus[aus.index("Über 2 Läufe"):]
+    zeile = next(z for z in gesamt.splitlines() if z.startswith("wackelt "))
+    # je Lauf der Median, dann min über alle Werte und der Median der Lauf-Mediane
+    assert "0,90 ×  0,50 ×  0,50 ×  0,70 ×" in zeile
+    assert "NEIN (1/2)" in zeile
+
+
+def test_eine_falsche_zahl_der_laeufe_endet_mit_einer_meldung(benches):
+    with pytest.raises(SystemExit, match="--laeufe braucht eine Zahl"):
+        _sammeln.main(["--laeufe", "drei"])
