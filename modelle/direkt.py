@@ -17,6 +17,9 @@ Was gleich bleibt wie bei ``Connection.execute``:
   (``before_cursor_execute`` …, etwa in Tests, die Anweisungen mitschneiden), geht die
   Anweisung den gewöhnlichen Weg über ``Connection.execute`` und wird gesehen.
 
+Mehrere Abfragen, die nicht aufeinander warten, schickt ``zusammen`` auf PostgreSQL (psycopg) in
+*einer* Pipeline: eine Rundreise statt einer je Anweisung.
+
 Nicht unterstützt (und beim Übersetzen abgewiesen): Anweisungen mit Python-seitigen
 Standardwerten, die SQLAlchemy erst beim Ausführen berechnete, und aufgeklappte
 ``IN``-Parameter. Die Anweisungen, die ``direkt`` nutzen, brauchen beides nicht.
@@ -164,6 +167,10 @@ class Direkt:
             verbindung._handle_dbapi_exception(fehler, u.sql, parameter, cursor, None)
         return u, cursor
 
+    def spalten(self, verbindung: Connection) -> tuple[str, ...]:
+        """Die Namen der Ergebnisspalten (in der Reihenfolge der Tupel von ``zeilen``)."""
+        return self._uebersetzt(verbindung, {}).namen
+
     def _beobachtet(self, verbindung: Connection) -> bool:
         return verbindung._has_events or verbindung.engine._has_events
 
@@ -226,6 +233,40 @@ class Direkt:
             return None
         w = u.ergebnis[0] if u.ergebnis else None
         return w(roh[0]) if w is not None else roh[0]
+
+
+def zusammen(verbindung: Connection, abfragen: list[tuple[Direkt, dict]]) -> list[list[tuple]]:
+    """Die Zeilen mehrerer Abfragen (wie ``Direkt.zeilen``), auf PostgreSQL in einer Rundreise.
+
+    Mit psycopg gehen die Abfragen in einer Pipeline an den Server, mit einem ``Sync`` am Ende
+    (das eine offene Transaktion nicht beendet): der Client wartet einmal. Keine Abfrage darf
+    also das Ergebnis einer anderen brauchen. Das ``BEGIN`` einer neuen Transaktion bleibt eine
+    Rundreise für sich: psycopg (3.3) synchronisiert die Pipeline gleich nach dem ``BEGIN``.
+    Sonst (SQLite, ein Beobachter an der Verbindung, eine einzige Abfrage) nacheinander wie ``zeilen``.
+    """
+    # Eine Abfrage allein braucht keine Pipeline (die kostet im Client mehr als eine Anweisung).
+    if (len(abfragen) < 2 or verbindung.dialect.driver != "psycopg"
+            or any(d._beobachtet(verbindung) for d, _ in abfragen)):
+        return [d.zeilen(verbindung, werte) for d, werte in abfragen]
+    treiber = verbindung.connection.driver_connection
+    gesendet = []  # (Übersetzung, Cursor)
+    u = parameter = cursor = None
+    try:
+        with treiber.pipeline():
+            for d, werte in abfragen:
+                u = d._uebersetzt(verbindung, werte)
+                parameter = u.parameter(werte)
+                cursor = treiber.cursor()
+                gesendet.append((u, cursor))
+                cursor.execute(u.sql, parameter)
+        # Am Ende der Pipeline sind alle Ergebnisse da (Sync); fetchall wartet nicht mehr.
+        return [[u.zeile(z) for z in c.fetchall()] for u, c in gesendet]
+    except Exception as fehler:
+        verbindung._handle_dbapi_exception(fehler, u.sql if u else "", parameter, cursor, None)
+        raise  # nicht erreicht: die Fehlerbehandlung wirft immer
+    finally:
+        for _, c in gesendet:
+            c.close()
 
 
 _DIREKT: dict[int, Direkt] = {}

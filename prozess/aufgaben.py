@@ -64,13 +64,17 @@ def folgeaufgaben_anlegen(arbeit: Arbeit, feld) -> list[NeueAufgabe]:
     return neue_aufgaben(geplant, [einfuegen.wert(verbindung, z) for z, _ in geplant])
 
 
-def folgeaufgaben_planen(arbeit: Arbeit, feld, vorab_id: int | None = None) -> list[tuple[dict, NeueAufgabe]]:
+def folgeaufgaben_planen(arbeit: Arbeit, feld, vorab_id: int | None = None,
+                        massnahmen: list[tuple] | None = None) -> list[tuple[dict, NeueAufgabe]]:
     """Die Zeilen der Folgeaufgaben von ``feld`` (noch nicht geschrieben), je mit ihrer ``NeueAufgabe``.
 
     Auf PostgreSQL kann ein Schritt die Nummern vorab ziehen (``nextval``), um Aufgaben und ihre
     Mails in *einer* Anweisung zu schreiben: ``vorab_id`` ist dann die Nummer der Folgeaufgabe
     (in derselben Rundreise gezogen wie der Stand des Feldes), die Aufgaben der Maßnahmen ziehen
     ihre in der Abfrage, die sie findet. Ohne ``vorab_id`` (SQLite) haben Zeilen keine ``id``.
+    ``massnahmen``: die Zeilen von ``MASSNAHMEN_OHNE_AUFGABE[vorab_id is not None]`` für dieses Feld,
+    schon gelesen (ein Schritt holt sie mit seinen anderen Abfragen in einer Rundreise); sonst
+    liest diese Funktion sie selbst, wenn der Zustand Maßnahmen beauftragt.
     """
     db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
     zustand = ZUSTAND_NACH_NAME[feld.zustand]
@@ -89,7 +93,7 @@ def folgeaufgaben_planen(arbeit: Arbeit, feld, vorab_id: int | None = None) -> l
                              verantwortlich_id=person.id, massnahme_id=None, anlass_zustand=feld.zustand),
                         person, None, vorab_id))
     if zustand.beauftragt_massnahmen:
-        geplant.extend(_aufgaben_fuer_massnahmen(arbeit, feld, nummern_vorab=vorab_id is not None))
+        geplant.extend(_aufgaben_fuer_massnahmen(arbeit, feld, nummern_vorab=vorab_id is not None, zeilen=massnahmen))
     if not geplant:
         return []
     regeln = Regeln.aus(e)
@@ -134,13 +138,15 @@ def _massnahmen_ohne_aufgabe(nummern_vorab: bool):
     )
 
 
-_MASSNAHMEN_OHNE_AUFGABE = {vorab: _massnahmen_ohne_aufgabe(vorab) for vorab in (False, True)}
+MASSNAHMEN_OHNE_AUFGABE = {vorab: _massnahmen_ohne_aufgabe(vorab) for vorab in (False, True)}
 
 
-def _aufgaben_fuer_massnahmen(arbeit: Arbeit, feld, nummern_vorab: bool = False) -> list[tuple]:
+def _aufgaben_fuer_massnahmen(arbeit: Arbeit, feld, nummern_vorab: bool = False,
+                              zeilen: list[tuple] | None = None) -> list[tuple]:
     """Je beschlossener Maßnahme ohne offene Aufgabe eine Aufgabe an ihre zuständige Person
     (mit ``nummern_vorab`` und der Nummer, die PostgreSQL ihr vorab gibt)."""
-    zeilen = direkt(_MASSNAHMEN_OHNE_AUFGABE[nummern_vorab]).zeilen(arbeit.verbindung(), {"feld_id": feld.id})
+    if zeilen is None:
+        zeilen = direkt(MASSNAHMEN_OHNE_AUFGABE[nummern_vorab]).zeilen(arbeit.verbindung(), {"feld_id": feld.id})
     return [
         (dict(titel=f"Maßnahme umsetzen: {titel}", beschreibung=f"Beschlossene Maßnahme im Handlungsfeld »{feld.titel}«.",
               frist=frist, verantwortlich_id=person_id, massnahme_id=mid, anlass_zustand=None),
@@ -170,13 +176,17 @@ def erinnerungen_wieder_planen(arbeit: Arbeit, feld_id: int) -> None:
         direkt(ERINNERUNG_PLANEN).viele(arbeit.verbindung(), [{"b_id": i, "b_naechste": n} for i, n in plan])
 
 
-def erinnerungen_neu_geplant(arbeit: Arbeit, feld_id: int, ohne_zustand: str | None = None) -> list[tuple]:
+def erinnerungen_neu_geplant(arbeit: Arbeit, feld_id: int, ohne_zustand: str | None = None,
+                             ruhend: list[tuple] | None = None) -> list[tuple]:
     """Die ruhenden offenen Aufgaben des Feldes mit ihrer nächsten Erinnerung ab jetzt: (id, Zeitpunkt).
 
     ``ohne_zustand``: Aufgaben dieses Anlasses nicht (die schließt der Schritt gerade).
+    ``ruhend``: die Zeilen von ``RUHENDE_AUFGABEN_DES_FELDES`` für dieses Feld, schon gelesen
+    (sonst liest diese Funktion sie).
     """
     regeln, jetzt = Regeln.aus(arbeit.einstellungen), arbeit.jetzt
-    ruhend = direkt(RUHENDE_AUFGABEN_DES_FELDES).zeilen(arbeit.verbindung(), {"feld_id": feld_id})
+    if ruhend is None:
+        ruhend = direkt(RUHENDE_AUFGABEN_DES_FELDES).zeilen(arbeit.verbindung(), {"feld_id": feld_id})
     return [(i, naechster_zeitpunkt(frist, jetzt, regeln, eskaliert=esk == frist))
             for i, frist, esk, anlass in ruhend if ohne_zustand is None or anlass != ohne_zustand]
 

@@ -32,14 +32,16 @@ from modelle.anweisungen import (
     FELD_LESEN,
     FELD_SCHREIBEN,
     PROTOKOLL_SCHREIBEN,
+    RUHENDE_AUFGABEN_DES_FELDES,
     einfuegen_ohne_konflikt,
     schritt_schreiben_pg,
     zeilen_json,
 )
-from modelle.direkt import direkt
+from modelle.direkt import direkt, zusammen
 from modelle.tabellen import Beschluss, Handlungsfeld, Person
 from prozess.arbeit import Arbeit
 from prozess.aufgaben import (
+    MASSNAHMEN_OHNE_AUFGABE,
     aufgaben_des_zustands_schliessen,
     erinnerungen_neu_geplant,
     erinnerungen_ruhen_lassen,
@@ -218,6 +220,13 @@ def _braucht_folgeaufgabe(schritt: Schritt) -> bool:
     return ZUSTAND_NACH_NAME[schritt.nach].folgeaufgabe is not None
 
 
+def _beauftragt_massnahmen(schritt: Schritt) -> bool:
+    """Kann der Zustand nach dem Schritt Maßnahmen beauftragen (dann liest der Schritt sie)?"""
+    if schritt.nach == ZURUECK_WOHER:
+        return any(ZUSTAND_NACH_NAME[z].beauftragt_massnahmen for z in AKTIVE_ZUSTAENDE)
+    return ZUSTAND_NACH_NAME[schritt.nach].beauftragt_massnahmen
+
+
 def schritt_ausfuehren(
     arbeit: Arbeit,
     feld_id: int,
@@ -236,8 +245,9 @@ def schritt_ausfuehren(
     er sich inzwischen geändert, gilt das als Konflikt statt als neuer Versuch.
 
     Rundreisen zur Datenbank (PostgreSQL, Session mit gefülltem Zwischenspeicher der Rollen):
-    BEGIN, eine Abfrage für Stand und Wächter, höchstens eine weitere (Maßnahmen, die beauftragt
-    werden, oder ruhende Erinnerungen), eine Anweisung, die alles schreibt, COMMIT – höchstens 5
+    BEGIN, die Abfrage für Stand und Wächter und, wo der Schritt sie braucht, die der Maßnahmen, die
+    beauftragt werden, und der ruhenden Erinnerungen (eine Pipeline, ``modelle.direkt.zusammen``), eine
+    Anweisung, die alles schreibt, COMMIT – 4 für jede Schrittart
     (``tests/prozess/test_schritte_rundreisen.py``).
     """
     db, jetzt = arbeit.db, arbeit.jetzt
@@ -247,8 +257,22 @@ def schritt_ausfuehren(
     parameter = {"feld_id": feld_id}
     if beschluss_id is not None and schritt is not None:
         parameter["beschluss_id"] = beschluss_id
-    werte = direkt(_lesen_anweisung(schritt_name if schritt else None, "beschluss_id" in parameter, nummer_vorab)
-                   ).zeile(arbeit.verbindung(), parameter)
+    lesen = direkt(_lesen_anweisung(schritt_name if schritt else None, "beschluss_id" in parameter, nummer_vorab))
+    if pg and schritt is not None:
+        # Was der Schritt sonst erst beim Schreiben läse, kommt in derselben Rundreise mit (Lücken in der
+        # Folge der Aufgabennummern, wenn der Schritt dann doch nicht geschieht, sind harmlos).
+        abfragen = [(lesen, parameter)]
+        if schritt.erinnerungen == WIEDER_PLANEN:
+            abfragen.append((direkt(RUHENDE_AUFGABEN_DES_FELDES), {"feld_id": feld_id}))
+        if _beauftragt_massnahmen(schritt):
+            abfragen.append((direkt(MASSNAHMEN_OHNE_AUFGABE[nummer_vorab]), {"feld_id": feld_id}))
+        zeilen, *vorab = zusammen(arbeit.verbindung(), abfragen)
+        werte = dict(zip(lesen.spalten(arbeit.verbindung()), zeilen[0])) if zeilen else None
+        gelesen = {"ruhend": vorab.pop(0) if schritt.erinnerungen == WIEDER_PLANEN else None,
+                   "massnahmen": vorab.pop(0) if vorab else None}
+    else:
+        werte = lesen.zeile(arbeit.verbindung(), parameter)
+        gelesen = {"ruhend": None, "massnahmen": None}
     if werte is None:
         raise _nicht_gefunden(feld_id)
     stand = Feldstand(**{n: werte[n] for n in _STAND_SPALTEN})
@@ -294,7 +318,7 @@ def schritt_ausfuehren(
     mailkontext = _schritt_kontext(schritt, von, stand, person, begruendung)
     if pg:
         protokoll_id = _schreiben_pg(arbeit, schritt, stand, von, feld_werte, protokoll, mailkontext,
-                                     werte.get("nummer_vorab"))
+                                     werte.get("nummer_vorab"), **gelesen)
     else:
         protokoll_id = _schreiben_einzeln(arbeit, schritt, stand, von, feld_werte, protokoll, mailkontext)
     feld_vergessen(db, feld_id)
@@ -322,13 +346,18 @@ def _schreiben_einzeln(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: 
 
 
 def _schreiben_pg(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: str, feld_werte: dict,
-                  protokoll: dict, mailkontext: dict, nummer_vorab: int | None) -> int:
-    """PostgreSQL: dieselben Zeilen in einer Anweisung (``modelle.anweisungen.schritt_schreiben_pg``)."""
+                  protokoll: dict, mailkontext: dict, nummer_vorab: int | None, ruhend: list | None = None,
+                  massnahmen: list | None = None) -> int:
+    """PostgreSQL: dieselben Zeilen in einer Anweisung (``modelle.anweisungen.schritt_schreiben_pg``).
+
+    ``ruhend`` und ``massnahmen``: die schon gelesenen Zeilen (``erinnerungen_neu_geplant``,
+    ``folgeaufgaben_planen``); ``None`` liest sie hier.
+    """
     planen = []
     if schritt.erinnerungen == WIEDER_PLANEN:
         planen = [{"id": i, "naechste_erinnerung_am": zeitpunkt}
-                  for i, zeitpunkt in erinnerungen_neu_geplant(arbeit, stand.id, ohne_zustand=von)]
-    geplant = folgeaufgaben_planen(arbeit, stand, vorab_id=nummer_vorab)
+                  for i, zeitpunkt in erinnerungen_neu_geplant(arbeit, stand.id, ohne_zustand=von, ruhend=ruhend)]
+    geplant = folgeaufgaben_planen(arbeit, stand, vorab_id=nummer_vorab, massnahmen=massnahmen)
     aufgaben = [zeile for zeile, _ in geplant]
     mails, links = zeilen_fuer_neue_aufgaben(arbeit, [neu for _, neu in geplant], stand, mailkontext)
     anweisung = schritt_schreiben_pg(_spalten(aufgaben, _AUFGABE_SPALTEN), _spalten(mails, _OUTBOX_SPALTEN))

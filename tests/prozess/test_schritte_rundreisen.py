@@ -1,4 +1,7 @@
-"""Jede Schrittart kostet auf PostgreSQL höchstens 5 Rundreisen (gezählt, nicht gemessen).
+"""Jede Schrittart kostet auf PostgreSQL höchstens 4 Rundreisen (gezählt, nicht gemessen).
+
+Das Ziel des Issues sind 5; ein Schritt braucht 4: BEGIN, die Abfragen des Schritts (mehrere in
+einer Pipeline), die Anweisung, die alles schreibt, COMMIT.
 
 Gezählt wird am Protokoll (libpq-Trace, ``bench/_rundreisen.py``): BEGIN, jede Anweisung, ein
 Ping des Pools und das COMMIT sind je eine Rundreise. Gezählt wird jeweils der zweite Schritt
@@ -26,7 +29,7 @@ from tests.hilfen import (
     tun,
 )
 
-HOECHSTENS = 5
+HOECHSTENS = 4
 
 # Schrittart → (Zustand davor, wer, Begründung, mit ausdrücklichem Beschluss)
 ARTEN = {
@@ -82,7 +85,7 @@ def _ausloesen(s, uhr, feld_id, art):
 
 @NUR_POSTGRESQL
 @pytest.mark.parametrize("art", list(ARTEN))
-def test_jede_schrittart_braucht_hoechstens_fuenf_rundreisen(pg, s, organisation, einstellungen, uhr, art):
+def test_jede_schrittart_braucht_hoechstens_vier_rundreisen(pg, s, organisation, einstellungen, uhr, art):
     zustand = ARTEN[art][0]
     felder = [feld_im_zustand(s, einstellungen, uhr, zustand) for _ in range(2)]
     tun(s, uhr.jetzt, _ausloesen(s, uhr, felder[0], art))  # die Session hat diese Art schon einmal gesehen
