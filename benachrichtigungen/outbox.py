@@ -4,7 +4,7 @@
 gibt (``INSERT … ON CONFLICT DO NOTHING`` auf SQLite und PostgreSQL): ein zweiter Takt, ein
 zweiter Dienst oder ein Neustart schreiben dieselbe Mail nicht noch einmal. Die Message-ID
 entsteht beim Einfügen und bleibt, auch über Wiederholungen hinweg. Mails ohne Dateien gehen
-als *ein* ``executemany`` über den Treiber (``modelle.treiber``); wer Tausende auf einmal
+als *ein* ``executemany`` über den Treiber (``modelle.direkt.Stapelanweisung``); wer Tausende auf einmal
 schreibt (der Takt), gibt sie mit ``zeilen_vormerken`` als Tupel mit fertigem JSON-Kontext.
 
 Die Zeilen enthalten Name und Adresse der Empfänger (das braucht der Versand) und
@@ -27,7 +27,7 @@ from typing import Any
 
 from benachrichtigungen.nachricht import Datei
 from modelle.tabellen import Mailanhang, Outbox
-from modelle.treiber import Stapelanweisung
+from modelle.direkt import Stapelanweisung
 
 WARTEND = "wartend"
 IN_VERSAND = "in_versand"

@@ -1,42 +1,123 @@
-"""Benannte Core-Anweisungen direkt auf dem DBAPI-Cursor der laufenden Transaktion ausführen.
+"""Benannte Core-Anweisungen am Ausführungsweg von SQLAlchemy vorbei, auf dem DBAPI-Cursor der Transaktion.
 
-Ein Schritt schickt auf SQLite sieben, acht kleine Anweisungen; ``Connection.execute`` kostet
-je Aufruf rund 140.000 Instruktionen (Ausführungskontext, Cache-Schlüssel, Parameter,
-Ergebnisobjekt), ein Vielfaches dessen, was SQLite selbst für ein INSERT braucht. ``direkt``
-übersetzt eine Anweisung einmal je Dialekt (und bei einem INSERT je Satz von Spalten) mit
-SQLAlchemy und führt danach nur noch aus: dieselbe SQL, dieselben Parameter, durch dieselben
-Typen gewandelt (``TypeEngine.bind_processor`` / ``result_processor`` des Dialekts, etwa
-``UTCZeit`` und JSON), auf der DBAPI-Verbindung derselben Transaktion.
+``Connection.execute`` kostet je Aufruf rund 140.000 Instruktionen (Ausführungskontext,
+Cache-Schlüssel, Parameter, Ergebnisobjekt), ein Vielfaches dessen, was SQLite selbst für ein
+INSERT braucht; und bei einem Stapel wandelt es jeden Parameter jeder Zeile einzeln. Dieses Modul
+übersetzt eine Anweisung einmal je Dialekt mit SQLAlchemy und führt danach nur noch aus: dieselbe
+SQL, dieselben Parameter, durch dieselben Typen gewandelt (``TypeEngine.bind_processor`` /
+``result_processor`` des Dialekts, etwa ``UTCZeit`` und JSON), auf der DBAPI-Verbindung derselben
+Transaktion. Zwei Formen:
 
-Was gleich bleibt wie bei ``Connection.execute``:
+- ``direkt(anweisung)`` (``Direkt``): die wenigen Zeilen eines Schritts, Parameter als
+  Wörterbuch wie bei ``Connection.execute``, Ergebnisse als Tupel; ``zusammen`` schickt mehrere
+  Abfragen, die nicht aufeinander warten, auf PostgreSQL (psycopg) in *einer* Pipeline: eine
+  Rundreise statt einer je Anweisung.
+- ``Stapelanweisung``: Tausende gleicher Zeilen (Takt: Outbox, Planung, persönliche Links) als
+  *ein* ``executemany`` mit Tupeln, jeder verschiedene Wert einmal gewandelt (in einem Stapel
+  stehen meist dieselben wenigen Zeitpunkte und Daten in jeder Zeile).
 
-- Fehler: ein Fehler der Datenbank oder beim Wandeln eines Parameters geht durch die
-  Fehlerbehandlung der Verbindung (``IntegrityError``, ``OperationalError`` … von SQLAlchemy;
-  ein Verbindungsabbruch verwirft die Verbindung wie sonst).
-- Beobachter: hängt an der Verbindung oder Engine ein Ereignis-Listener für Anweisungen
-  (``before_cursor_execute`` …, etwa in Tests, die Anweisungen mitschneiden), geht die
-  Anweisung den gewöhnlichen Weg über ``Connection.execute`` und wird gesehen.
+Was gleich bleibt wie bei ``Connection.execute`` (für beide Formen, ``_ausfuehren``):
 
-Mehrere Abfragen, die nicht aufeinander warten, schickt ``zusammen`` auf PostgreSQL (psycopg) in
-*einer* Pipeline: eine Rundreise statt einer je Anweisung.
+- Fehler: ein Fehler der Datenbank oder beim Wandeln eines Parameters kommt als dieselbe
+  Klasse von SQLAlchemy (``IntegrityError``, ``OperationalError`` …, ``StatementError``; über
+  ``DBAPIError.instance`` wie dort, Parameter verborgen, wenn die Engine sie verbirgt). Erkennt
+  der Dialekt einen Verbindungsabbruch (oder bricht ein ``KeyboardInterrupt`` die Anweisung ab),
+  wird die Verbindung verworfen (``Connection.invalidate``); die Transaktion muss dann
+  zurückgerollt werden wie sonst. Anders als SQLAlchemy verwirft das nicht gleich alle
+  Verbindungen des Pools: die ruhenden prüft der Ping nach Leerlauf (``modelle.datenbank``).
+- Beobachter: hängt an der Verbindung oder Engine ein Ereignis-Listener (``before_cursor_execute``,
+  ``handle_error`` …, etwa in Tests, die Anweisungen mitschneiden), geht die Anweisung den
+  gewöhnlichen Weg über ``Connection.execute`` bzw. ``exec_driver_sql`` und wird gesehen.
 
 Nicht unterstützt (und beim Übersetzen abgewiesen): Anweisungen mit Python-seitigen
 Standardwerten, die SQLAlchemy erst beim Ausführen berechnete, und aufgeklappte
-``IN``-Parameter. Die Anweisungen, die ``direkt`` nutzen, brauchen beides nicht.
+``IN``-Parameter. Die Anweisungen, die dieses Modul nutzen, brauchen beides nicht.
 """
 
 from __future__ import annotations
 
+import copy
 import weakref
 from datetime import date, datetime
+from itertools import repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, Callable, Iterable, NoReturn, Sequence
 
 from sqlalchemy import Date, DateTime
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Insert
 
-_FEHLT = object()
+
+def _beobachtet(verbindung: Connection) -> bool:
+    """Hört jemand an Verbindung oder Engine auf Ereignisse? Dann geht es den gewöhnlichen Weg."""
+    return verbindung._has_events or verbindung.engine._has_events
+
+
+def _ausfuehren(verbindung: Connection, sql: str, parameter, viele: bool = False):
+    """``execute`` (oder ``executemany``) auf einem neuen Cursor der DBAPI-Verbindung von ``verbindung``.
+
+    Gibt den Cursor (der Aufrufer schließt ihn); ein Fehler kommt wie aus ``Connection.execute``
+    (``_fehler``). ``parameter`` ist schon gewandelt (oder eine Funktion, die sie liefert: ein
+    Fehler beim Wandeln wird dann ebenso gemeldet).
+    """
+    cursor = None
+    try:
+        if callable(parameter):
+            parameter = parameter()
+        cursor = verbindung.connection.dbapi_connection.cursor()
+        if viele:
+            cursor.executemany(sql, parameter)
+        else:
+            cursor.execute(sql, parameter)
+        return cursor
+    except BaseException as fehler:
+        _fehler(verbindung, fehler, sql, None if callable(parameter) else parameter, cursor, viele)
+
+
+def _fehler(verbindung: Connection, fehler: BaseException, sql: str, parameter, cursor, viele: bool = False) -> NoReturn:
+    """Meldet ``fehler`` wie ``Connection.execute``: als Ausnahme von SQLAlchemy derselben Klasse
+    (``DBAPIError.instance``), nach einem Abbruch der Verbindung mit verworfener Verbindung.
+
+    Nur öffentliche Schnittstellen: ``Dialect.is_disconnect``, ``DBAPIError.instance``,
+    ``Connection.invalidate``.
+    """
+    dialekt = verbindung.dialect
+    dbapi_fehler = dialekt.loaded_dbapi.Error
+    ist_dbapi = isinstance(fehler, dbapi_fehler)
+    if not isinstance(fehler, Exception):  # KeyboardInterrupt, SystemExit …: Zustand der Verbindung ungewiss
+        abbruch = not verbindung.closed
+    else:
+        abbruch = ist_dbapi and not verbindung.closed and not verbindung.invalidated and dialekt.is_disconnect(
+            fehler, verbindung.connection.dbapi_connection, cursor)
+    if cursor is not None:
+        try:
+            cursor.close()
+        except Exception:  # ein Cursor einer abgebrochenen Verbindung: das Schließen darf scheitern
+            pass
+    if abbruch:
+        verbindung.invalidate(fehler)
+    if not isinstance(fehler, Exception) or (not ist_dbapi and isinstance(fehler, sa_exc.StatementError)):
+        raise fehler
+    raise sa_exc.DBAPIError.instance(
+        sql, parameter, fehler, dbapi_fehler, hide_parameters=verbindung.engine.hide_parameters,
+        connection_invalidated=abbruch, dialect=dialekt, ismulti=viele,
+    ) from fehler
+
+
+def _positionaler_dialekt(dialekt):
+    """Der Dialekt selbst, wenn er Platzhalter nach Position hat; sonst eine Kopie mit ``format`` (``%s``).
+
+    Der psycopg-Treiber versteht beides; Tupel statt eines Wörterbuchs je Zeile sind billiger.
+    """
+    if dialekt.positional:
+        return dialekt
+    if dialekt.paramstyle != "pyformat":
+        raise NotImplementedError(f"Platzhalter {dialekt.paramstyle!r} nicht vorgesehen")
+    kopie = copy.copy(dialekt)
+    kopie.paramstyle = "format"
+    kopie.positional = True
+    return kopie
 
 
 class _Uebersetzt:
@@ -151,28 +232,16 @@ class Direkt:
     def _cursor(self, verbindung: Connection, werte: dict, viele: list[dict] | None = None):
         """Führt aus und gibt (Übersetzung, Cursor); der Aufrufer schließt den Cursor."""
         u = self._uebersetzt(verbindung, werte)
-        cursor = parameter = None
-        try:
-            cursor = verbindung.connection.dbapi_connection.cursor()
-            if viele is None:
-                parameter = u.parameter(werte)
-                cursor.execute(u.sql, parameter)
-            else:
-                parameter = [u.parameter(w) for w in viele]
-                cursor.executemany(u.sql, parameter)
-        except Exception as fehler:
-            if cursor is not None:
-                cursor.close()
-            # dieselbe Behandlung wie in Connection.execute (Fehlerklasse, Abbruch erkennen)
-            verbindung._handle_dbapi_exception(fehler, u.sql, parameter, cursor, None)
-        return u, cursor
+        if viele is None:
+            return u, _ausfuehren(verbindung, u.sql, lambda: u.parameter(werte))
+        return u, _ausfuehren(verbindung, u.sql, lambda: [u.parameter(w) for w in viele], viele=True)
 
     def spalten(self, verbindung: Connection) -> tuple[str, ...]:
         """Die Namen der Ergebnisspalten (in der Reihenfolge der Tupel von ``zeilen``)."""
         return self._uebersetzt(verbindung, {}).namen
 
     def _beobachtet(self, verbindung: Connection) -> bool:
-        return verbindung._has_events or verbindung.engine._has_events
+        return _beobachtet(verbindung)
 
     def anzahl(self, verbindung: Connection, werte: dict | None = None) -> int:
         """Führt aus; gibt die Zahl der betroffenen Zeilen (UPDATE, DELETE, INSERT ohne RETURNING)."""
@@ -261,9 +330,8 @@ def zusammen(verbindung: Connection, abfragen: list[tuple[Direkt, dict]]) -> lis
                 cursor.execute(u.sql, parameter)
         # Am Ende der Pipeline sind alle Ergebnisse da (Sync); fetchall wartet nicht mehr.
         return [[u.zeile(z) for z in c.fetchall()] for u, c in gesendet]
-    except Exception as fehler:
-        verbindung._handle_dbapi_exception(fehler, u.sql if u else "", parameter, cursor, None)
-        raise  # nicht erreicht: die Fehlerbehandlung wirft immer
+    except BaseException as fehler:
+        _fehler(verbindung, fehler, u.sql if u else "", parameter, cursor)
     finally:
         for _, c in gesendet:
             c.close()
@@ -280,3 +348,99 @@ def direkt(anweisung) -> Direkt:
         d = _DIREKT[id(anweisung)] = Direkt(anweisung)
         weakref.finalize(anweisung, _DIREKT.pop, id(anweisung), None)
     return d
+
+
+# Werte dieser Typen wiederholen sich im Stapel und sind unveränderlich: ihr Prozessor läuft einmal je Wert.
+_MERKBAR = (datetime, date)
+
+
+def _umgewandelt(prozessor: Callable[[Any], Any], werte: list) -> list:
+    """``prozessor`` auf jeden Wert, aber einmal je verschiedenem Wert (Zeitpunkte, Daten, Texte)."""
+    try:
+        je_wert = {wert: prozessor(wert) for wert in set(werte)}
+    except TypeError:  # nicht hashbar (etwa ein Wörterbuch für eine JSON-Spalte)
+        return list(map(prozessor, werte))
+    return [je_wert[wert] for wert in werte]
+
+
+class Stapelanweisung:
+    """Eine Core-Anweisung (INSERT/UPDATE), ausgeführt als ein ``executemany`` über den Treiber.
+
+    Übersetzt einmal je Dialekt in SQL mit Platzhaltern nach Position; es bleibt *eine* Anweisung,
+    egal wie viele Zeilen (bei 6.000 Outbox-Zeilen war das Wandeln über ``Connection.execute``
+    teurer als das Schreiben selbst, ``bench/takt.py``).
+
+    ``parameter`` nennt die Werte jeder Zeile in ihrer Reihenfolge: bei einem INSERT die
+    Spalten (wie die Schlüssel der Wörterbücher bei ``Connection.execute``), bei einem UPDATE die
+    Namen der ``bindparam``. Die Zeilen sind Tupel in dieser Reihenfolge; Tupel statt Wörterbücher,
+    weil ein Stapel Zehntausende kurzlebiger Objekte sonst die Speicherbereinigung anwirft.
+    ``weitere`` nennt Parameter, die der Aufruf von ``ausfuehren`` für alle Zeilen mitgibt (ein
+    fester Wert oder eine Liste je Zeile), statt sie in jedes Tupel zu kopieren. Parameter mit
+    festem Wert in der Anweisung (``status == 'offen'``) brauchen keinen Eintrag. ``roh`` nennt
+    Parameter, deren Werte schon so vorliegen, wie der Treiber sie braucht (etwa JSON, das der
+    Aufrufer selbst als Text gebaut hat): sie gehen unverändert durch.
+    """
+
+    def __init__(self, anweisung, parameter: Sequence[str], weitere: Sequence[str] = (), roh: Iterable[str] = ()):
+        self.anweisung = anweisung
+        self.parameter = tuple(parameter)
+        self.weitere = tuple(weitere)
+        self.roh = frozenset(roh)
+        self._je_dialekt: dict[str, tuple[str, list[tuple[int | str | None, Any, Callable | None]]]] = {}
+
+    def _vorbereitet(self, dialekt):
+        schluessel = f"{dialekt.name}+{dialekt.driver}"
+        if schluessel not in self._je_dialekt:
+            ist_insert = getattr(self.anweisung, "is_insert", False)
+            kompiliert = self.anweisung.compile(
+                dialect=_positionaler_dialekt(dialekt),
+                column_keys=list(self.parameter + self.weitere) if ist_insert else None)
+            stellen = []  # je Platzhalter: (Index im Tupel | Name in weitere | None, fester Wert, Prozessor)
+            for name in kompiliert.positiontup:
+                bind = kompiliert.binds[name]
+                prozessor = None if name in self.roh else bind.type.dialect_impl(dialekt).bind_processor(dialekt)
+                if name in self.parameter:
+                    stellen.append((self.parameter.index(name), None, prozessor))
+                elif name in self.weitere:
+                    stellen.append((name, None, prozessor))
+                elif not bind.required and bind.callable is None and bind.value is not None:
+                    stellen.append((None, prozessor(bind.value) if prozessor else bind.value, None))
+                else:  # etwa ein Vorgabewert der Spalte, den SQLAlchemy erst beim Ausführen einsetzte
+                    raise ValueError(f"Parameter {name!r} fehlt in den Parametern des Stapels {self.parameter}")
+            self._je_dialekt[schluessel] = (kompiliert.string, stellen)
+        return self._je_dialekt[schluessel]
+
+    def sql(self, dialekt) -> str:
+        """Das SQL, wie es an den Treiber geht."""
+        return self._vorbereitet(dialekt)[0]
+
+    def ausfuehren(self, verbindung, zeilen: Sequence[Sequence], fest: dict[str, Any] | None = None,
+                   je_zeile: dict[str, list] | None = None) -> None:
+        """Schreibt alle Zeilen mit einem ``executemany`` in der laufenden Transaktion von ``verbindung``.
+
+        ``fest`` und ``je_zeile`` liefern die ``weitere``n Parameter: einen Wert für alle Zeilen oder
+        eine Liste mit einem Wert je Zeile.
+        """
+        if not zeilen:
+            return
+        fest, je_zeile = fest or {}, je_zeile or {}
+        if set(fest) | set(je_zeile) != set(self.weitere):
+            raise ValueError(f"erwartet: {self.weitere}, bekommen: {sorted(set(fest) | set(je_zeile))}")
+        sql, stellen = self._vorbereitet(verbindung.dialect)
+        n = len(zeilen)
+        # Spaltenweise gebaut und dann zu Tupeln gezippt: eine Listen-Abstraktion je Spalte statt
+        # einer Python-Schleife über jede Zelle.
+        spalten = []
+        for quelle, wert, prozessor in stellen:
+            if quelle is None:
+                spalten.append(repeat(wert, n))
+            elif isinstance(quelle, str) and quelle in fest:
+                spalten.append(repeat(prozessor(fest[quelle]) if prozessor else fest[quelle], n))
+            else:
+                werte = je_zeile[quelle] if isinstance(quelle, str) else [z[quelle] for z in zeilen]
+                spalten.append(_umgewandelt(prozessor, werte) if prozessor else werte)
+        zeilen_roh = list(zip(*spalten))
+        if _beobachtet(verbindung):
+            verbindung.exec_driver_sql(sql, zeilen_roh)
+        else:
+            _ausfuehren(verbindung, sql, zeilen_roh, viele=True).close()

@@ -39,7 +39,7 @@ from benachrichtigungen.kontexte import feld_kontext
 from benachrichtigungen.outbox import schluessel, zeilen_vormerken
 from modelle.anweisungen import ERINNERUNGEN_FORTSCHREIBEN
 from modelle.tabellen import Aufgabe, Gremium, Handlungsfeld, Massnahme, Mitgliedschaft, Person
-from modelle.treiber import Stapelanweisung
+from modelle.direkt import Stapelanweisung
 from prozess.arbeit import Arbeit
 from prozess.einstellungen import Einstellungen
 from prozess.grundkontext import grundkontext

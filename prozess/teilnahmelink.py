@@ -14,14 +14,14 @@ import secrets
 
 from sqlalchemy import Integer, String, column, insert, table
 
-from modelle.treiber import Stapelanweisung
+from modelle.direkt import Stapelanweisung
 from modelle.typen import UTCZeit
 
 PFAD = "/teilnahme/"
 # Dieselbe Tabelle wie modelle.teilnahme.Teilnahmelink, nur die Spalten, die hier geschrieben werden.
 _TABELLE = table("teilnahmelink", column("token_hash", String), column("person_id", Integer),
                  column("erstellt_am", UTCZeit))
-# Über den Treiber (modelle.treiber): ein Erinnerungslauf stellt Tausend Links auf einmal aus.
+# Als Stapel (modelle.direkt.Stapelanweisung): ein Erinnerungslauf stellt Tausend Links auf einmal aus.
 _EINFUEGEN = Stapelanweisung(insert(_TABELLE), parameter=("token_hash", "person_id"), weitere=("erstellt_am",))
 
 
