@@ -62,6 +62,8 @@ def _ausfuehren(verbindung: Connection, sql: str, parameter, viele: bool = False
     Fehler beim Wandeln wird dann ebenso gemeldet).
     """
     cursor = None
+    if not verbindung.in_transaction():
+        verbindung.begin()  # wie das »autobegin« von Connection.execute: sonst committete ``commit()`` nichts
     try:
         if callable(parameter):
             parameter = parameter()
@@ -317,6 +319,8 @@ def zusammen(verbindung: Connection, abfragen: list[tuple[Direkt, dict]]) -> lis
     if (len(abfragen) < 2 or verbindung.dialect.driver != "psycopg"
             or any(d._beobachtet(verbindung) for d, _ in abfragen)):
         return [d.zeilen(verbindung, werte) for d, werte in abfragen]
+    if not verbindung.in_transaction():
+        verbindung.begin()  # wie in _ausfuehren
     treiber = verbindung.connection.driver_connection
     gesendet = []  # (Übersetzung, Cursor)
     u = parameter = cursor = None

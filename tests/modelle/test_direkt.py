@@ -105,3 +105,14 @@ def test_ein_abbruch_verwirft_die_verbindung_und_die_naechste_ist_neu(engine):
         v.rollback()
         assert direkt(LESEN).zeilen(v, {"id": 1}) == [(1, 7)]
         assert v.exec_driver_sql("SELECT pg_backend_pid()").scalar() != alte_pid
+
+
+def test_ohne_begonnene_transaktion_beginnt_direkt_eine_wie_execute(engine):
+    """Wie das »autobegin« von ``Connection.execute``: ``commit()`` schreibt fest, was ``direkt``
+    und ein Stapel auf einer frischen Verbindung geschrieben haben."""
+    with engine.connect() as v:
+        direkt(EINFUEGEN).anzahl(v, _zeile(2))
+        STAPEL.ausfuehren(v, [(3, 0, 0, JETZT)])
+        v.commit()
+    with engine.connect() as v:
+        assert v.execute(select(_STAND.c.id).order_by(_STAND.c.id)).scalars().all() == [1, 2, 3]
