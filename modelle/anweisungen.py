@@ -123,8 +123,9 @@ _TABELLEN = {"outbox": Outbox.__table__, "sitzung": _SITZUNG}
 AUFGABE_NUMMER_VORAB = func.nextval(func.pg_get_serial_sequence("aufgabe", "id"))
 
 
-@lru_cache(maxsize=32)
-def schritt_schreiben_pg(aufgabe_spalten: tuple[str, ...], outbox_spalten: tuple[str, ...]):
+@lru_cache(maxsize=64)
+def schritt_schreiben_pg(aufgabe_spalten: tuple[str, ...], outbox_spalten: tuple[str, ...], *, ruhen: bool = True,
+                         planen: bool = True, links: bool = True):
     """Alles, was ein Schritt schreibt, als *eine* Anweisung für PostgreSQL (eine Rundreise).
 
     Dieselben Zeilen wie die einzelnen Anweisungen: das versionierte UPDATE des Feldes
@@ -141,10 +142,12 @@ def schritt_schreiben_pg(aufgabe_spalten: tuple[str, ...], outbox_spalten: tuple
     Die Zeilen der Aufgaben, Pläne und Mails kommen als JSON-Felder (``zeilen_json``) und werden
     mit ``json_populate_recordset`` zu Zeilen der Tabelle: die Anweisung hat dieselbe Gestalt,
     egal wie viele es sind.
+
+    Ein Teil, der nichts schreiben kann, fehlt (der Server müsste ihn sonst doch planen und
+    starten, samt Indexen und Anweisungstrigger): ohne Spalten keine neuen Aufgaben bzw. Mails
+    (``()``), ohne ``ruhen`` kein Ruhen, ohne ``planen`` kein Planen, ohne ``links`` keine Links.
     """
-    a = ", ".join(aufgabe_spalten)
-    o = ", ".join(outbox_spalten)
-    return text(f"""
+    teile = ["""
 WITH feld AS (
     UPDATE handlungsfeld SET zustand = :zustand, zustand_seit = :jetzt, version = :neu, runde = :runde,
            zurueckgestellt_aus = :aus
@@ -161,31 +164,43 @@ WITH feld AS (
     UPDATE aufgabe SET status = :status, erledigt_am = :jetzt, naechste_erinnerung_am = NULL
     WHERE handlungsfeld_id = :feld_id AND status = 'offen' AND anlass_zustand = :von_zustand
       AND EXISTS (SELECT FROM feld)
-), geruht AS (
+)"""]
+    if ruhen:
+        teile.append(""", geruht AS (
     UPDATE aufgabe SET naechste_erinnerung_am = NULL
-    WHERE :ruhen AND handlungsfeld_id = :feld_id AND status = 'offen'
+    WHERE handlungsfeld_id = :feld_id AND status = 'offen'
       AND anlass_zustand IS DISTINCT FROM :von_zustand AND EXISTS (SELECT FROM feld)
-), geplant AS (
+)""")
+    if planen:
+        teile.append(""", geplant AS (
     UPDATE aufgabe SET naechste_erinnerung_am = plan.naechste_erinnerung_am
     FROM json_populate_recordset(NULL::aufgabe, CAST(:planen AS json)) AS plan
     WHERE aufgabe.id = plan.id AND aufgabe.status = 'offen' AND EXISTS (SELECT FROM feld)
-), neu AS (
+)""")
+    if aufgabe_spalten:
+        a = ", ".join(aufgabe_spalten)
+        teile.append(f""", neu AS (
     INSERT INTO aufgabe ({a})
     SELECT {a} FROM json_populate_recordset(NULL::aufgabe, CAST(:aufgaben AS json))
     WHERE EXISTS (SELECT FROM feld)
-), post AS (
+)""")
+    if outbox_spalten:
+        o = ", ".join(outbox_spalten)
+        teile.append(f""", post AS (
     INSERT INTO outbox ({o})
     SELECT {o} FROM json_populate_recordset(NULL::outbox, CAST(:mails AS json))
     WHERE EXISTS (SELECT FROM feld)
     ON CONFLICT (schluessel) DO NOTHING
-), links AS (
+)""")
+    if links:
+        teile.append(""", links AS (
     INSERT INTO teilnahmelink (token_hash, person_id, erstellt_am)
     SELECT token_hash, person_id, erstellt_am
     FROM json_populate_recordset(NULL::teilnahmelink, CAST(:links AS json))
     WHERE EXISTS (SELECT FROM feld)
-)
-SELECT id FROM protokoll
-""")
+)""")
+    teile.append("\nSELECT id FROM protokoll\n")
+    return text("".join(teile))
 
 
 def _json_wert(wert):

@@ -58,15 +58,12 @@ def _ausfuehren(verbindung: Connection, sql: str, parameter, viele: bool = False
     """``execute`` (oder ``executemany``) auf einem neuen Cursor der DBAPI-Verbindung von ``verbindung``.
 
     Gibt den Cursor (der Aufrufer schließt ihn); ein Fehler kommt wie aus ``Connection.execute``
-    (``_fehler``). ``parameter`` ist schon gewandelt (oder eine Funktion, die sie liefert: ein
-    Fehler beim Wandeln wird dann ebenso gemeldet).
+    (``_fehler``). ``parameter`` sind schon gewandelt.
     """
     cursor = None
     if not verbindung.in_transaction():
         verbindung.begin()  # wie das »autobegin« von Connection.execute: sonst committete ``commit()`` nichts
     try:
-        if callable(parameter):
-            parameter = parameter()
         cursor = verbindung.connection.dbapi_connection.cursor()
         if viele:
             cursor.executemany(sql, parameter)
@@ -74,7 +71,7 @@ def _ausfuehren(verbindung: Connection, sql: str, parameter, viele: bool = False
             cursor.execute(sql, parameter)
         return cursor
     except BaseException as fehler:
-        _fehler(verbindung, fehler, sql, None if callable(parameter) else parameter, cursor, viele)
+        _fehler(verbindung, fehler, sql, parameter, cursor, viele)
 
 
 def _fehler(verbindung: Connection, fehler: BaseException, sql: str, parameter, cursor, viele: bool = False) -> NoReturn:
@@ -232,18 +229,33 @@ class Direkt:
         return u
 
     def _cursor(self, verbindung: Connection, werte: dict, viele: list[dict] | None = None):
-        """Führt aus und gibt (Übersetzung, Cursor); der Aufrufer schließt den Cursor."""
+        """Führt aus und gibt (Übersetzung, Cursor); der Aufrufer schließt den Cursor.
+
+        Dasselbe wie ``_ausfuehren``, ausgeschrieben: ein Schritt kommt viele Male hier durch, und
+        jeder Aufruf einer Funktion mehr kostete ihn messbar (callgrind, ``bench/spiff.py``).
+        """
         u = self._uebersetzt(verbindung, werte)
-        if viele is None:
-            return u, _ausfuehren(verbindung, u.sql, lambda: u.parameter(werte))
-        return u, _ausfuehren(verbindung, u.sql, lambda: [u.parameter(w) for w in viele], viele=True)
+        if not verbindung.in_transaction():
+            verbindung.begin()  # wie in _ausfuehren
+        cursor = parameter = None
+        try:
+            cursor = verbindung.connection.dbapi_connection.cursor()
+            if viele is None:
+                parameter = u.parameter(werte)
+                cursor.execute(u.sql, parameter)
+            else:
+                parameter = [u.parameter(w) for w in viele]
+                cursor.executemany(u.sql, parameter)
+        except BaseException as fehler:
+            _fehler(verbindung, fehler, u.sql, parameter, cursor, viele is not None)
+        return u, cursor
 
     def spalten(self, verbindung: Connection) -> tuple[str, ...]:
         """Die Namen der Ergebnisspalten (in der Reihenfolge der Tupel von ``zeilen``)."""
         return self._uebersetzt(verbindung, {}).namen
 
     def _beobachtet(self, verbindung: Connection) -> bool:
-        return _beobachtet(verbindung)
+        return verbindung._has_events or verbindung.engine._has_events  # wie _beobachtet, ohne Aufruf mehr
 
     def anzahl(self, verbindung: Connection, werte: dict | None = None) -> int:
         """Führt aus; gibt die Zahl der betroffenen Zeilen (UPDATE, DELETE, INSERT ohne RETURNING)."""

@@ -360,28 +360,23 @@ def _schreiben_pg(arbeit: Arbeit, schritt: Schritt, stand: Feldstand, von: str, 
     geplant = folgeaufgaben_planen(arbeit, stand, vorab_id=nummer_vorab, massnahmen=massnahmen)
     aufgaben = [zeile for zeile, _ in geplant]
     mails, links = zeilen_fuer_neue_aufgaben(arbeit, [neu for _, neu in geplant], stand, mailkontext)
-    anweisung = schritt_schreiben_pg(_spalten(aufgaben, _AUFGABE_SPALTEN), _spalten(mails, _OUTBOX_SPALTEN))
+    # Teile der Anweisung, die nichts schrieben, fehlen (siehe schritt_schreiben_pg).
+    anweisung = schritt_schreiben_pg(_spalten(aufgaben), _spalten(mails), ruhen=schritt.erinnerungen == RUHEN,
+                                     planen=bool(planen), links=bool(links))
     protokoll_id = direkt(anweisung).wert(arbeit.verbindung(), dict(
-        feld_werte, **protokoll, status=schritt.offene_aufgaben, ruhen=schritt.erinnerungen == RUHEN,
-        planen=zeilen_json(planen), aufgaben=zeilen_json(aufgaben), mails=zeilen_json(mails),
-        links=zeilen_json(links),
+        feld_werte, **protokoll, status=schritt.offene_aufgaben,
+        planen=zeilen_json(planen) if planen else None, aufgaben=zeilen_json(aufgaben) if aufgaben else None,
+        mails=zeilen_json(mails) if mails else None, links=zeilen_json(links) if links else None,
     ))
     if protokoll_id is None:
         raise _konflikt(stand.id, schritt.name)
     return protokoll_id
 
 
-# Die Spalten, die ein Schritt in Aufgaben und Outbox schreibt, wenn es keine Zeile gibt (die
-# Anweisung hat dann eine feste Gestalt und wird nur einmal gebaut).
-_AUFGABE_SPALTEN = ("id", "titel", "beschreibung", "frist", "verantwortlich_id", "massnahme_id", "anlass_zustand",
-                    "handlungsfeld_id", "status", "angelegt_am", "naechste_erinnerung_am")
-_OUTBOX_SPALTEN = ("schluessel", "anlass", "vorlage", "kontext", "person_id", "empfaenger_email", "empfaenger_name",
-                   "aufgabe_id", "message_id", "status", "versuche", "naechster_versuch", "erstellt_am")
-
-
-def _spalten(zeilen: list[dict], sonst: tuple[str, ...]) -> tuple[str, ...]:
+def _spalten(zeilen: list[dict]) -> tuple[str, ...]:
+    """Die Spalten der Zeilen (alle gleich); ``()`` ohne Zeilen."""
     if not zeilen:
-        return sonst
+        return ()
     spalten = tuple(zeilen[0])
     assert all(tuple(z) == spalten for z in zeilen), "Zeilen mit verschiedenen Spalten"
     return spalten
