@@ -205,7 +205,14 @@ def _mit_gedaechtnis(wandler):
 
 
 class Direkt:
-    """Eine Core-Anweisung für den direkten Weg (siehe Modulkopf); ``direkt(anweisung)`` gibt sie."""
+    """Eine Core-Anweisung für den direkten Weg (siehe Modulkopf); ``direkt(anweisung)`` gibt sie.
+
+    Die Verbindung muss in einer begonnenen Transaktion stehen (``Session.connection()`` und
+    ``engine.begin()`` tun das; ``arbeit.verbindung()`` ist immer so eine). Auf einer frischen
+    Verbindung aus ``engine.connect()`` begönne erst ``Connection.execute`` die Transaktion: ohne sie
+    committete ``commit()`` nicht, was ``Direkt`` schrieb. ``Stapelanweisung`` und ``zusammen``
+    beginnen sie selbst (einmal je Stapel bzw. Aufruf kostet das nichts).
+    """
 
     __slots__ = ("_anweisung", "_je_dialekt", "_nach_spalten")
 
@@ -231,12 +238,12 @@ class Direkt:
     def _cursor(self, verbindung: Connection, werte: dict, viele: list[dict] | None = None):
         """Führt aus und gibt (Übersetzung, Cursor); der Aufrufer schließt den Cursor.
 
-        Dasselbe wie ``_ausfuehren``, ausgeschrieben: ein Schritt kommt viele Male hier durch, und
-        jeder Aufruf einer Funktion mehr kostete ihn messbar (callgrind, ``bench/spiff.py``).
+        Dasselbe wie ``_ausfuehren``, ausgeschrieben und ohne dessen »autobegin«: ein Schritt kommt
+        viele Male hier durch, und schon die Frage ``in_transaction()`` je Anweisung kostete einen
+        SQLite-Schritt 0,8 % seiner Instruktionen (callgrind). Darum verlangt ``Direkt`` eine
+        Verbindung mit begonnener Transaktion (``Session.connection()``, ``engine.begin()``).
         """
         u = self._uebersetzt(verbindung, werte)
-        if not verbindung.in_transaction():
-            verbindung.begin()  # wie in _ausfuehren
         cursor = parameter = None
         try:
             cursor = verbindung.connection.dbapi_connection.cursor()
@@ -327,12 +334,12 @@ def zusammen(verbindung: Connection, abfragen: list[tuple[Direkt, dict]]) -> lis
     Rundreise für sich: psycopg (3.3) synchronisiert die Pipeline gleich nach dem ``BEGIN``.
     Sonst (SQLite, ein Beobachter an der Verbindung, eine einzige Abfrage) nacheinander wie ``zeilen``.
     """
+    if not verbindung.in_transaction():
+        verbindung.begin()  # wie in _ausfuehren
     # Eine Abfrage allein braucht keine Pipeline (die kostet im Client mehr als eine Anweisung).
     if (len(abfragen) < 2 or verbindung.dialect.driver != "psycopg"
             or any(d._beobachtet(verbindung) for d, _ in abfragen)):
         return [d.zeilen(verbindung, werte) for d, werte in abfragen]
-    if not verbindung.in_transaction():
-        verbindung.begin()  # wie in _ausfuehren
     treiber = verbindung.connection.driver_connection
     gesendet = []  # (Übersetzung, Cursor)
     u = parameter = cursor = None

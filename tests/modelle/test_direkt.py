@@ -107,12 +107,16 @@ def test_ein_abbruch_verwirft_die_verbindung_und_die_naechste_ist_neu(engine):
         assert v.exec_driver_sql("SELECT pg_backend_pid()").scalar() != alte_pid
 
 
-def test_ohne_begonnene_transaktion_beginnt_direkt_eine_wie_execute(engine):
-    """Wie das »autobegin« von ``Connection.execute``: ``commit()`` schreibt fest, was ``direkt``
-    und ein Stapel auf einer frischen Verbindung geschrieben haben."""
+def test_ein_stapel_und_zusammen_beginnen_die_transaktion_wie_execute(engine):
+    """Wie das »autobegin« von ``Connection.execute``: ``commit()`` schreibt fest, was ein Stapel auf
+    einer frischen Verbindung geschrieben hat (``Direkt`` verlangt eine begonnene Transaktion)."""
     with engine.connect() as v:
-        direkt(EINFUEGEN).anzahl(v, _zeile(2))
+        zusammen(v, [(direkt(LESEN), {"id": 1}), (direkt(NACH_ZAHL), {"mindestens": 8})])
+        assert v.in_transaction()
+        v.rollback()
         STAPEL.ausfuehren(v, [(3, 0, 0, JETZT)])
+        assert v.in_transaction()
+        direkt(EINFUEGEN).anzahl(v, _zeile(2))
         v.commit()
     with engine.connect() as v:
         assert v.execute(select(_STAND.c.id).order_by(_STAND.c.id)).scalars().all() == [1, 2, 3]
