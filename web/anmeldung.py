@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import contextmanager
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
@@ -27,10 +28,28 @@ class NichtAngemeldet(Exception):
 
 def angemeldete_person(request: Request):
     """Abhängigkeit der Büro-Seiten: die angemeldete Person, sonst ``NichtAngemeldet`` (→ Anmeldeseite)."""
+    with request.app.state.umgebung.lesen() as arbeit:
+        return _pruefen(request, arbeit)
+
+
+@contextmanager
+def angemeldet_lesen(request: Request):
+    """Eine lesende Arbeit, die zuerst die Websitzung prüft: ohne gültige ``NichtAngemeldet``, sonst wie
+    ``angemeldete_person`` (``request.state.angemeldet``) und dann die Arbeit für die Seite.
+
+    Für die Seiten, die nur lesen und am häufigsten kommen (``web.buero.lese_router``): Anmeldung und
+    Seite sind so eine Transaktion und ein Gang durch den Threadpool statt zweier – die Abhängigkeit
+    kostete jede Seite eine eigene Session, Verbindung und Rollback.
+    """
+    with request.app.state.umgebung.lesen() as arbeit:
+        _pruefen(request, arbeit)
+        yield arbeit
+
+
+def _pruefen(request: Request, arbeit):
     from prozess.anmeldung import angemeldet
 
-    with request.app.state.umgebung.lesen() as arbeit:
-        person = angemeldet(arbeit, request.cookies.get(SITZUNG_COOKIE))
+    person = angemeldet(arbeit, request.cookies.get(SITZUNG_COOKIE))
     if person is None:
         raise NichtAngemeldet()
     request.state.angemeldet = person

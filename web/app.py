@@ -43,6 +43,7 @@ def app_bauen(umgebung) -> FastAPI:
     app.mount("/statisch", StaticFiles(directory=STATISCH), name="statisch")
     app.include_router(anmeldung.router)
     app.include_router(anregungen.router)
+    app.include_router(buero.lese_router)
     app.include_router(buero.router)
     app.include_router(arbeitsseiten.router)
     app.include_router(teilnahme.router)

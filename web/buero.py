@@ -11,21 +11,24 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
-from web.anmeldung import angemeldete_person
+from web.anmeldung import angemeldet_lesen, angemeldete_person
 from web.darstellung import seite
 
 router = APIRouter(dependencies=[Depends(angemeldete_person)])
+# Die Seiten, die nur lesen und am häufigsten kommen: ohne die Abhängigkeit, jede liest in
+# ``angemeldet_lesen`` (Anmeldung und Seite in einer Transaktion). Jede Route hier muss das tun.
+lese_router = APIRouter()
 UEBERSICHT_GRENZE = 10
 
 
-@router.get("/")
+@lese_router.get("/")
 def uebersicht(request: Request):
     from prozess.ansichten.aufgaben import aufgaben_liste
     from prozess.ansichten.handlungsfelder import felder_je_zustand, handlungsfelder_liste
     from prozess.ansichten.sitzungen import sitzungen_liste
     from prozess.ansichten.versand import gescheiterte_mails
 
-    with request.app.state.umgebung.lesen() as arbeit:
+    with angemeldet_lesen(request) as arbeit:
         je_zustand = {z.bezeichnung: z.anzahl for z in felder_je_zustand(arbeit)}
         felder = handlungsfelder_liste(arbeit, gesamt=sum(je_zustand.values()))
         ueberfaellig = aufgaben_liste(arbeit, nur_ueberfaellige=True, grenze=UEBERSICHT_GRENZE)
@@ -40,14 +43,14 @@ def _feldseite(request: Request, feld_id: int, status: int = 200, **zusatz):
     from prozess.ansichten.handlungsfelder import feldseite
 
     umgebung = request.app.state.umgebung
-    with umgebung.lesen() as arbeit:
+    with angemeldet_lesen(request) as arbeit:
         s = feldseite(arbeit, feld_id, person_id=request.state.angemeldet.person_id)
     kennzahlen = [als_kontext(k, umgebung.einstellungen.zeitzone) for k in s.kennzahlen.kennzahlen]
     return seite(request, "handlungsfeld.html.j2", status, feld=s.feld, ziele=s.ziele, kennzahlen=kennzahlen,
                  **{"begruendung": "", **zusatz})
 
 
-@router.get("/handlungsfelder/{feld_id}")
+@lese_router.get("/handlungsfelder/{feld_id}")
 def handlungsfeld(request: Request, feld_id: int, erledigt: str = ""):
     from prozess.zyklus import SCHRITT_NACH_NAME
 
