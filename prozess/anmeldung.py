@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import bindparam, func, select, update
 
 from modelle.anmeldung import Anmeldelink, Websitzung
+from modelle.direkt import direkt
 from modelle.tabellen import Person
 from prozess.arbeit import Arbeit
 from prozess.fehler import Fachfehler
@@ -138,9 +139,9 @@ def angemeldet(arbeit: Arbeit, sitzungs_token: str | None) -> Angemeldet | None:
     if not sitzungs_token:
         return None
     # Core, einmal gebaut: jede Seite des Büros fragt das; ohne ORM-Aufwand
-    zeile = arbeit.verbindung().execute(_ANGEMELDET, {"token_hash": token_hash(sitzungs_token),
-                                                      "jetzt": arbeit.jetzt}).one_or_none()
-    return Angemeldet(*zeile) if zeile else None
+    zeilen = direkt(_ANGEMELDET).zeilen(arbeit.verbindung(), {"token_hash": token_hash(sitzungs_token),
+                                                              "jetzt": arbeit.jetzt})
+    return Angemeldet(*zeilen[0]) if zeilen else None
 
 
 _ANGEMELDET = (select(Websitzung.person_id, Person.name, Websitzung.gueltig_bis)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, literal_column, select
 
+from modelle.direkt import direkt
 from modelle.tabellen import Aufgabe, Person
 from prozess.ansichten import STANDARD_GRENZE, Seite, gesamtzahl, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
@@ -72,8 +73,8 @@ def aufgaben_liste(arbeit: Arbeit, *, handlungsfeld_id: int | None = None, nur_o
     werte = {"feld_id": handlungsfeld_id} if handlungsfeld_id is not None else {}
     if nur_ueberfaellige:
         werte["heute"] = arbeit.jetzt.astimezone(arbeit.einstellungen.zeitzone).date()
-    zeilen = v.execute(liste, {**werte, **seite_werte(grenze, versatz)}).all()
-    gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(zaehlen, werte).scalar_one())
+    zeilen = direkt(liste).zeilen(v, {**werte, **seite_werte(grenze, versatz)})
+    gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: direkt(zaehlen).wert(v, werte))
     return Seite([_zeile(*z) for z in zeilen], gesamt, versatz)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, func, select
 
+from modelle.direkt import direkt
 from modelle.tabellen import Aufgabe, Datengrundlage, Handlungsfeld, Person, Schrittprotokoll
 from prozess.ansichten import STANDARD_GRENZE, Seite, gesamtzahl, seite_werte, seitenweise
 from prozess.ansichten.aufgaben import AufgabeZeile, aufgaben_liste
@@ -79,9 +80,9 @@ def handlungsfelder_liste(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZ
     ``gesamt``: die Zahl aller Felder, wenn der Aufrufer sie schon kennt (``felder_je_zustand``).
     """
     v = arbeit.verbindung()
-    zeilen = v.execute(_felder_anweisung(grenze is not None), seite_werte(grenze, versatz)).all()
+    zeilen = direkt(_felder_anweisung(grenze is not None)).zeilen(v, seite_werte(grenze, versatz))
     if gesamt is None:
-        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(_FELDER_ZAEHLEN).scalar_one())
+        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: direkt(_FELDER_ZAEHLEN).wert(v))
     return Seite([FeldZeile(i, t, z, ZUSTAND_BEZEICHNUNG[z], n) for i, t, z, n in zeilen], gesamt, versatz)
 
 
@@ -123,8 +124,8 @@ def handlungsfeld_ansicht(arbeit: Arbeit, feld_id: int, *, person_id: int | None
     feld = v.execute(_FELD_LESEN, werte).one_or_none()  # Core: die Ansicht braucht nur diese Spalten
     if feld is None:
         raise nicht_gefunden(Handlungsfeld, feld_id)
-    verlauf = v.execute(_VERLAUF, werte).all()
-    daten = v.execute(_DATENGRUNDLAGEN, werte).all()
+    verlauf = direkt(_VERLAUF).zeilen(v, werte)
+    daten = direkt(_DATENGRUNDLAGEN).zeilen(v, werte)
     return FeldAnsicht(
         id=feld.id, titel=feld.titel, beschreibung=feld.beschreibung, zustand=feld.zustand,
         zustand_bezeichnung=ZUSTAND_BEZEICHNUNG[feld.zustand], zustand_seit=feld.zustand_seit, runde=feld.runde,
@@ -172,5 +173,5 @@ class ZustandZahl:
 
 def felder_je_zustand(arbeit: Arbeit) -> list[ZustandZahl]:
     """Wie viele Handlungsfelder in jedem Zustand stehen (nur Zustände mit Feldern), in der Reihenfolge des Zyklus."""
-    gezaehlt = dict(arbeit.verbindung().execute(_JE_ZUSTAND).all())
+    gezaehlt = dict(direkt(_JE_ZUSTAND).zeilen(arbeit.verbindung()))
     return [ZustandZahl(z, b, gezaehlt[z]) for z, b in ZUSTAND_BEZEICHNUNG.items() if gezaehlt.get(z)]

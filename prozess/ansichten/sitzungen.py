@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
 
+from modelle.direkt import direkt
 from modelle.tabellen import Gremium, Sitzung
 from prozess.ansichten import STANDARD_GRENZE, Seite, gesamtzahl, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
@@ -50,8 +51,8 @@ def sitzungen_liste(arbeit: Arbeit, *, alle: bool = False, grenze: int | None = 
     v = arbeit.verbindung()
     liste, zaehlen = _listen_anweisungen(alle, grenze is not None)
     werte = {} if alle else {"jetzt": arbeit.jetzt}
-    zeilen = v.execute(liste, {**werte, **seite_werte(grenze, versatz)}).all()
-    gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(zaehlen, werte).scalar_one())
+    zeilen = direkt(liste).zeilen(v, {**werte, **seite_werte(grenze, versatz)})
+    gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: direkt(zaehlen).wert(v, werte))
     return Seite([SitzungZeile(i, b, g, s, STATUS_BEZEICHNUNG.get(s, s), o or "", bool(e), h or "")
                   for i, b, g, s, o, e, h in zeilen], gesamt, versatz)
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from benachrichtigungen.warteschlange import Pausenstand, Wartende, pause_lesen, statuszahlen, wartende
+from modelle.direkt import direkt
 from modelle.tabellen import Outbox
 from prozess.ansichten import STANDARD_GRENZE, Seite, begrenzen, gesamtzahl, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
@@ -99,19 +100,22 @@ def gescheiterte_mails(arbeit: Arbeit, *, grenze: int | None = STANDARD_GRENZE, 
     """Nur die gescheiterten Mails (älteste zuerst), mit Grund: für die Übersicht, die nicht jede Zeile
     der Outbox zählen soll (gezählt wird über den Index auf ``status``)."""
     v = arbeit.verbindung()
-    zeilen = v.execute(_gescheiterte_anweisung(grenze is not None), seite_werte(grenze, versatz)).all()
+    zeilen = direkt(_gescheiterte_anweisung(grenze is not None)).zeilen(v, seite_werte(grenze, versatz))
     if gesamt is None:
-        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: v.execute(_GESCHEITERTE_ZAEHLEN).scalar_one())
+        gesamt = gesamtzahl(zeilen, grenze, versatz, lambda: direkt(_GESCHEITERTE_ZAEHLEN).wert(v))
     return Seite([GescheiterteMail(i, a, e, f or "", v, s == "fehler_dauerhaft", None if s == "fehler_dauerhaft" else n)
                   for i, a, e, f, v, s, n in zeilen], gesamt, versatz)
 
 
 _T = Outbox.__table__.c
-_GESCHEITERTE_ZAEHLEN = select(func.count()).select_from(Outbox.__table__).where(_T.status.in_(GESCHEITERT))
+# Die Werte stehen in der SQL (feste Texte aus GESCHEITERT): ein IN mit Platzhaltern klappt SQLAlchemy
+# bei jeder Ausführung neu auf, und modelle.direkt führt solche Anweisungen nicht aus.
+_IST_GESCHEITERT = _T.status.in_([literal_column(f"'{s}'") for s in GESCHEITERT])
+_GESCHEITERTE_ZAEHLEN = select(func.count()).select_from(Outbox.__table__).where(_IST_GESCHEITERT)
 
 
 @lru_cache(maxsize=2)
 def _gescheiterte_anweisung(mit_grenze: bool):
     """Die gescheiterten Mails nach Nummer, einmal gebaut; Platzhalter ``grenze``, ``versatz``."""
     return seitenweise(select(_T.id, _T.anlass, _T.empfaenger_email, _T.letzter_fehler, _T.versuche, _T.status,
-                              _T.naechster_versuch).where(_T.status.in_(GESCHEITERT)).order_by(_T.id), mit_grenze)
+                              _T.naechster_versuch).where(_IST_GESCHEITERT).order_by(_T.id), mit_grenze)
