@@ -33,7 +33,9 @@ def kennzahl_verknuepfen(arbeit, feld_id: int, kennzahl: str, jetzt: datetime | 
 
 def kennzahlen_des_feldes(arbeit, feld_id: int) -> list[str]:
     """Die Schlüssel der Kennzahlen des Feldes, in der Reihenfolge der Verknüpfung."""
-    return list(verbindung_von(arbeit).execute(_kennzahlen_anweisung(), {"feld_id": feld_id}).scalars())
+    from modelle.direkt import direkt
+
+    return [s for s, in direkt(_kennzahlen_anweisung()).zeilen(verbindung_von(arbeit), {"feld_id": feld_id})]
 
 
 @lru_cache(maxsize=1)

@@ -211,8 +211,15 @@ class Waechter:
         werte = {"feld_id": feld.id}
         if kontext.beschluss_id is not None:
             werte["beschluss_id"] = kontext.beschluss_id
-        zeile = _sql(db).execute(_einzeln(self.name, kontext.beschluss_id is not None), werte).one()
-        return self.auswerten(db, feld.id, dict(zeile._mapping), kontext)
+        from modelle.direkt import direkt
+
+        # direkt: die Feldseite fragt jeden Wächter ihrer Schritte, Connection.execute kostete ein Vielfaches
+        zeile = direkt(_einzeln(self.name, kontext.beschluss_id is not None)).zeile(_sql(db), werte)
+        if zeile is None:  # wie .one(): ohne Zeile gibt es das Feld nicht
+            from sqlalchemy.exc import NoResultFound
+
+            raise NoResultFound(f"Handlungsfeld {feld.id} gibt es nicht")
+        return self.auswerten(db, feld.id, zeile, kontext)
 
 
 @lru_cache(maxsize=16)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 
+from modelle.direkt import direkt
 from modelle.tabellen import Massnahme, Person, Ziel
 from prozess.ansichten import STANDARD_GRENZE, Seite, seite_werte, seitenweise
 from prozess.arbeit import Arbeit
@@ -42,8 +44,8 @@ class Zielknoten:
 
 
 def _massnahmen(arbeit: Arbeit, feld_id: int, grenze: int | None = None, versatz: int = 0):
-    return arbeit.verbindung().execute(_massnahmen_anweisung(grenze is not None),
-                                       {"feld_id": feld_id, **seite_werte(grenze, versatz)}).all()
+    return direkt(_massnahmen_anweisung(grenze is not None)).zeilen(
+        arbeit.verbindung(), {"feld_id": feld_id, **seite_werte(grenze, versatz)})
 
 
 @lru_cache(maxsize=2)
@@ -53,6 +55,13 @@ def _massnahmen_anweisung(mit_grenze: bool):
                               Massnahme.arbeitspaket_id, Person.organisation)
                        .outerjoin(Person, Person.id == Massnahme.verantwortlich_id)
                        .where(Massnahme.handlungsfeld_id == bindparam("feld_id")).order_by(Massnahme.id), mit_grenze)
+
+
+class _ZielZeile(NamedTuple):
+    id: int
+    ueber_id: int | None
+    ebene: str
+    titel: str
 
 
 _ZIELE = (select(Ziel.id, Ziel.ueber_id, Ziel.ebene, Ziel.titel)
@@ -81,7 +90,7 @@ def zielbaum(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
 
 def zielbaum_ohne_pruefung(arbeit: Arbeit, feld_id: int) -> list[Zielknoten]:
     """``zielbaum`` für ein Feld, dessen Existenz der Aufrufer schon geprüft hat (eine Abfrage weniger)."""
-    ziele = arbeit.verbindung().execute(_ZIELE, {"feld_id": feld_id}).all()
+    ziele = [_ZielZeile(*z) for z in direkt(_ZIELE).zeilen(arbeit.verbindung(), {"feld_id": feld_id})]
     kinder: dict[int | None, list] = {}
     for ziel in ziele:
         kinder.setdefault(ziel.ueber_id, []).append(ziel)
