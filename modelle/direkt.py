@@ -122,7 +122,8 @@ def _positionaler_dialekt(dialekt):
 class _Uebersetzt:
     """Eine Anweisung, für einen Dialekt (und einen Satz von Spalten) übersetzt."""
 
-    __slots__ = ("sql", "positionell", "namen_param", "standard", "holen", "wandler", "namen", "ergebnis")
+    __slots__ = ("sql", "positionell", "namen_param", "standard", "holen", "wandler", "namen", "ergebnis",
+                 "ergebnis_wandler")
 
     def __init__(self, anweisung, dialekt, spalten: tuple[str, ...] | None):
         kompiliert = anweisung.compile(dialect=dialekt, column_keys=list(spalten) if spalten is not None else None)
@@ -145,6 +146,8 @@ class _Uebersetzt:
         spalten_ergebnis = list(getattr(anweisung, "exported_columns", ()))
         self.namen = tuple(getattr(s, "name", None) or getattr(s, "key") for s in spalten_ergebnis)
         self.ergebnis = [s.type.dialect_impl(dialekt).result_processor(dialekt, None) for s in spalten_ergebnis]
+        # (Stelle, Wandler) nur der Spalten, die der Dialekt wandelt: die übrigen bleiben, wie der Treiber sie gibt
+        self.ergebnis_wandler = tuple((i, w) for i, w in enumerate(self.ergebnis) if w is not None)
 
     def parameter(self, werte: dict):
         if self.standard:
@@ -162,7 +165,12 @@ class _Uebersetzt:
         return dict(zip(self.namen_param, roh))
 
     def zeile(self, roh) -> tuple:
-        return tuple(w(x) if w is not None else x for w, x in zip(self.ergebnis, roh))
+        if not self.ergebnis_wandler:
+            return tuple(roh)
+        zeile = list(roh)
+        for i, w in self.ergebnis_wandler:
+            zeile[i] = w(zeile[i])
+        return tuple(zeile)
 
 
 # Die Wandler der Zeit-Typen, je Dialekt und Typ einmal, mit den zuletzt gewandelten Werten: ein
