@@ -34,8 +34,19 @@ def uebersicht(request: Request):
         ueberfaellig = aufgaben_liste(arbeit, nur_ueberfaellige=True, grenze=UEBERSICHT_GRENZE)
         sitzungen = sitzungen_liste(arbeit, grenze=UEBERSICHT_GRENZE)
         gescheitert = gescheiterte_mails(arbeit, grenze=UEBERSICHT_GRENZE)
-    return seite(request, "uebersicht.html.j2", felder=felder, je_zustand=je_zustand, ueberfaellig=ueberfaellig, sitzungen=sitzungen,
-                 gescheitert=gescheitert)
+    return seite(request, "uebersicht.html.j2", felder=felder, felder_nach_zustand=_nach_zustand(felder.eintraege),
+                 je_zustand=je_zustand, ueberfaellig=ueberfaellig, sitzungen=sitzungen, gescheitert=gescheitert)
+
+
+def _nach_zustand(felder) -> list[tuple[str, list]]:
+    """(Bezeichnung des Zustands, seine Felder) nach Bezeichnung, wie jinja2s Filter ``groupby`` sie bildete
+    (ohne Groß-/Kleinschreibung sortiert, stabil; die Gruppe heißt wie ihr erstes Feld). Hier statt in der
+    Vorlage: der Filter fragte jedes Feld zweimal über die Attributsuche der Vorlage (~7 % der Übersicht)."""
+    from itertools import groupby
+
+    schluessel = lambda f: f.zustand_bezeichnung.lower()  # noqa: E731
+    gruppen = (list(g) for _, g in groupby(sorted(felder, key=schluessel), schluessel))
+    return [(g[0].zustand_bezeichnung, g) for g in gruppen]
 
 
 def _feldseite(request: Request, feld_id: int, status: int = 200, **zusatz):
