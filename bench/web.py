@@ -18,7 +18,8 @@ rotiert je Runde. Gedruckt werden je Adresse Median/p95/max der Antwortzeit (üb
 gezählten Anfragen) und der Durchsatz (Median der Runden) sowie das Verhältnis zum Durchsatz
 von ``/lebt``, dazu die CPU-Zeit des Servers je Anfrage (Benutzer + System aller seiner Prozesse,
 aus ``/proc``, über alle gezählten Anfragen): sie hängt kaum davon ab, was sonst auf der Maschine
-läuft, die Antwortzeiten sehr. Jede Antwort muss 200 sein, sonst bricht die Messung ab.
+läuft, die Antwortzeiten sehr; darum steht die Last der Maschine (``/proc/loadavg``, 1 Minute) vor und
+nach der Messung dabei. Jede Antwort muss 200 sein, sonst bricht die Messung ab.
 Ziele: p95 ≤ 100 ms, Durchsatz ≥ 0,2 × ``/lebt``; verfehlt, endet das Skript mit 1.
 
 Client und Server teilen sich die Maschine: der Durchsatz von ``/lebt`` ist auch durch die
@@ -188,6 +189,7 @@ def main() -> int:
         token = websitzung_anlegen(url)
         adressen = {"/lebt": "/lebt", "Übersicht": "/", "Feldseite": f"/handlungsfelder/{feld_id}"}
         server = Server(url, verzeichnis, args.prozesse)
+        last_vorher = os.getloadavg()[0]
         try:
             server.bereit()
             for pfad in adressen.values():  # aufwärmen, ungezählt
@@ -207,7 +209,8 @@ def main() -> int:
             server.beenden()
 
     print(f"{args.clients} Clients, {args.runden} Runden zu {args.sekunden:g} s je Adresse, web_prozesse "
-          f"{args.prozesse}; Feldseite: Feld {feld_id}")
+          f"{args.prozesse}; Feldseite: Feld {feld_id}; Last der Maschine {last_vorher:.2f} vorher, "
+          f"{os.getloadavg()[0]:.2f} nachher (1 Minute, {os.cpu_count()} Kerne)".replace(".", ","))
     grundlinie = statistics.median(raten["/lebt"])
     erreicht = True
     for name in adressen:
