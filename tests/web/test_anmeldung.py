@@ -159,3 +159,27 @@ def test_wer_entfernt_wird_ist_abgemeldet_und_bekommt_keinen_link_mehr(browser, 
     assert browser.get("/").headers["location"] == "/anmelden"
     link_anfordern(browser)
     assert len(mails(_maildir(web_umgebung))) == 1
+
+
+def test_jede_seite_ohne_abhaengigkeit_prueft_die_sitzung_selbst(browser, web_umgebung):
+    """Die Routen von ``web.buero.lese_router`` prüfen die Websitzung in ihrer Arbeit (``angemeldet_lesen``), nicht
+    über die Abhängigkeit: ohne, mit unbekannter und mit beendeter Sitzung führt jede zur Anmeldung – auch zu einem
+    Feld, das es nicht gibt (die Seite verrät nichts, bevor sie weiß, wer fragt)."""
+    from web.buero import lese_router
+
+    pfade = [route.path.format(feld_id=999999) for route in lese_router.routes]
+    assert "/" in pfade and "/handlungsfelder/999999" in pfade
+    for pfad in pfade:
+        assert browser.get(pfad).headers["location"] == "/anmelden", pfad
+    browser.cookies.set("bb_sitzung", "unbekannt")
+    for pfad in pfade:
+        assert browser.get(pfad).headers["location"] == "/anmelden", pfad
+    browser.cookies.delete("bb_sitzung")
+    anmelden(browser, _maildir(web_umgebung))
+    sitzung = browser.cookies["bb_sitzung"]
+    assert all(browser.get(pfad).status_code in (200, 404) for pfad in pfade)
+    browser.post("/abmelden", data={"csrf": csrf(browser)})
+    browser.cookies.delete("bb_sitzung")
+    browser.cookies.set("bb_sitzung", sitzung)
+    for pfad in pfade:
+        assert browser.get(pfad).headers["location"] == "/anmelden", pfad
