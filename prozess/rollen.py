@@ -39,8 +39,14 @@ def rollen_der_person(db: Session, person_id: int) -> set[str]:
 
 
 def _rollen_laden(db: Session, person_id: int) -> set[str]:
-    # einmal gebaut: jede Feldseite fragt das; über die Session, die vorher Ungespeichertes schreibt
-    zeilen = db.exec(_ROLLEN, params={"person_id": person_id})
+    # einmal gebaut: jede Feldseite fragt das. Hat die Session Ungespeichertes, über sie (sie schreibt es
+    # vorher); sonst direkt auf ihrer Verbindung, ohne den Aufwand einer ORM-Abfrage (~8 % der Feldseite).
+    if db.new or db.dirty or db.deleted:
+        zeilen = db.exec(_ROLLEN, params={"person_id": person_id})
+    else:
+        from modelle.direkt import direkt
+
+        zeilen = direkt(_ROLLEN).zeilen(db.connection(), {"person_id": person_id})
     return {f"{kuerzel}:{rolle}" for kuerzel, rolle in zeilen}
 
 
