@@ -37,7 +37,6 @@ Standardwerten, die SQLAlchemy erst beim Ausführen berechnete, und aufgeklappte
 from __future__ import annotations
 
 import copy
-import weakref
 from datetime import date, datetime
 from itertools import repeat
 from operator import itemgetter
@@ -222,17 +221,15 @@ class Direkt:
     beginnen sie selbst (einmal je Stapel bzw. Aufruf kostet das nichts).
     """
 
-    __slots__ = ("_anweisung", "_je_dialekt", "_nach_spalten")
+    __slots__ = ("anweisung", "_je_dialekt", "_nach_spalten")
 
     def __init__(self, anweisung):
-        self._anweisung = weakref.ref(anweisung)  # die Anweisung lebt so lange, wie ihr Erbauer sie hält
+        # fest gehalten (nicht schwach): ``direkt(baue()).zeilen(…)`` mit einer Anweisung, die nur der Aufruf
+        # hält – etwa wenn zwei Fäden zugleich ein leeres lru_cache füllen –, übersetzt sie sonst nach ihrem Ende
+        self.anweisung = anweisung
         self._je_dialekt: dict[Any, _Uebersetzt] = {}
         # Ein INSERT ohne eigene VALUES schreibt die Spalten, die die Parameter nennen.
         self._nach_spalten = isinstance(anweisung, Insert) and not anweisung._values and not anweisung._multi_values
-
-    @property
-    def anweisung(self):
-        return self._anweisung()
 
     def _uebersetzt(self, verbindung: Connection, werte: dict) -> _Uebersetzt:
         dialekt = verbindung.dialect
@@ -369,15 +366,21 @@ def zusammen(verbindung: Connection, abfragen: list[tuple[Direkt, dict]]) -> lis
 
 
 _DIREKT: dict[int, Direkt] = {}
+# So viele Anweisungen gemerkt, dann beginnt der Speicher neu: die festen (Modul, lru_cache) kommen mit
+# ihrer nächsten Ausführung wieder hinein, eine nur einmal gebaute bleibt nicht für immer.
+_DIREKT_HOECHSTENS = 512
 
 
 def direkt(anweisung) -> Direkt:
-    """Die ``Direkt``-Form einer Anweisung, je Anweisungsobjekt einmal angelegt (und vergessen,
-    wenn die Anweisung vergeht: etwa aus einem ``lru_cache`` fällt)."""
+    """Die ``Direkt``-Form einer Anweisung, je Anweisungsobjekt einmal angelegt.
+
+    Der Speicher hält die Anweisung fest, solange ihr Eintrag besteht: ihre ``id`` kann so keine
+    andere bekommen, und sie lebt, bis der Aufruf sie ausgeführt hat."""
     d = _DIREKT.get(id(anweisung))
     if d is None:
+        if len(_DIREKT) >= _DIREKT_HOECHSTENS:
+            _DIREKT.clear()
         d = _DIREKT[id(anweisung)] = Direkt(anweisung)
-        weakref.finalize(anweisung, _DIREKT.pop, id(anweisung), None)
     return d
 
 

@@ -2,7 +2,8 @@
 
 Dieselbe Anweisung einmal über ``Connection.execute``, einmal über ``direkt``/``Stapelanweisung``:
 dieselbe Klasse von SQLAlchemy, Parameter verborgen wie bei der Engine; ein Verbindungsabbruch
-verwirft die Verbindung, und nach dem Rollback arbeitet die Engine mit einer neuen weiter.
+verwirft die Verbindung, und nach dem Rollback arbeitet die Engine mit einer neuen weiter. Eine
+Anweisung, die nur der Aufruf hält, wird trotzdem ausgeführt.
 """
 
 from __future__ import annotations
@@ -120,3 +121,23 @@ def test_ein_stapel_und_zusammen_beginnen_die_transaktion_wie_execute(engine):
         v.commit()
     with engine.connect() as v:
         assert v.execute(select(_STAND.c.id).order_by(_STAND.c.id)).scalars().all() == [1, 2, 3]
+
+
+def test_eine_anweisung_die_nur_der_aufruf_haelt_wird_ausgefuehrt(tmp_path):
+    """So bekommt der Faden, der beim gleichzeitigen Füllen eines ``lru_cache`` verliert, seine Anweisung:
+    ``direkt(baue()).zeilen(…)`` – nach ``direkt`` hält niemand sonst sie (früher: AttributeError, 500)."""
+    import gc
+
+    from sqlalchemy import create_engine, literal_column
+
+    def baue():
+        return select(literal_column("1").label("eins"), bindparam("x").label("x"))
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    with engine.begin() as v:
+        d = direkt(baue())
+        gc.collect()
+        assert d.zeilen(v, {"x": 7}) == [(1, 7)]
+        for wert in range(600):  # über die Grenze des Speichers hinaus
+            assert direkt(baue()).zeilen(v, {"x": wert}) == [(1, wert)]
+    engine.dispose()
