@@ -208,3 +208,24 @@ def test_jede_route_der_app_traegt_die_sicherheitskopfzeilen_auch_jeder_post(bro
         assert antwort.status_code < 500, pfad
         _kopfzeilen_pruefen(antwort)
         _kopfzeilen_pruefen(browser.post(pfad, data={}))  # ohne CSRF: 403, auch mit Kopfzeilen
+
+
+@pytest.mark.parametrize("faeden", [1, 3])
+def test_die_seiten_laufen_in_hoechstens_web_faeden_faeden(web_umgebung, faeden):
+    # Starlette gibt synchrone Handler in den Fadenvorrat der Ereignisschleife; 40 Fäden stritten um den GIL.
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from prozess.umgebung import Umgebung
+    from web.app import app_bauen
+
+    u = Umgebung(web_umgebung.einstellungen.mit(web_faeden=faeden), web_umgebung.engine, web_umgebung.uhr)
+    app = app_bauen(u)
+
+    @app.get("/vorrat")
+    async def vorrat():  # läuft in der Schleife des Servers, sieht also deren Vorrat
+        return {"faeden": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+    with TestClient(app, base_url=BASIS) as client:
+        assert client.get("/vorrat").json() == {"faeden": faeden}
+        assert client.get("/lebt").text == "ok"
