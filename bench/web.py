@@ -220,9 +220,13 @@ def main() -> int:
               f"max {max(z) * 1000:6.1f} ms  {zahl(rate):>6} Anfragen/s  Verhältnis zu /lebt {verhaeltnis:.2f}  "
               f"Server-CPU {cpu[name] / len(z) * 1000:5.2f} ms/Anfrage  ({zahl(len(z))} Anfragen)")
         if name != "/lebt":
-            erreicht &= ziel(p95(z) * 1000 <= ZIEL_P95_MS, f"  {name}: p95 ≤ {ZIEL_P95_MS} ms") == 0
+            # Werte für die Tabelle von make bench: das p95 über alle gezählten Anfragen, das Verhältnis je Runde.
+            erreicht &= ziel(p95(z) * 1000 <= ZIEL_P95_MS, f"  {name}: p95 ≤ {ZIEL_P95_MS} ms", werte=[p95(z) * 1000],
+                             vorgabe=f"≤ {ZIEL_P95_MS} ms", einheit="ms") == 0
+            je_runde = [r / g for r, g in zip(raten[name], raten["/lebt"])]
             erreicht &= ziel(verhaeltnis >= ZIEL_VERHAELTNIS,
-                             f"  {name}: Durchsatz ≥ {ZIEL_VERHAELTNIS:.1f} × /lebt".replace(".", ",")) == 0
+                             f"  {name}: Durchsatz ≥ {ZIEL_VERHAELTNIS:.1f} × /lebt".replace(".", ","), werte=je_runde,
+                             vorgabe=f"≥ {ZIEL_VERHAELTNIS:.1f} ×".replace(".", ","), einheit="×") == 0
     return 0 if erreicht else 1
 
 
