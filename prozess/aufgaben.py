@@ -9,6 +9,7 @@ Zustands erledigt. Beides geschieht in der Transaktion des Schritts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime
 
 from sqlmodel import Session, select
@@ -30,7 +31,7 @@ from prozess.eingaben import titel_pruefen
 from prozess.fehler import Eingabefehler, SchrittNichtMoeglich
 from prozess.laden import laden
 from prozess.erinnerungen import Empfaenger, Regeln, erster_zeitpunkt, naechster_zeitpunkt, planen
-from prozess.rollen import zustaendige_person
+from prozess.rollen import person_von, zustaendige_person
 from prozess.zeit import datum_de, frist_nach_tagen, heute
 from prozess.zyklus import ERLEDIGT, HINFAELLIG, ROLLE_BEZEICHNUNG, SCHRITTE, ZUSTAND_NACH_NAME
 
@@ -195,7 +196,7 @@ def aufgabe_anlegen(
     arbeit: Arbeit,
     *,
     titel: str,
-    verantwortlich: Person,
+    verantwortlich: Person | str,
     frist: date,
     handlungsfeld_id: int | None = None,
     massnahme_id: int | None = None,
@@ -203,9 +204,11 @@ def aufgabe_anlegen(
 ) -> Aufgabe:
     """Eine Aufgabe von Hand, mit Mail an die zuständige Person und geplanten Erinnerungen.
 
-    Eine Frist in der Vergangenheit wird abgewiesen wie beim Verschieben.
+    Eine Frist in der Vergangenheit wird abgewiesen wie beim Verschieben. ``verantwortlich`` ist eine
+    Person oder ihre Adresse.
     """
     db, jetzt, e = arbeit.db, arbeit.jetzt, arbeit.einstellungen
+    verantwortlich = person_von(arbeit, verantwortlich)
     titel = titel_pruefen(titel, "Der Titel der Aufgabe", beispiel="Schulen zur Fehlzeitenerhebung anschreiben",
                           laenge=300)
     frist_pruefen(frist, jetzt, e.zeitzone)
@@ -258,12 +261,22 @@ def aufgabe_verschieben(arbeit: Arbeit, aufgabe_id: int, frist: date) -> Aufgabe
     return aufgabe
 
 
-def aufgabe_zuweisen(arbeit: Arbeit, aufgabe_id: int, person: Person) -> Aufgabe:
-    """Gibt eine offene Aufgabe einer anderen Person; sie bekommt die Mail wie bei einer neuen Aufgabe.
+class Zuweisung(NamedTuple):
+    """Was ``aufgabe_zuweisen`` getan hat: welche Aufgabe jetzt bei wem liegt."""
+
+    aufgabe_id: int
+    titel: str
+    person_name: str
+
+
+def aufgabe_zuweisen(arbeit: Arbeit, aufgabe_id: int, person: Person | str) -> Zuweisung:
+    """Gibt eine offene Aufgabe einer anderen Person (oder deren Adresse); sie bekommt die Mail wie bei
+    einer neuen Aufgabe.
 
     Frist und Erinnerungen bleiben; eine entfernte Person oder dieselbe wird abgewiesen.
     """
     db = arbeit.db
+    person = person_von(arbeit, person)
     aufgabe = _offene_aufgabe(db, aufgabe_id)
     if person.entfernt_am is not None or not person.email:
         raise Eingabefehler(f"{person.name} ist entfernt und kann keine Aufgabe bekommen; nennen Sie eine andere "
@@ -280,7 +293,7 @@ def aufgabe_zuweisen(arbeit: Arbeit, aufgabe_id: int, person: Person) -> Aufgabe
     massnahme = db.get(Massnahme, aufgabe.massnahme_id) if aufgabe.massnahme_id else None
     mails_fuer_neue_aufgaben(arbeit, [_neue_aufgabe(aufgabe, person, massnahme)], feld, gegenstand=gegenstand)
     db.flush()
-    return aufgabe
+    return Zuweisung(aufgabe.id, aufgabe.titel, person.name)
 
 
 def _offene_aufgabe(db: Session, aufgabe_id: int) -> Aufgabe:

@@ -16,9 +16,15 @@ from prozess.schritte import feld_laden
 from prozess.zyklus import MANAGEMENT, PROZESS_VERSION
 
 
-def handlungsfeld_anlegen(arbeit: Arbeit, titel: str, person_id: int, beschreibung: str = "") -> Handlungsfeld:
-    """Legt ein Handlungsfeld im Zustand ``definiert`` an, mit Protokoll und erster Aufgabe."""
+def handlungsfeld_anlegen(arbeit: Arbeit, titel: str, person_id: int | str, beschreibung: str = "") -> Handlungsfeld:
+    """Legt ein Handlungsfeld im Zustand ``definiert`` an, mit Protokoll und erster Aufgabe.
+
+    ``person_id`` ist die Id der handelnden Person oder ihre Adresse.
+    """
+    from prozess.rollen import person_id_von
+
     db, jetzt = arbeit.db, arbeit.jetzt
+    person_id = person_id_von(arbeit, person_id)
     titel = titel_pruefen(titel, "Der Titel des Handlungsfeldes", beispiel="Schulabsentismus")
     beschreibung = titel_pruefen(beschreibung, "Die Beschreibung", leer_erlaubt=True, mehrzeilig=True, laenge=4000)
     if not passt(rollen_der_person(db, person_id), MANAGEMENT):

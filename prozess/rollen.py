@@ -111,6 +111,16 @@ def handelnde_person(arbeit, email: str) -> Person:
     return person_per_email(arbeit.db, email)
 
 
+def person_von(arbeit, wer: Person | str) -> Person:
+    """Die Person zu ``wer``: eine schon geladene Person oder ihre Adresse (wie die CLI sie nennt)."""
+    return person_per_email(arbeit.db, wer) if isinstance(wer, str) else wer
+
+
+def person_id_von(arbeit, wer: int | str) -> int:
+    """Die Id zu ``wer``: eine Id (Webseiten: aus der Sitzung) oder eine Adresse (CLI: ``--als``)."""
+    return person_per_email(arbeit.db, wer).id if isinstance(wer, str) else wer
+
+
 BUERO = "bildungsbuero:*"
 
 

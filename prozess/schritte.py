@@ -231,7 +231,7 @@ def schritt_ausfuehren(
     arbeit: Arbeit,
     feld_id: int,
     schritt_name: str,
-    person_id: int,
+    person_id: int | str,
     *,
     begruendung: str = "",
     beschluss_id: int | None = None,
@@ -248,9 +248,14 @@ def schritt_ausfuehren(
     BEGIN, die Abfrage für Stand und Wächter und, wo der Schritt sie braucht, die der Maßnahmen, die
     beauftragt werden, und der ruhenden Erinnerungen (eine Pipeline, ``modelle.direkt.zusammen``), eine
     Anweisung, die alles schreibt, COMMIT – 4 für jede Schrittart
-    (``tests/prozess/test_schritte_rundreisen.py``).
+    (``tests/prozess/test_schritte_rundreisen.py``). ``person_id`` ist die Id der handelnden Person oder
+    ihre Adresse (dann eine Abfrage mehr).
     """
     db, jetzt = arbeit.db, arbeit.jetzt
+    if isinstance(person_id, str):
+        from prozess.rollen import person_id_von
+
+        person_id = person_id_von(arbeit, person_id)
     pg = arbeit.dialekt == "postgresql"
     schritt = SCHRITT_NACH_NAME.get(schritt_name)
     nummer_vorab = pg and schritt is not None and _braucht_folgeaufgabe(schritt)

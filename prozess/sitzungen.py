@@ -156,15 +156,19 @@ def beschluss_erfassen(
     *,
     tagesordnungspunkt_id: int | None = None,
     schritt: str | None = None,
-    person_id: int | None = None,
+    person_id: int | str | None = None,
 ):
     """Hält einen Beschluss fest; mit ``schritt`` löst er diesen Schritt aus – in derselben Arbeit.
 
     Der Schritt prüft seine Wächter wie sonst auch; der neue Beschluss ist dann der, auf den
     er sich stützt. Gibt ``(beschluss, schritteintrag_oder_None)`` zurück. Scheitert der
-    Schritt, rollt die Arbeitseinheit beides zurück.
+    Schritt, rollt die Arbeitseinheit beides zurück. ``person_id`` ist eine Id oder eine Adresse.
     """
+    from prozess.rollen import person_id_von
+
     db, gefasst_am = arbeit.db, arbeit.jetzt
+    if person_id is not None:
+        person_id = person_id_von(arbeit, person_id)
     sitzung = sitzung_laden(db, sitzung_id)
     if sitzung.status == "abgesagt":
         raise Eingabefehler(f"Sitzung {sitzung_id} wurde abgesagt; ein Beschluss braucht eine Sitzung, die "

@@ -348,11 +348,14 @@ def sitzung_beantworten(arbeit: Arbeit, token: str, sitzung_id: int, antwort: st
 # ---------------------------------------------------------------- Entscheidung des Bildungsmanagements
 
 
-def _entscheider(arbeit: Arbeit, person_id: int) -> None:
-    from prozess.rollen import passt, rollen_der_person
+def _entscheider(arbeit: Arbeit, person_id: int | str) -> int:
+    """Die Id der entscheidenden Person (Id oder Adresse); ohne Rolle im Bildungsmanagement ein Fehler."""
+    from prozess.rollen import passt, person_id_von, rollen_der_person
 
+    person_id = person_id_von(arbeit, person_id)
     if not passt(rollen_der_person(arbeit.db, person_id), MANAGEMENT):
         raise SchrittNichtMoeglich("Über Fristanträge entscheidet das Bildungsmanagement; Ihnen fehlt diese Rolle.")
+    return person_id
 
 
 def _offener_antrag(arbeit: Arbeit, antrag_id: int) -> Fristantrag:
@@ -365,11 +368,11 @@ def _offener_antrag(arbeit: Arbeit, antrag_id: int) -> Fristantrag:
     return antrag
 
 
-def frist_gewaehren(arbeit: Arbeit, antrag_id: int, person_id: int, antwort: str = "") -> Fristantrag:
+def frist_gewaehren(arbeit: Arbeit, antrag_id: int, person_id: int | str, antwort: str = "") -> Fristantrag:
     """Gewährt den Antrag: die Aufgabe bekommt die beantragte Frist (mit Mail wie beim Verschieben)."""
     from prozess.aufgaben import aufgabe_verschieben
 
-    _entscheider(arbeit, person_id)
+    person_id = _entscheider(arbeit, person_id)
     antrag = _offener_antrag(arbeit, antrag_id)
     aufgabe_verschieben(arbeit, antrag.aufgabe_id, antrag.frist)
     antrag.status, antrag.entschieden_am, antrag.entschieden_von_id = GEWAEHRT, arbeit.jetzt, person_id
@@ -378,13 +381,13 @@ def frist_gewaehren(arbeit: Arbeit, antrag_id: int, person_id: int, antwort: str
     return antrag
 
 
-def frist_ablehnen(arbeit: Arbeit, antrag_id: int, person_id: int, antwort: str = "") -> Fristantrag:
+def frist_ablehnen(arbeit: Arbeit, antrag_id: int, person_id: int | str, antwort: str = "") -> Fristantrag:
     """Lehnt den Antrag ab; die Frist bleibt. Die Person bekommt eine Mail und sieht die Antwort auf ihrer Seite."""
     from prozess.auftragsmails import mails_fuer_neue_aufgaben
     from prozess.aufgaben import _neue_aufgabe
     from modelle.tabellen import Massnahme
 
-    _entscheider(arbeit, person_id)
+    person_id = _entscheider(arbeit, person_id)
     antrag = _offener_antrag(arbeit, antrag_id)
     antrag.status, antrag.entschieden_am, antrag.entschieden_von_id = ABGELEHNT, arbeit.jetzt, person_id
     antrag.antwort = _text(antwort, "Die Antwort")

@@ -51,11 +51,18 @@ def massnahme_anlegen(
     arbeit: Arbeit,
     arbeitspaket_id: int,
     titel: str,
-    verantwortlich: Person | None = None,
+    verantwortlich: Person | str | None = None,
     frist: date | None = None,
 ) -> Massnahme:
-    """Legt eine Maßnahme unter einem Arbeitspaket an (Frist nicht in der Vergangenheit)."""
+    """Legt eine Maßnahme unter einem Arbeitspaket an (Frist nicht in der Vergangenheit).
+
+    ``verantwortlich`` ist eine Person oder ihre Adresse.
+    """
+    from prozess.rollen import person_von
+
     db = arbeit.db
+    if verantwortlich is not None:
+        verantwortlich = person_von(arbeit, verantwortlich)
     paket = db.get(Ziel, arbeitspaket_id)
     if paket is None or paket.ebene != "arbeitspaket":
         raise Eingabefehler(
@@ -85,15 +92,20 @@ def massnahme_aendern(
     arbeit: Arbeit,
     massnahme_id: int,
     *,
-    verantwortlich: Person | None = None,
+    verantwortlich: Person | str | None = None,
     frist: date | None = None,
     status: str | None = None,
 ) -> Massnahme:
-    """Ändert Zuständigkeit, Frist oder Status; eine offene Aufgabe zur Maßnahme zieht mit.
+    """Ändert Zuständigkeit (eine Person oder ihre Adresse), Frist oder Status; eine offene Aufgabe zur
+    Maßnahme zieht mit.
 
     Ändert sich die Frist, werden die Erinnerungen der offenen Aufgabe neu geplant.
     """
+    from prozess.rollen import person_von
+
     db, jetzt = arbeit.db, arbeit.jetzt
+    if verantwortlich is not None:
+        verantwortlich = person_von(arbeit, verantwortlich)
     massnahme = massnahme_laden(db, massnahme_id)
     if status is not None and status not in MASSNAHME_STATUS:
         raise Eingabefehler(f"Status »{status}« gibt es nicht. Möglich: {', '.join(MASSNAHME_STATUS)}.")

@@ -114,13 +114,6 @@ def zone():
     return umgebung().einstellungen.zeitzone
 
 
-def person(arbeit, email: str):
-    """Die Person zur Adresse aus ``--als`` oder ``--verantwortlich`` (gefragt wird die Bibliothek)."""
-    from prozess.rollen import handelnde_person
-
-    return handelnde_person(arbeit, email)
-
-
 def datum(text: str | None, wo: str):
     if text is None:
         return None

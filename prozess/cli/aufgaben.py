@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, datum, fachlich, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
+    NUMMER, datum, fachlich, liste_ausgeben, listenbefehl, nummernbefehl, tun, umgebung, zone,
 )
 
 
@@ -29,7 +29,7 @@ def aufgabe_anlegen(titel, verantwortlich, frist, feld_id, massnahme_id):
     from prozess.aufgaben import aufgabe_anlegen as anlegen
 
     with umgebung().arbeit() as arbeit:
-        a = anlegen(arbeit, titel=titel, verantwortlich=person(arbeit, verantwortlich),
+        a = anlegen(arbeit, titel=titel, verantwortlich=verantwortlich,
                     frist=datum(frist, "--frist"), handlungsfeld_id=feld_id, massnahme_id=massnahme_id)
     click.echo(f"Aufgabe {a.id} »{a.titel}« angelegt.")
 
@@ -79,11 +79,8 @@ def aufgabe_zuweisen(aufgabe_id, email):
     """
     from prozess.aufgaben import aufgabe_zuweisen as zuweisen
 
-    with umgebung().arbeit() as arbeit:
-        neu = person(arbeit, email)
-        a = zuweisen(arbeit, aufgabe_id, neu)
-        text = f"Aufgabe {a.id} »{a.titel}« liegt jetzt bei {neu.name}."
-    click.echo(text)
+    a = tun(zuweisen, aufgabe_id, email)
+    click.echo(f"Aufgabe {a.aufgabe_id} »{a.titel}« liegt jetzt bei {a.person_name}.")
 
 
 @nummernbefehl(aufgabe, "erledigt", "aufgabe_id")
@@ -117,8 +114,7 @@ def aufgabe_frist_antraege(entschiedene, seite):
 
 
 def _entscheiden(funktion, antrag_id, als, antwort):
-    with umgebung().arbeit() as arbeit:
-        return funktion(arbeit, antrag_id, person(arbeit, als).id, antwort)
+    return tun(funktion, antrag_id, als, antwort)
 
 
 def _entscheidungsbefehl(name: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, fachlich, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung, zone,
+    NUMMER, fachlich, lesen, liste_ausgeben, listenbefehl, nummernbefehl, tun, umgebung, zone,
 )
 
 
@@ -27,7 +27,7 @@ def handlungsfeld_anlegen(titel, als, beschreibung):
     from prozess.handlungsfelder import handlungsfeld_anlegen as anlegen
 
     with umgebung().arbeit() as arbeit:
-        feld = anlegen(arbeit, titel, person(arbeit, als).id, beschreibung)
+        feld = anlegen(arbeit, titel, als, beschreibung)
     click.echo(f"Handlungsfeld {feld.id} »{feld.titel}« angelegt (definiert).")
 
 
@@ -102,7 +102,7 @@ def handlungsfeld_schritt(feld_id, schritt, als, begruendung, beschluss_id):
     from prozess.zyklus import ZUSTAND_BEZEICHNUNG
 
     with umgebung().arbeit() as arbeit:
-        eintrag = schritt_ausfuehren(arbeit, feld_id, schritt, person(arbeit, als).id,
+        eintrag = schritt_ausfuehren(arbeit, feld_id, schritt, als,
                                      begruendung=begruendung, beschluss_id=beschluss_id)
     click.echo(f"Handlungsfeld {feld_id}: {ZUSTAND_BEZEICHNUNG[eintrag.von_zustand]} → "
                f"{ZUSTAND_BEZEICHNUNG[eintrag.nach_zustand]}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, fachlich, lesen, liste_ausgeben, listenbefehl, lokalzeit, nummernbefehl, person, tun, umgebung, zone,
+    NUMMER, fachlich, lesen, liste_ausgeben, listenbefehl, lokalzeit, nummernbefehl, tun, umgebung, zone,
 )
 
 
@@ -141,9 +141,8 @@ def beschluss_erfassen(sitzung_id, feld_id, top_id, schritt, als, text):
     from prozess.zyklus import ZUSTAND_BEZEICHNUNG
 
     with umgebung().arbeit() as arbeit:
-        person_id = person(arbeit, als).id if als else None
         b, eintrag = erfassen(arbeit, sitzung_id, text, feld_id, tagesordnungspunkt_id=top_id, schritt=schritt,
-                              person_id=person_id)
+                              person_id=als)
     click.echo(f"Beschluss {b.id} erfasst.")
     if eintrag is not None:
         click.echo(f"Handlungsfeld {eintrag.handlungsfeld_id}: {ZUSTAND_BEZEICHNUNG[eintrag.von_zustand]} → "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prozess.cli._basis import (
-    NUMMER, datum, fachlich, lesen, liste_ausgeben, listenbefehl, nummernbefehl, person, tun, umgebung,
+    NUMMER, datum, fachlich, lesen, liste_ausgeben, listenbefehl, nummernbefehl, tun, umgebung,
 )
 
 
@@ -76,8 +76,7 @@ def massnahme_anlegen(arbeitspaket_id, titel, verantwortlich, frist):
     from prozess.ziele import massnahme_anlegen as anlegen
 
     with umgebung().arbeit() as arbeit:
-        zustaendig = person(arbeit, verantwortlich) if verantwortlich else None
-        m = anlegen(arbeit, arbeitspaket_id, titel, zustaendig, datum(frist, "--frist"))
+        m = anlegen(arbeit, arbeitspaket_id, titel, verantwortlich, datum(frist, "--frist"))
     click.echo(f"Maßnahme {m.id} »{m.titel}« angelegt.")
 
 
@@ -95,8 +94,7 @@ def massnahme_aendern(massnahme_id, verantwortlich, frist, status):
     from prozess.ziele import massnahme_aendern as aendern
 
     with umgebung().arbeit() as arbeit:
-        zustaendig = person(arbeit, verantwortlich) if verantwortlich else None
-        m = aendern(arbeit, massnahme_id, verantwortlich=zustaendig, frist=datum(frist, "--frist"), status=status)
+        m = aendern(arbeit, massnahme_id, verantwortlich=verantwortlich, frist=datum(frist, "--frist"), status=status)
     click.echo(f"Maßnahme {m.id} geändert.")
 
 

@@ -33,6 +33,22 @@ def test_eine_neu_zugewiesene_aufgabe_behaelt_ihre_frist_und_die_neue_person_bek
     assert (MANAGEMENT, "aufgabe_zugewiesen") in mails
 
 
+
+def test_die_cli_nennt_die_person_mit_ihrer_adresse_und_die_bibliothek_sucht_sie(s, einstellungen, uhr):
+    from prozess.fehler import NichtGefunden
+
+    feld_id = feld_anlegen(s, einstellungen, uhr)
+    aufgabe_id = _erste_aufgabe(s, feld_id).id
+    vorher = abbild(s)
+    with pytest.raises(NichtGefunden, match="Keine Person mit der E-Mail-Adresse »niemand@lkclp.example«.*"
+                                              "organisation laden"):
+        tun(s, uhr.jetzt, aufgabe_zuweisen, aufgabe_id, "niemand@lkclp.example")
+    assert abbild(s) == vorher
+    zuweisung = tun(s, uhr.jetzt, aufgabe_zuweisen, aufgabe_id, f"  {MANAGEMENT.upper()} ")
+    assert (zuweisung.aufgabe_id, zuweisung.person_name) == (aufgabe_id, person_per_email(s, MANAGEMENT).name)
+    s.expire_all()
+    assert s.get(Aufgabe, aufgabe_id).verantwortlich_id == pid(s, MANAGEMENT)
+
 def test_dieselbe_person_oder_eine_erledigte_aufgabe_wird_abgewiesen(s, einstellungen, uhr):
     feld_id = feld_anlegen(s, einstellungen, uhr)
     aufgabe_id = _erste_aufgabe(s, feld_id).id
